@@ -1,0 +1,42 @@
+package io.multitier.jcache.spi;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A tier behind the in-process one, usually shared between JVMs.
+ *
+ * <p>Adds what promotion and coherence need: the remaining time to live of what was read, so a
+ * faster tier never keeps a copy longer than this one, and notice of keys that other writers
+ * changed, so faster tiers can drop their copies.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public interface L2CacheBackend<K, V> extends CacheBackend<K, V> {
+
+  /** Returns the value and its remaining time to live, or {@code null} if absent or expired. */
+  ValueWithTtl<V> getWithTtl(K key);
+
+  /** Returns the present values of the keys with their remaining time to live, in one round trip if possible. */
+  default Map<K, ValueWithTtl<V>> getAllWithTtl(Collection<? extends K> keys) {
+    Map<K, ValueWithTtl<V>> found = new HashMap<>();
+    for (K key : keys) {
+      ValueWithTtl<V> value = getWithTtl(key);
+      if (value != null) {
+        found.put(key, value);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Registers the listener that hears of changes made by other clients of this store: a key that
+   * was written or removed elsewhere, or {@code null} when every key may have changed (the store was
+   * cleared, or the connection was lost and notices may have been missed). A backend that cannot
+   * tell keeps the default, which never calls it.
+   */
+  default void onInvalidation(Consumer<K> listener) {}
+}
