@@ -3,6 +3,7 @@ package io.multitier.jcache.spi;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -74,6 +75,9 @@ public interface CacheBackend<K, V> extends AutoCloseable {
 
   /** Sets a new time to live on a present entry ({@link Duration#ZERO} removes it); returns whether it was present. */
   boolean setTtl(K key, Duration ttl);
+
+  /** Returns the keys present now; the iterator reflects later changes weakly or not at all. */
+  Iterator<K> keys();
 
   /** Removes every entry that belongs to this cache, and only those. */
   void clear();

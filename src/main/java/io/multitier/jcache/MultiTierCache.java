@@ -1,0 +1,923 @@
+package io.multitier.jcache;
+
+import static java.util.Objects.requireNonNull;
+
+import io.multitier.jcache.configuration.MultiTierConfiguration;
+import io.multitier.jcache.copy.Copier;
+import io.multitier.jcache.event.EventDispatcher;
+import io.multitier.jcache.expiry.ExpiryCalculator;
+import io.multitier.jcache.integration.Loading;
+import io.multitier.jcache.integration.Writing;
+import io.multitier.jcache.management.JCacheMXBean;
+import io.multitier.jcache.management.JCacheStatistics;
+import io.multitier.jcache.management.JmxRegistration;
+import io.multitier.jcache.management.JmxRegistration.MBeanType;
+import io.multitier.jcache.processor.MutableCacheEntry;
+import io.multitier.jcache.processor.ProcessorResult;
+import io.multitier.jcache.spi.Health;
+import io.multitier.jcache.spi.Ttl;
+import io.multitier.jcache.tier.Store;
+import io.multitier.jcache.tier.TierStatistics;
+import io.multitier.jcache.tier.Write;
+import java.io.Closeable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.CacheEntryListenerConfiguration;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.Configuration;
+import javax.cache.expiry.ExpiryPolicy;
+import javax.cache.integration.CacheLoader;
+import javax.cache.integration.CacheLoaderException;
+import javax.cache.integration.CacheWriter;
+import javax.cache.integration.CacheWriterException;
+import javax.cache.integration.CompletionListener;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.EntryProcessorException;
+import javax.cache.processor.EntryProcessorResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JSR-107 {@link Cache}: it applies the specification's rules (types, nulls, expiry policy,
+ * read-through, write-through, listeners, statistics, store-by-value) and leaves where entries live
+ * to the tiering engine, a {@link Store}.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
+
+  private static final Logger logger = LoggerFactory.getLogger(MultiTierCache.class);
+
+  private final String name;
+  private final MultiTierCacheManager manager;
+  private final MultiTierConfiguration<K, V> configuration;
+  private final Store<K, V> store;
+  private final Copier copier;
+  private final ExpiryCalculator expiry;
+  private final CacheLoader<K, V> loader;
+  private final CacheWriter<K, V> writer;
+  private final EventDispatcher<K, V> dispatcher;
+  private final JCacheStatistics statistics;
+  private final JCacheMXBean mxBean;
+  private final Executor executor;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  MultiTierCache(String name, MultiTierCacheManager manager, MultiTierConfiguration<K, V> configuration,
+      Store<K, V> store, Copier copier, ExpiryPolicy expiryPolicy, CacheLoader<K, V> loader,
+      CacheWriter<K, V> writer, EventDispatcher<K, V> dispatcher) {
+    this.name = requireNonNull(name);
+    this.manager = requireNonNull(manager);
+    this.configuration = requireNonNull(configuration);
+    this.store = requireNonNull(store);
+    this.copier = requireNonNull(copier);
+    this.expiry = new ExpiryCalculator(expiryPolicy);
+    this.loader = loader;
+    this.writer = writer;
+    this.dispatcher = requireNonNull(dispatcher);
+    this.executor = configuration.getExecutor();
+    this.statistics = new JCacheStatistics();
+    this.mxBean = new JCacheMXBean(this);
+    for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
+      dispatcher.register(listener);
+    }
+    enableManagement(configuration.isManagementEnabled());
+    enableStatistics(configuration.isStatisticsEnabled());
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  @Override
+  public V get(K key) {
+    requireOpen();
+    requireNonNull(key, "a null key was given to get");
+    long start = statistics.isEnabled() ? System.nanoTime() : 0L;
+    V value = store.get(key);
+    if (value == null) {
+      statistics.recordMisses(1);
+      if (configuration.isReadThrough() && loader != null) {
+        value = loadAndStore(key);
+      }
+    } else {
+      statistics.recordHits(1);
+      touch(key);
+    }
+    recordGetTime(start);
+    dispatcher.awaitSynchronous();
+    return copyOut(value);
+  }
+
+  @Override
+  public Map<K, V> getAll(Set<? extends K> keys) {
+    requireOpen();
+    requireNoNulls(keys, "getAll");
+    long start = statistics.isEnabled() ? System.nanoTime() : 0L;
+    Map<K, V> found = store.getAll(keys);
+    statistics.recordHits(found.size());
+    statistics.recordMisses(keys.size() - found.size());
+    for (K key : found.keySet()) {
+      touch(key);
+    }
+    if (configuration.isReadThrough() && loader != null && found.size() < keys.size()) {
+      List<K> missing = new ArrayList<>();
+      for (K key : keys) {
+        if (!found.containsKey(key)) {
+          missing.add(key);
+        }
+      }
+      Map<K, V> loaded = Loading.loadAll(loader, missing);
+      for (K key : missing) {
+        V value = loaded.get(key);
+        if (value != null) {
+          storeLoaded(key, value);
+          found.put(key, value);
+        }
+      }
+    }
+    Map<K, V> result = new HashMap<>(found.size());
+    found.forEach((key, value) -> result.put(copyOut(key), copyOut(value)));
+    recordGetTime(start);
+    dispatcher.awaitSynchronous();
+    return result;
+  }
+
+  @Override
+  public boolean containsKey(K key) {
+    requireOpen();
+    requireNonNull(key, "a null key was given to containsKey");
+    return store.containsKey(key);
+  }
+
+  @Override
+  public void loadAll(Set<? extends K> keys, boolean replaceExistingValues,
+      CompletionListener completionListener) {
+    requireOpen();
+    requireNoNulls(keys, "loadAll");
+    CompletionListener listener = (completionListener == null) ? NullCompletionListener.INSTANCE
+        : completionListener;
+    if (loader == null) {
+      listener.onCompletion();
+      return;
+    }
+    executor.execute(() -> {
+      try {
+        List<K> toLoad = new ArrayList<>();
+        for (K key : keys) {
+          if (replaceExistingValues || !store.containsKey(key)) {
+            toLoad.add(key);
+          }
+        }
+        Map<K, V> loaded = Loading.loadAll(loader, toLoad);
+        for (K key : toLoad) {
+          V value = loaded.get(key);
+          if (value == null) {
+            continue;
+          }
+          if (replaceExistingValues) {
+            putWithoutWriter(key, value);
+          } else {
+            storeLoaded(key, value);
+          }
+        }
+        dispatcher.awaitSynchronous();
+        listener.onCompletion();
+      } catch (CacheLoaderException e) {
+        dispatcher.ignoreSynchronous();
+        listener.onException(e);
+      } catch (RuntimeException e) {
+        dispatcher.ignoreSynchronous();
+        listener.onException(new CacheLoaderException(e));
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  @Override
+  public void put(K key, V value) {
+    requireOpen();
+    requireKeyValue(key, value, "put");
+    long start = statistics.isEnabled() ? System.nanoTime() : 0L;
+    Writing.write(writer, new CacheEntry<>(key, value));
+    putAndPublish(key, value);
+    recordPutTime(start);
+    dispatcher.awaitSynchronous();
+  }
+
+  @Override
+  public V getAndPut(K key, V value) {
+    requireOpen();
+    requireKeyValue(key, value, "getAndPut");
+    long start = statistics.isEnabled() ? System.nanoTime() : 0L;
+    Writing.write(writer, new CacheEntry<>(key, value));
+    V previous = putAndPublish(key, value);
+    if (previous == null) {
+      statistics.recordMisses(1);
+    } else {
+      statistics.recordHits(1);
+    }
+    recordGetTime(start);
+    recordPutTime(start);
+    dispatcher.awaitSynchronous();
+    return copyOut(previous);
+  }
+
+  @Override
+  public void putAll(Map<? extends K, ? extends V> map) {
+    requireOpen();
+    requireNonNull(map, "a null map was given to putAll");
+    for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
+      requireKeyValue(entry.getKey(), entry.getValue(), "putAll");
+    }
+    long start = statistics.isEnabled() ? System.nanoTime() : 0L;
+    Map<K, V> toStore = new LinkedHashMap<>(map);
+    CacheWriterException failure = null;
+    if (writer != null && !map.isEmpty()) {
+      Collection<Cache.Entry<? extends K, ? extends V>> entries = new ArrayList<>(map.size());
+      map.forEach((key, value) -> entries.add(new CacheEntry<>(key, value)));
+      try {
+        Writing.writeAll(writer, entries);
+      } catch (CacheWriterException e) {
+        failure = e;
+        for (Cache.Entry<? extends K, ? extends V> unwritten : entries) {
+          toStore.remove(unwritten.getKey());
+        }
+      }
+    }
+    toStore.forEach(this::putAndPublish);
+    recordPutTime(start);
+    dispatcher.awaitSynchronous();
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  @Override
+  public boolean putIfAbsent(K key, V value) {
+    requireOpen();
+    requireKeyValue(key, value, "putIfAbsent");
+    long start = statistics.isEnabled() ? System.nanoTime() : 0L;
+    V stored = copyIn(value);
+    boolean[] added = {false};
+    store.compute(key, current -> {
+      added[0] = false;
+      if (current != null) {
+        return Write.keep();
+      }
+      Writing.write(writer, new CacheEntry<>(key, value));
+      Duration ttl = expiry.creation();
+      if (ttl.isZero()) {
+        return Write.keep();
+      }
+      added[0] = true;
+      return Write.put(stored, ttl);
+    });
+    if (added[0]) {
+      statistics.recordPuts(1);
+      statistics.recordMisses(1);
+      dispatcher.publishCreated(this, key, value);
+    } else {
+      statistics.recordHits(1);
+    }
+    recordPutTime(start);
+    dispatcher.awaitSynchronous();
+    return added[0];
+  }
+
+  @Override
+  public boolean remove(K key) {
+    requireOpen();
+    requireNonNull(key, "a null key was given to remove");
+    long start = statistics.isEnabled() ? System.nanoTime() : 0L;
+    Writing.delete(writer, key);
+    V removed = store.getAndRemove(key);
+    if (removed != null) {
+      statistics.recordRemovals(1);
+      dispatcher.publishRemoved(this, key, removed);
+    }
+    recordRemoveTime(start);
+    dispatcher.awaitSynchronous();
+    return removed != null;
+  }
+
+  @Override
+  public boolean remove(K key, V oldValue) {
+    requireOpen();
+    requireKeyValue(key, oldValue, "remove");
+    long start = statistics.isEnabled() ? System.nanoTime() : 0L;
+    @SuppressWarnings("unchecked")
+    V[] removed = (V[]) new Object[1];
+    boolean[] present = {false};
+    store.compute(key, current -> {
+      removed[0] = null;
+      present[0] = current != null;
+      if (current == null) {
+        return Write.keep();
+      }
+      if (!current.equals(oldValue)) {
+        return accessed(current);
+      }
+      Writing.delete(writer, key);
+      removed[0] = current;
+      return Write.remove();
+    });
+    if (removed[0] != null) {
+      statistics.recordHits(1);
+      statistics.recordRemovals(1);
+      dispatcher.publishRemoved(this, key, removed[0]);
+    } else if (present[0]) {
+      statistics.recordHits(1);
+    } else {
+      statistics.recordMisses(1);
+    }
+    recordRemoveTime(start);
+    dispatcher.awaitSynchronous();
+    return removed[0] != null;
+  }
+
+  @Override
+  public V getAndRemove(K key) {
+    requireOpen();
+    requireNonNull(key, "a null key was given to getAndRemove");
+    long start = statistics.isEnabled() ? System.nanoTime() : 0L;
+    Writing.delete(writer, key);
+    V removed = store.getAndRemove(key);
+    if (removed == null) {
+      statistics.recordMisses(1);
+    } else {
+      statistics.recordHits(1);
+      statistics.recordRemovals(1);
+      dispatcher.publishRemoved(this, key, removed);
+    }
+    recordGetTime(start);
+    recordRemoveTime(start);
+    dispatcher.awaitSynchronous();
+    return copyOut(removed);
+  }
+
+  @Override
+  public boolean replace(K key, V oldValue, V newValue) {
+    requireOpen();
+    requireKeyValue(key, oldValue, "replace");
+    requireNonNull(newValue, "a null new value was given to replace");
+    checkValueType(newValue);
+    long start = statistics.isEnabled() ? System.nanoTime() : 0L;
+    V stored = copyIn(newValue);
+    @SuppressWarnings("unchecked")
+    V[] replaced = (V[]) new Object[1];
+    boolean[] present = {false};
+    store.compute(key, current -> {
+      replaced[0] = null;
+      present[0] = current != null;
+      if (current == null) {
+        return Write.keep();
+      }
+      if (!current.equals(oldValue)) {
+        return accessed(current);
+      }
+      Writing.write(writer, new CacheEntry<>(key, newValue));
+      replaced[0] = current;
+      return Write.put(stored, expiry.update());
+    });
+    if (replaced[0] != null) {
+      statistics.recordHits(1);
+      statistics.recordPuts(1);
+      dispatcher.publishUpdated(this, key, replaced[0], newValue);
+    } else if (present[0]) {
+      statistics.recordHits(1);
+    } else {
+      statistics.recordMisses(1);
+    }
+    recordPutTime(start);
+    dispatcher.awaitSynchronous();
+    return replaced[0] != null;
+  }
+
+  @Override
+  public boolean replace(K key, V value) {
+    requireOpen();
+    requireKeyValue(key, value, "replace");
+    return replaceAndGet(key, value) != null;
+  }
+
+  @Override
+  public V getAndReplace(K key, V value) {
+    requireOpen();
+    requireKeyValue(key, value, "getAndReplace");
+    return copyOut(replaceAndGet(key, value));
+  }
+
+  private V replaceAndGet(K key, V value) {
+    long start = statistics.isEnabled() ? System.nanoTime() : 0L;
+    V stored = copyIn(value);
+    @SuppressWarnings("unchecked")
+    V[] replaced = (V[]) new Object[1];
+    store.compute(key, current -> {
+      replaced[0] = current;
+      if (current == null) {
+        return Write.keep();
+      }
+      Writing.write(writer, new CacheEntry<>(key, value));
+      return Write.put(stored, expiry.update());
+    });
+    if (replaced[0] == null) {
+      statistics.recordMisses(1);
+    } else {
+      statistics.recordHits(1);
+      statistics.recordPuts(1);
+      dispatcher.publishUpdated(this, key, replaced[0], value);
+    }
+    recordGetTime(start);
+    recordPutTime(start);
+    dispatcher.awaitSynchronous();
+    return replaced[0];
+  }
+
+  @Override
+  public void removeAll(Set<? extends K> keys) {
+    requireOpen();
+    requireNoNulls(keys, "removeAll");
+    removeKeys(new ArrayList<>(keys));
+  }
+
+  @Override
+  public void removeAll() {
+    requireOpen();
+    List<K> keys = new ArrayList<>();
+    store.keys().forEachRemaining(keys::add);
+    removeKeys(keys);
+  }
+
+  private void removeKeys(List<K> keys) {
+    long start = statistics.isEnabled() ? System.nanoTime() : 0L;
+    Set<K> toRemove = new HashSet<>(keys);
+    CacheWriterException failure = null;
+    if (writer != null && !keys.isEmpty()) {
+      Collection<Object> undeleted = new ArrayList<>(keys);
+      try {
+        Writing.deleteAll(writer, undeleted);
+      } catch (CacheWriterException e) {
+        failure = e;
+        toRemove.removeAll(undeleted);
+      }
+    }
+    for (K key : toRemove) {
+      V removed = store.getAndRemove(key);
+      if (removed != null) {
+        statistics.recordRemovals(1);
+        dispatcher.publishRemoved(this, key, removed);
+      }
+    }
+    recordRemoveTime(start);
+    dispatcher.awaitSynchronous();
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  @Override
+  public void clear() {
+    requireOpen();
+    store.clear();
+  }
+
+  // ---------------------------------------------------------------- entry processors
+
+  @Override
+  public <T> T invoke(K key, EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
+    requireOpen();
+    requireNonNull(key, "a null key was given to invoke");
+    requireNonNull(entryProcessor, "a null entry processor was given to invoke");
+    @SuppressWarnings("unchecked")
+    T[] result = (T[]) new Object[1];
+    @SuppressWarnings("unchecked")
+    MutableCacheEntry<K, V>[] seen = new MutableCacheEntry[1];
+    @SuppressWarnings("unchecked")
+    V[] before = (V[]) new Object[1];
+    long start = statistics.isEnabled() ? System.nanoTime() : 0L;
+    try {
+      store.compute(key, current -> {
+        before[0] = current;
+        MutableCacheEntry<K, V> entry = new MutableCacheEntry<>(key, copyOut(current),
+            (configuration.isReadThrough() && loader != null) ? k -> Loading.load(loader, k) : null);
+        try {
+          result[0] = entryProcessor.process(entry, arguments);
+        } catch (EntryProcessorException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          throw new EntryProcessorException(e);
+        }
+        seen[0] = entry;
+        return decide(key, current, entry);
+      });
+    } catch (CacheLoaderException | CacheWriterException e) {
+      dispatcher.ignoreSynchronous();
+      throw new EntryProcessorException(e);
+    }
+    publishProcessed(key, before[0], seen[0]);
+    recordGetTime(start);
+    dispatcher.awaitSynchronous();
+    return result[0];
+  }
+
+  /** Turns what the processor did into a write, calling the writer where it changed the entry. */
+  private Write<V> decide(K key, V current, MutableCacheEntry<K, V> entry) {
+    switch (entry.action()) {
+      case READ:
+        return accessed(current);
+      case LOADED: {
+        Duration ttl = expiry.creation();
+        return ttl.isZero() ? Write.keep() : Write.put(copyIn(entry.value()), ttl);
+      }
+      case CREATED: {
+        Writing.write(writer, new CacheEntry<>(key, entry.value()));
+        Duration ttl = expiry.creation();
+        return ttl.isZero() ? Write.keep() : Write.put(copyIn(entry.value()), ttl);
+      }
+      case UPDATED:
+        Writing.write(writer, new CacheEntry<>(key, entry.value()));
+        return Write.put(copyIn(entry.value()), expiry.update());
+      case DELETED:
+        Writing.delete(writer, key);
+        return Write.remove();
+      default:
+        return Write.keep();
+    }
+  }
+
+  private void publishProcessed(K key, V before, MutableCacheEntry<K, V> entry) {
+    switch (entry.action()) {
+      case READ:
+        statistics.recordHits(1);
+        break;
+      case LOADED:
+        statistics.recordMisses(1);
+        dispatcher.publishCreated(this, key, entry.value());
+        break;
+      case CREATED:
+        statistics.recordPuts(1);
+        dispatcher.publishCreated(this, key, entry.value());
+        break;
+      case UPDATED:
+        statistics.recordPuts(1);
+        dispatcher.publishUpdated(this, key, before, entry.value());
+        break;
+      case DELETED:
+        statistics.recordRemovals(1);
+        dispatcher.publishRemoved(this, key, before);
+        break;
+      default:
+        break;
+    }
+  }
+
+  @Override
+  public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys,
+      EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
+    requireOpen();
+    requireNoNulls(keys, "invokeAll");
+    requireNonNull(entryProcessor, "a null entry processor was given to invokeAll");
+    Map<K, EntryProcessorResult<T>> results = new HashMap<>(keys.size());
+    for (K key : keys) {
+      try {
+        T result = invoke(key, entryProcessor, arguments);
+        if (result != null) {
+          results.put(key, ProcessorResult.of(result));
+        }
+      } catch (EntryProcessorException e) {
+        results.put(key, ProcessorResult.failed(e));
+      }
+    }
+    return results;
+  }
+
+  // ---------------------------------------------------------------- iteration
+
+  @Override
+  public Iterator<Cache.Entry<K, V>> iterator() {
+    requireOpen();
+    Iterator<K> keys = store.keys();
+    return new Iterator<>() {
+      private Cache.Entry<K, V> next;
+      private K last;
+
+      @Override
+      public boolean hasNext() {
+        while (next == null && keys.hasNext()) {
+          K key = keys.next();
+          V value = store.get(key);
+          if (value != null) {
+            statistics.recordHits(1);
+            touch(key);
+            next = new CacheEntry<>(copyOut(key), copyOut(value));
+          }
+        }
+        return next != null;
+      }
+
+      @Override
+      public Cache.Entry<K, V> next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        Cache.Entry<K, V> entry = next;
+        next = null;
+        last = entry.getKey();
+        return entry;
+      }
+
+      @Override
+      public void remove() {
+        if (last == null) {
+          throw new IllegalStateException("next() was not called, or remove() was already called");
+        }
+        requireOpen();
+        MultiTierCache.this.remove(last);
+        last = null;
+      }
+    };
+  }
+
+  // ---------------------------------------------------------------- listeners, configuration, life cycle
+
+  @Override
+  public void registerCacheEntryListener(CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
+    requireOpen();
+    requireNonNull(listenerConfiguration, "a null listener configuration was given");
+    dispatcher.register(listenerConfiguration);
+    configuration.addCacheEntryListenerConfiguration(listenerConfiguration);
+  }
+
+  @Override
+  public void deregisterCacheEntryListener(CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
+    requireOpen();
+    requireNonNull(listenerConfiguration, "a null listener configuration was given");
+    dispatcher.deregister(listenerConfiguration);
+    configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
+  }
+
+  @Override
+  public <C extends Configuration<K, V>> C getConfiguration(Class<C> clazz) {
+    requireNonNull(clazz, "a null configuration class was given");
+    if (clazz.isInstance(configuration)) {
+      return clazz.cast(new MultiTierConfiguration<>(configuration));
+    }
+    throw new IllegalArgumentException("The configuration of cache '" + name + "' is not a "
+        + clazz.getName());
+  }
+
+  @Override
+  public String getName() {
+    return name;
+  }
+
+  @Override
+  public CacheManager getCacheManager() {
+    return manager;
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      manager.forget(this);
+      shutdown();
+    }
+  }
+
+  /** Releases everything the cache holds; the manager calls this when it closes or destroys it. */
+  void shutdown() {
+    closed.set(true);
+    JmxRegistration.unregister(this, MBeanType.Configuration);
+    JmxRegistration.unregister(this, MBeanType.Statistics);
+    dispatcher.close();
+    for (Object resource : List.of(expiry.policy(), loader == null ? "" : loader,
+        writer == null ? "" : writer)) {
+      closeQuietly(resource);
+    }
+    store.close();
+  }
+
+  /** Removes every entry from every tier, without events or write-through (destroyCache). */
+  void destroyEntries() {
+    store.clear();
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> clazz) {
+    requireNonNull(clazz, "a null class was given to unwrap");
+    if (clazz.isInstance(this)) {
+      return clazz.cast(this);
+    }
+    throw new IllegalArgumentException("Cache '" + name + "' cannot be unwrapped to " + clazz.getName());
+  }
+
+  @Override
+  public TierStatistics tierStatistics() {
+    return store.statistics();
+  }
+
+  @Override
+  public List<Health> health() {
+    return store.health();
+  }
+
+  /** Turns management (the configuration MXBean) on or off. */
+  void enableManagement(boolean enabled) {
+    configuration.setManagementEnabled(enabled);
+    if (enabled) {
+      JmxRegistration.register(this, mxBean, MBeanType.Configuration);
+    } else {
+      JmxRegistration.unregister(this, MBeanType.Configuration);
+    }
+  }
+
+  /** Turns statistics (and their MXBean) on or off. */
+  void enableStatistics(boolean enabled) {
+    configuration.setStatisticsEnabled(enabled);
+    statistics.setEnabled(enabled);
+    if (enabled) {
+      JmxRegistration.register(this, statistics, MBeanType.Statistics);
+    } else {
+      JmxRegistration.unregister(this, MBeanType.Statistics);
+    }
+  }
+
+  /** Returns the JCache statistics. */
+  JCacheStatistics statistics() {
+    return statistics;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** Stores the value with creation or update expiry and publishes the event; returns the previous value. */
+  private V putAndPublish(K key, V value) {
+    V stored = copyIn(value);
+    V previous;
+    boolean[] storedIt = {true};
+    if (expiry.isFixed()) {
+      previous = store.getAndPut(key, stored, expiry.creation(), expiry.update());
+      storedIt[0] = !(previous == null && expiry.creation().isZero());
+    } else {
+      @SuppressWarnings("unchecked")
+      V[] old = (V[]) new Object[1];
+      store.compute(key, current -> {
+        old[0] = current;
+        Duration ttl = (current == null) ? expiry.creation() : expiry.update();
+        storedIt[0] = !(current == null && ttl.isZero());
+        return storedIt[0] ? Write.put(stored, ttl) : Write.keep();
+      });
+      previous = old[0];
+    }
+    if (storedIt[0]) {
+      statistics.recordPuts(1);
+      if (previous == null) {
+        dispatcher.publishCreated(this, key, value);
+      } else {
+        dispatcher.publishUpdated(this, key, previous, value);
+      }
+    }
+    return previous;
+  }
+
+  /** Stores a value that a loader produced (no write-through) if the key is still absent. */
+  private void storeLoaded(K key, V value) {
+    Duration ttl = expiry.creation();
+    if (ttl.isZero()) {
+      return;
+    }
+    if (store.putIfAbsent(key, copyIn(value), ttl)) {
+      dispatcher.publishCreated(this, key, value);
+    }
+  }
+
+  /** Stores a loaded value, replacing any present one, without write-through (loadAll with replace). */
+  private void putWithoutWriter(K key, V value) {
+    putAndPublish(key, value);
+  }
+
+  private V loadAndStore(K key) {
+    V loaded = Loading.load(loader, key);
+    if (loaded == null) {
+      return null;
+    }
+    requireValueType(loaded);
+    storeLoaded(key, loaded);
+    return loaded;
+  }
+
+  /** Applies the access expiry to a present entry, if the policy changes it. */
+  private void touch(K key) {
+    Duration ttl = expiry.access();
+    if (!Ttl.isUnchanged(ttl)) {
+      store.setTtl(key, ttl);
+    }
+  }
+
+  /** The write for an entry that was only read inside an atomic step. */
+  private Write<V> accessed(V current) {
+    Duration ttl = expiry.access();
+    return Ttl.isUnchanged(ttl) ? Write.keep() : Write.put(current, ttl);
+  }
+
+  private V copyIn(V value) {
+    return copier.copy(value, manager.getClassLoader());
+  }
+
+  private <T> T copyOut(T value) {
+    return (value == null) ? null : copier.copy(value, manager.getClassLoader());
+  }
+
+  private void requireOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("Cache '" + name + "' is closed");
+    }
+  }
+
+  private void requireKeyValue(K key, V value, String operation) {
+    requireNonNull(key, () -> "a null key was given to " + operation);
+    requireNonNull(value, () -> "a null value was given to " + operation);
+    Class<K> keyType = configuration.getKeyType();
+    if (keyType != Object.class && !keyType.isInstance(key)) {
+      throw new ClassCastException("Cache '" + name + "' takes keys of type " + keyType.getName()
+          + ", not " + key.getClass().getName());
+    }
+    checkValueType(value);
+  }
+
+  private void checkValueType(V value) {
+    Class<V> valueType = configuration.getValueType();
+    if (valueType != Object.class && !valueType.isInstance(value)) {
+      throw new ClassCastException("Cache '" + name + "' takes values of type "
+          + valueType.getName() + ", not " + value.getClass().getName());
+    }
+  }
+
+  private void requireValueType(V value) {
+    checkValueType(value);
+  }
+
+  private static void requireNoNulls(Set<?> keys, String operation) {
+    requireNonNull(keys, () -> "a null key set was given to " + operation);
+    for (Object key : keys) {
+      requireNonNull(key, () -> "a null key was given to " + operation);
+    }
+  }
+
+  private void recordGetTime(long start) {
+    if (start != 0L) {
+      statistics.recordGetTime(System.nanoTime() - start);
+    }
+  }
+
+  private void recordPutTime(long start) {
+    if (start != 0L) {
+      statistics.recordPutTime(System.nanoTime() - start);
+    }
+  }
+
+  private void recordRemoveTime(long start) {
+    if (start != 0L) {
+      statistics.recordRemoveTime(System.nanoTime() - start);
+    }
+  }
+
+  private static void closeQuietly(Object resource) {
+    if (resource instanceof Closeable) {
+      try {
+        ((Closeable) resource).close();
+      } catch (Exception e) {
+        logger.warn("Failed to close {}", resource, e);
+      }
+    }
+  }
+
+  /** The completion listener used when the caller gives none. */
+  private enum NullCompletionListener implements CompletionListener {
+    INSTANCE;
+
+    @Override
+    public void onCompletion() {}
+
+    @Override
+    public void onException(Exception e) {}
+  }
+}

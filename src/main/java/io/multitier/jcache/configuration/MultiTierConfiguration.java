@@ -1,0 +1,147 @@
+package io.multitier.jcache.configuration;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.MutableConfiguration;
+
+/**
+ * The vendor configuration of a cache: everything {@link MutableConfiguration} offers, plus the
+ * size of the in-process tier, how long it may keep a copy of a shared entry, whether the cache
+ * uses the shared tier, which classes may be read back from it, and the time source.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, V> {
+
+  private static final long serialVersionUID = 1L;
+
+  /** Entries the in-process tier holds when nothing else is configured. */
+  public static final long DEFAULT_MAXIMUM_SIZE = 10_000;
+
+  /** How long the in-process tier keeps a copy of a shared entry when nothing else is configured. */
+  public static final Duration DEFAULT_L1_MAX_TTL = Duration.ofMinutes(10);
+
+  private long maximumSize = DEFAULT_MAXIMUM_SIZE;
+  private Duration l1MaxTtl = DEFAULT_L1_MAX_TTL;
+  private boolean tiered = true;
+  private List<String> allowedClasses = new ArrayList<>();
+  private transient Ticker ticker = Ticker.systemTicker();
+  private transient Executor executor = ForkJoinPool.commonPool();
+
+  /** Creates a configuration with the JSR-107 defaults and the vendor defaults above. */
+  public MultiTierConfiguration() {}
+
+  /** Copies a configuration, keeping the vendor settings if it is one of ours. */
+  public MultiTierConfiguration(CompleteConfiguration<K, V> configuration) {
+    super(configuration);
+    if (configuration instanceof MultiTierConfiguration) {
+      MultiTierConfiguration<K, V> other = (MultiTierConfiguration<K, V>) configuration;
+      this.maximumSize = other.maximumSize;
+      this.l1MaxTtl = other.l1MaxTtl;
+      this.tiered = other.tiered;
+      this.allowedClasses = new ArrayList<>(other.allowedClasses);
+      this.ticker = other.ticker;
+      this.executor = other.executor;
+    }
+  }
+
+  /** Returns the most entries the in-process tier holds before it evicts. */
+  public long getMaximumSize() {
+    return maximumSize;
+  }
+
+  /** Sets the most entries the in-process tier holds before it evicts. */
+  public MultiTierConfiguration<K, V> setMaximumSize(long maximumSize) {
+    if (maximumSize < 0) {
+      throw new IllegalArgumentException("maximumSize must not be negative: " + maximumSize);
+    }
+    this.maximumSize = maximumSize;
+    return this;
+  }
+
+  /** Returns how long the in-process tier may keep a copy of a shared entry. */
+  public Duration getL1MaxTtl() {
+    return l1MaxTtl;
+  }
+
+  /** Sets how long the in-process tier may keep a copy of a shared entry (the staleness bound if a notice is lost). */
+  public MultiTierConfiguration<K, V> setL1MaxTtl(Duration l1MaxTtl) {
+    requireNonNull(l1MaxTtl, "l1MaxTtl");
+    if (l1MaxTtl.isNegative() || l1MaxTtl.isZero()) {
+      throw new IllegalArgumentException("l1MaxTtl must be positive: " + l1MaxTtl);
+    }
+    this.l1MaxTtl = l1MaxTtl;
+    return this;
+  }
+
+  /** Returns whether the cache uses the shared tier when its CacheManager has one. */
+  public boolean isTiered() {
+    return tiered;
+  }
+
+  /** Sets whether the cache uses the shared tier when its CacheManager has one. */
+  public MultiTierConfiguration<K, V> setTiered(boolean tiered) {
+    this.tiered = tiered;
+    return this;
+  }
+
+  /** Returns the class-name patterns that may be deserialized from the shared tier, beyond the JDK's value types. */
+  public List<String> getAllowedClasses() {
+    return List.copyOf(allowedClasses);
+  }
+
+  /** Sets the class-name patterns ({@code com.example.Type}, {@code com.example.*}, {@code com.example.**}) that may be deserialized. */
+  public MultiTierConfiguration<K, V> setAllowedClasses(List<String> patterns) {
+    this.allowedClasses = new ArrayList<>(requireNonNull(patterns, "patterns"));
+    return this;
+  }
+
+  /** Returns the source of time for expiry. */
+  public Ticker getTicker() {
+    return ticker;
+  }
+
+  /** Sets the source of time for expiry (tests inject a fake one). */
+  public MultiTierConfiguration<K, V> setTicker(Ticker ticker) {
+    this.ticker = requireNonNull(ticker, "ticker");
+    return this;
+  }
+
+  /** Returns where asynchronous listeners and maintenance run. */
+  public Executor getExecutor() {
+    return executor;
+  }
+
+  /** Sets where asynchronous listeners and maintenance run. */
+  public MultiTierConfiguration<K, V> setExecutor(Executor executor) {
+    this.executor = requireNonNull(executor, "executor");
+    return this;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof MultiTierConfiguration) || !super.equals(o)) {
+      return false;
+    }
+    MultiTierConfiguration<?, ?> other = (MultiTierConfiguration<?, ?>) o;
+    return maximumSize == other.maximumSize && tiered == other.tiered
+        && l1MaxTtl.equals(other.l1MaxTtl) && allowedClasses.equals(other.allowedClasses);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(super.hashCode(), maximumSize, l1MaxTtl, tiered, allowedClasses);
+  }
+}

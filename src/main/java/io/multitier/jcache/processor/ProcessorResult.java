@@ -1,0 +1,38 @@
+package io.multitier.jcache.processor;
+
+import javax.cache.processor.EntryProcessorException;
+import javax.cache.processor.EntryProcessorResult;
+
+/**
+ * The outcome of one entry's processing in {@code invokeAll}: a value or the failure.
+ *
+ * @param <T> the result type
+ */
+public final class ProcessorResult<T> implements EntryProcessorResult<T> {
+
+  private final T value;
+  private final EntryProcessorException failure;
+
+  private ProcessorResult(T value, EntryProcessorException failure) {
+    this.value = value;
+    this.failure = failure;
+  }
+
+  /** Returns a successful result. */
+  public static <T> ProcessorResult<T> of(T value) {
+    return new ProcessorResult<>(value, null);
+  }
+
+  /** Returns a failed result. */
+  public static <T> ProcessorResult<T> failed(EntryProcessorException failure) {
+    return new ProcessorResult<>(null, failure);
+  }
+
+  @Override
+  public T get() {
+    if (failure != null) {
+      throw failure;
+    }
+    return value;
+  }
+}

@@ -1,0 +1,384 @@
+package io.multitier.jcache.tier;
+
+import static java.util.Objects.requireNonNull;
+
+import io.multitier.jcache.backend.caffeine.CaffeineBackend;
+import io.multitier.jcache.spi.BackendException;
+import io.multitier.jcache.spi.Health;
+import io.multitier.jcache.spi.L2CacheBackend;
+import io.multitier.jcache.spi.Ttl;
+import io.multitier.jcache.spi.ValueWithTtl;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import javax.cache.CacheException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Two tiers behind one map: an in-process near cache (L1) in front of a shared store (L2) that is
+ * the source of truth.
+ *
+ * <p>Reads try L1, then L2 in one round trip that also returns the remaining time to live, and
+ * promote an L2 hit into L1 for no longer than it lives in L2. Writes go to L2 first (which tells
+ * other JVMs to drop their copy in the same round trip), then to L1. Within this JVM, writes to one
+ * key are serialised by a striped lock; across JVMs, atomic steps are compare-and-set loops on L2.
+ *
+ * <p>A promotion can race with an invalidation: a reader fetches a value from L2, another writer
+ * replaces it and its notice arrives, and only then does the reader put the old value into L1. Each
+ * key maps to a stripe with an epoch that every invalidation and every local write advances; a
+ * reader re-checks the epoch after filling L1 and drops what it put there if the epoch moved.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class TieredStore<K, V> implements Store<K, V> {
+
+  private static final Logger logger = LoggerFactory.getLogger(TieredStore.class);
+  private static final int STRIPES = 1024;
+
+  private final CaffeineBackend<K, V> l1;
+  private final L2CacheBackend<String, byte[]> l2;
+  private final EntryCodec<K, V> codec;
+  private final Duration l1MaxTtl;
+  private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
+  private final AtomicLongArray epochs = new AtomicLongArray(STRIPES);
+  private final TierStatistics statistics = new TierStatistics();
+
+  /**
+   * Creates the store.
+   *
+   * @param l1 the in-process tier
+   * @param l2 the shared tier
+   * @param codec how keys and values are stored in the shared tier
+   * @param l1MaxTtl the longest an entry stays in L1 before it is read again from L2
+   */
+  public TieredStore(CaffeineBackend<K, V> l1, L2CacheBackend<String, byte[]> l2,
+      EntryCodec<K, V> codec, Duration l1MaxTtl) {
+    this.l1 = requireNonNull(l1, "l1");
+    this.l2 = requireNonNull(l2, "l2");
+    this.codec = requireNonNull(codec, "codec");
+    this.l1MaxTtl = requireNonNull(l1MaxTtl, "l1MaxTtl");
+    for (int i = 0; i < STRIPES; i++) {
+      locks[i] = new ReentrantLock();
+    }
+    l2.onInvalidation(this::invalidated);
+  }
+
+  @Override
+  public V get(K key) {
+    V value = l1.get(key);
+    if (value != null) {
+      statistics.l1Hits.increment();
+      return value;
+    }
+    int stripe = stripe(key);
+    long epoch = epochs.get(stripe);
+    ValueWithTtl<byte[]> found = l2(() -> l2.getWithTtl(codec.encodeKey(key)), "get");
+    V decoded = (found == null) ? null : decode(found.value());
+    if (decoded == null) {
+      statistics.misses.increment();
+      return null;
+    }
+    statistics.l2Hits.increment();
+    promote(key, decoded, found.ttl(), stripe, epoch);
+    return decoded;
+  }
+
+  @Override
+  public Map<K, V> getAll(Collection<? extends K> keys) {
+    Map<K, V> found = new HashMap<>(l1.getAll(keys));
+    statistics.l1Hits.add(found.size());
+    if (found.size() == keys.size()) {
+      return found;
+    }
+    Map<String, K> missing = new HashMap<>();
+    Map<K, Long> epochsBefore = new HashMap<>();
+    for (K key : keys) {
+      if (!found.containsKey(key)) {
+        missing.put(codec.encodeKey(key), key);
+        epochsBefore.put(key, epochs.get(stripe(key)));
+      }
+    }
+    Map<String, ValueWithTtl<byte[]>> fromL2 = l2(() -> l2.getAllWithTtl(missing.keySet()), "getAll");
+    for (Map.Entry<String, ValueWithTtl<byte[]>> entry : fromL2.entrySet()) {
+      K key = missing.get(entry.getKey());
+      V value = decode(entry.getValue().value());
+      if (key != null && value != null) {
+        statistics.l2Hits.increment();
+        found.put(key, value);
+        promote(key, value, entry.getValue().ttl(), stripe(key), epochsBefore.get(key));
+      }
+    }
+    statistics.misses.add(keys.size() - found.size());
+    return found;
+  }
+
+  @Override
+  public boolean containsKey(K key) {
+    if (l1.get(key) != null) {
+      return true;
+    }
+    ValueWithTtl<byte[]> found = l2(() -> l2.getWithTtl(codec.encodeKey(key)), "containsKey");
+    return found != null && decode(found.value()) != null;
+  }
+
+  @Override
+  public void compute(K key, Function<V, Write<V>> function) {
+    String encoded = codec.encodeKey(key);
+    ReentrantLock lock = lock(key);
+    lock.lock();
+    try {
+      for (;;) {
+        ValueWithTtl<byte[]> current = l2(() -> l2.getWithTtl(encoded), "compute");
+        V value = (current == null) ? null : decode(current.value());
+        if (current != null && value == null) {
+          l2(() -> l2.remove(encoded, current.value()), "compute");
+          continue;
+        }
+        Write<V> write = function.apply(value);
+        if (apply(key, encoded, current, value, write)) {
+          return;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Carries out one decision with compare-and-set on L2; returns false if another writer won. */
+  private boolean apply(K key, String encoded, ValueWithTtl<byte[]> current, V value, Write<V> write) {
+    switch (write.kind) {
+      case KEEP:
+        if (value != null) {
+          fillL1(key, value, current.ttl());
+        }
+        return true;
+      case REMOVE:
+        if (current == null) {
+          return true;
+        }
+        if (!l2(() -> l2.remove(encoded, current.value()), "remove")) {
+          return false;
+        }
+        written(key);
+        l1.remove(key);
+        return true;
+      default:
+        Duration ttl = write.ttl;
+        if (Ttl.isUnchanged(ttl)) {
+          ttl = (current == null) ? Ttl.ETERNAL : current.ttl();
+        }
+        if (ttl.isZero()) {
+          return apply(key, encoded, current, value, Write.remove());
+        }
+        byte[] bytes = codec.encodeValue(write.value);
+        Duration l2Ttl = ttl;
+        boolean stored = (current == null)
+            ? l2(() -> l2.putIfAbsent(encoded, bytes, l2Ttl), "putIfAbsent")
+            : l2(() -> l2.replace(encoded, current.value(), bytes, l2Ttl), "replace");
+        if (!stored) {
+          return false;
+        }
+        written(key);
+        fillL1(key, write.value, ttl);
+        return true;
+    }
+  }
+
+  @Override
+  public V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent) {
+    String encoded = codec.encodeKey(key);
+    byte[] bytes = codec.encodeValue(value);
+    ReentrantLock lock = lock(key);
+    lock.lock();
+    try {
+      byte[] previous = l2(() -> l2.getAndPut(encoded, bytes, ttlIfAbsent, ttlIfPresent), "put");
+      written(key);
+      Duration ttl = (previous == null) ? ttlIfAbsent : ttlIfPresent;
+      if (Ttl.isUnchanged(ttl) || ttl.isZero()) {
+        l1.remove(key);
+      } else {
+        fillL1(key, value, ttl);
+      }
+      return (previous == null) ? null : decode(previous);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean putIfAbsent(K key, V value, Duration ttl) {
+    String encoded = codec.encodeKey(key);
+    byte[] bytes = codec.encodeValue(value);
+    ReentrantLock lock = lock(key);
+    lock.lock();
+    try {
+      if (!l2(() -> l2.putIfAbsent(encoded, bytes, ttl), "putIfAbsent")) {
+        return false;
+      }
+      written(key);
+      fillL1(key, value, ttl);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public V getAndRemove(K key) {
+    String encoded = codec.encodeKey(key);
+    ReentrantLock lock = lock(key);
+    lock.lock();
+    try {
+      byte[] previous = l2(() -> l2.getAndRemove(encoded), "remove");
+      written(key);
+      l1.remove(key);
+      return (previous == null) ? null : decode(previous);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void setTtl(K key, Duration ttl) {
+    String encoded = codec.encodeKey(key);
+    ReentrantLock lock = lock(key);
+    lock.lock();
+    try {
+      l2(() -> l2.setTtl(encoded, ttl), "setTtl");
+      written(key);
+      if (ttl.isZero()) {
+        l1.remove(key);
+      } else {
+        l1.setTtl(key, Ttl.min(ttl, l1MaxTtl));
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Iterator<K> keys() {
+    Iterator<String> encoded = l2(l2::keys, "keys");
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return encoded.hasNext();
+      }
+
+      @Override
+      public K next() {
+        return codec.decodeKey(encoded.next());
+      }
+    };
+  }
+
+  @Override
+  public void clear() {
+    l2(() -> {
+      l2.clear();
+      return null;
+    }, "clear");
+    statistics.invalidationsSent.increment();
+    dropAllL1();
+  }
+
+  @Override
+  public List<Health> health() {
+    List<Health> health = new ArrayList<>(2);
+    health.add(l1.healthCheck());
+    health.add(l2.healthCheck());
+    return health;
+  }
+
+  @Override
+  public TierStatistics statistics() {
+    return statistics;
+  }
+
+  @Override
+  public void close() {
+    l2.close();
+    l1.close();
+  }
+
+  /** Drops L1 copies that another JVM changed; {@code null} means every key. */
+  private void invalidated(String encodedKey) {
+    statistics.invalidationsReceived.increment();
+    if (encodedKey == null) {
+      dropAllL1();
+      return;
+    }
+    K key;
+    try {
+      key = codec.decodeKey(encodedKey);
+    } catch (RuntimeException e) {
+      logger.debug("Dropping every L1 entry: undecodable invalidated key {}", encodedKey, e);
+      dropAllL1();
+      return;
+    }
+    epochs.incrementAndGet(stripe(key));
+    l1.remove(key);
+  }
+
+  private void dropAllL1() {
+    for (int i = 0; i < STRIPES; i++) {
+      epochs.incrementAndGet(i);
+    }
+    l1.clear();
+  }
+
+  private void promote(K key, V value, Duration ttl, int stripe, long epochBefore) {
+    l1.setWithTtl(key, value, Ttl.min(ttl, l1MaxTtl));
+    if (epochs.get(stripe) != epochBefore) {
+      l1.remove(key);
+    } else {
+      statistics.promotions.increment();
+    }
+  }
+
+  private void fillL1(K key, V value, Duration ttl) {
+    l1.setWithTtl(key, value, Ttl.min(ttl, l1MaxTtl));
+  }
+
+  private void written(K key) {
+    statistics.invalidationsSent.increment();
+    epochs.incrementAndGet(stripe(key));
+  }
+
+  private V decode(byte[] bytes) {
+    try {
+      return codec.decodeValue(bytes);
+    } catch (RuntimeException e) {
+      statistics.corruptValues.increment();
+      logger.warn("Treating an undecodable value from {} as a miss: {}", l2.name(), e.toString());
+      return null;
+    }
+  }
+
+  private <T> T l2(java.util.function.Supplier<T> operation, String name) {
+    try {
+      return operation.get();
+    } catch (BackendException e) {
+      statistics.l2Errors.increment();
+      throw new CacheException(l2.name() + " failed during " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  private ReentrantLock lock(K key) {
+    return locks[stripe(key)];
+  }
+
+  private static int stripe(Object key) {
+    int h = key.hashCode();
+    return (h ^ (h >>> 16)) & (STRIPES - 1);
+  }
+}
