@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.multitier.jcache.backend.caffeine.CaffeineBackend;
 import io.multitier.jcache.configuration.MultiTierConfiguration;
 import io.multitier.jcache.copy.Copier;
-import io.multitier.jcache.copy.DefaultSerializer;
+import io.multitier.jcache.copy.JavaSerializer;
 import io.multitier.jcache.copy.SerializingCopier;
 import io.multitier.jcache.event.EventDispatcher;
 import io.multitier.jcache.tier.LocalStore;
@@ -198,7 +198,7 @@ final class MultiTierCacheManager implements CacheManager {
         });
     Store<K, V> store = new LocalStore<>(l1);
     Copier copier = config.isStoreByValue()
-        ? new SerializingCopier(DefaultSerializer.allowing(config.getAllowedClasses()))
+        ? new SerializingCopier(JavaSerializer.trustingOwnBytes())
         : Copier.identity();
     CacheLoader<K, V> loader = (config.getCacheLoaderFactory() == null) ? null
         : config.getCacheLoaderFactory().create();
