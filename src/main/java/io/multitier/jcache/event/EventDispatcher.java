@@ -117,8 +117,7 @@ public final class EventDispatcher<K, V> {
       if (!registration.accepts(type)) {
         continue;
       }
-      EntryEvent<K, V> event = new EntryEvent<>(cache, type, key, value, oldValue,
-          hasOldValue && registration.isOldValueRequired());
+      EntryEvent<K, V> event = new EntryEvent<>(cache, type, key, value, oldValue, hasOldValue);
       if (registration.isSynchronous()) {
         deliverNow(registration, event);
       } else {

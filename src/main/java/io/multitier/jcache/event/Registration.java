@@ -50,10 +50,6 @@ final class Registration<K, V> {
     return configuration.isSynchronous();
   }
 
-  boolean isOldValueRequired() {
-    return configuration.isOldValueRequired();
-  }
-
   /** Returns whether the listener takes events of this type. */
   boolean accepts(EventType type) {
     switch (type) {
