@@ -202,6 +202,11 @@ final class MultiTierCacheManager implements CacheManager {
           if (cache != null) {
             dispatcher.publishExpired(cache, key, value);
           }
+        }, (key, value) -> {
+          MultiTierCache<K, V> cache = self.get();
+          if (cache != null) {
+            cache.statistics().recordEvictions(1);
+          }
         });
     Store<K, V> store = new LocalStore<>(l1);
     Copier copier = config.isStoreByValue()
