@@ -28,7 +28,7 @@ public final class JavaSerializer implements Serializer {
   static final List<String> JDK_VALUE_TYPES = List.of("java.lang.String", "java.lang.Number",
       "java.lang.Boolean", "java.lang.Byte", "java.lang.Short", "java.lang.Integer",
       "java.lang.Long", "java.lang.Float", "java.lang.Double", "java.lang.Character",
-      "java.lang.Enum", "java.lang.Record", "java.math.*", "java.time.*", "java.util.*",
+      "java.lang.Enum", "java.lang.Record", "java.lang.Object", "java.math.*", "java.time.*", "java.util.*",
       "java.util.concurrent.ConcurrentHashMap", "java.util.concurrent.ConcurrentHashMap$*",
       "java.util.concurrent.CopyOnWriteArrayList", "java.util.concurrent.ConcurrentSkipListMap",
       "java.util.concurrent.ConcurrentSkipListSet", "java.util.UUID", "java.net.URI");
@@ -83,14 +83,25 @@ public final class JavaSerializer implements Serializer {
   @Override
   public Object deserialize(byte[] bytes, ClassLoader classLoader) {
     requireNonNull(bytes, "bytes");
+    String[] rejected = {null};
     try (ObjectInputStream in = new LoaderAwareInputStream(new ByteArrayInputStream(bytes), classLoader)) {
       if (filter != null) {
-        in.setObjectInputFilter(filter);
+        in.setObjectInputFilter(info -> {
+          ObjectInputFilter.Status status = filter.checkInput(info);
+          if (status == ObjectInputFilter.Status.REJECTED && rejected[0] == null) {
+            rejected[0] = (info.serialClass() == null) ? "a stream over the size limits"
+                : info.serialClass().getName();
+          }
+          return status;
+        });
       }
       return in.readObject();
     } catch (InvalidClassException e) {
-      throw new SerializationException("Refused to deserialize " + e.classname
-          + ": it is not on the allow-list (" + e.getMessage() + ")", e);
+      if (rejected[0] == null) {
+        throw new SerializationException("Cannot deserialize " + bytes.length + " bytes: " + e, e);
+      }
+      throw new SerializationException("Refused to deserialize " + rejected[0]
+          + ": it is not on the allow-list of classes that may be read back", e);
     } catch (IOException | ClassNotFoundException | RuntimeException e) {
       throw new SerializationException("Cannot deserialize " + bytes.length + " bytes: " + e, e);
     }
