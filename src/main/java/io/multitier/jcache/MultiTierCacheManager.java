@@ -48,7 +48,7 @@ final class MultiTierCacheManager implements CacheManager {
     this.uri = requireNonNull(uri);
     this.classLoader = requireNonNull(classLoader);
     this.properties = requireNonNull(properties);
-    this.settings = ManagerSettings.forUri(uri, provider.getDefaultURI(), classLoader);
+    this.settings = ManagerSettings.forUri(uri, classLoader);
     for (String name : settings.declaredCaches()) {
       caches.put(name, build(name, settings.declared(name)));
     }

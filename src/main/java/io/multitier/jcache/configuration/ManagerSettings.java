@@ -32,9 +32,9 @@ import javax.cache.expiry.TouchedExpiryPolicy;
  * for every cache, and caches declared by name. See {@code docs/configuration.md}.
  *
  * <p>The URI {@code classpath:path} names a class-path resource and {@code file:path} a file; both
- * must exist. The default URI reads the file named by the system property {@value #CONFIG_PROPERTY},
- * else the class-path resource {@value #DEFAULT_RESOURCE} if there is one. Any other URI is only a
- * name: its CacheManager gets the built-in defaults.
+ * must exist. Any other URI (the default one among them) is only a name, and its CacheManager
+ * reads the system-wide file: the one the system property {@value #CONFIG_PROPERTY} names, else the
+ * class-path resource {@value #DEFAULT_RESOURCE} if there is one, else none.
  */
 public final class ManagerSettings {
 
@@ -65,18 +65,9 @@ public final class ManagerSettings {
   }
 
   /** Reads the settings for a CacheManager's URI; throws {@link CacheException} naming the file and the fault. */
-  public static ManagerSettings forUri(URI uri, URI defaultUri, ClassLoader classLoader) {
+  public static ManagerSettings forUri(URI uri, ClassLoader classLoader) {
     requireNonNull(uri, "uri");
     requireNonNull(classLoader, "classLoader");
-    if (uri.equals(defaultUri)) {
-      String configured = System.getProperty(CONFIG_PROPERTY);
-      if (configured != null && !configured.isBlank()) {
-        return forUri(URI.create(configured.strip()), defaultUri, classLoader);
-      }
-      URL resource = classLoader.getResource(DEFAULT_RESOURCE);
-      return (resource == null) ? empty(classLoader)
-          : read(resource, "classpath:" + DEFAULT_RESOURCE, classLoader);
-    }
     if ("classpath".equals(uri.getScheme())) {
       String path = uri.getSchemeSpecificPart().replaceFirst("^/+", "");
       URL resource = classLoader.getResource(path);
@@ -92,7 +83,16 @@ public final class ManagerSettings {
         throw new CacheException("Cannot read the configuration file " + uri + ": " + e, e);
       }
     }
-    return empty(classLoader);
+    String configured = System.getProperty(CONFIG_PROPERTY);
+    if (configured != null && !configured.isBlank()) {
+      URI file = URI.create(configured.strip());
+      if (!"classpath".equals(file.getScheme()) && !"file".equals(file.getScheme())) {
+        throw new CacheException("The system property " + CONFIG_PROPERTY + " must name a classpath: or file: URI, not '" + configured + "'");
+      }
+      return forUri(file, classLoader);
+    }
+    URL resource = classLoader.getResource(DEFAULT_RESOURCE);
+    return (resource == null) ? empty(classLoader) : read(resource, "classpath:" + DEFAULT_RESOURCE, classLoader);
   }
 
   /** Reads the settings from YAML text. */

@@ -96,12 +96,18 @@ final class ConfigurationFileTest {
   }
 
   @Test
-  void theDefaultUriReadsTheFileTheSystemPropertyNames() throws Exception {
+  void aUriThatNamesNoFileReadsTheFileTheSystemPropertyNames() throws Exception {
     System.setProperty(ManagerSettings.CONFIG_PROPERTY, FILE.toString());
     try (URLClassLoader fresh = new URLClassLoader(new URL[0], getClass().getClassLoader())) {
       CacheManager byDefault = provider.getCacheManager(provider.getDefaultURI(), fresh);
+      CacheManager byName = provider.getCacheManager(URI.create("urn:any-name"), fresh);
       assertThat(byDefault.getCacheNames()).contains("org.example.User");
+      assertThat(byName.getCacheNames()).contains("org.example.User");
       byDefault.close();
+      byName.close();
+      System.setProperty(ManagerSettings.CONFIG_PROPERTY, "http://example.org/x.yaml");
+      assertThatThrownBy(() -> provider.getCacheManager(URI.create("urn:other"), fresh))
+          .isInstanceOf(CacheException.class).hasMessageContaining(ManagerSettings.CONFIG_PROPERTY);
     } finally {
       System.clearProperty(ManagerSettings.CONFIG_PROPERTY);
     }
