@@ -1,0 +1,94 @@
+package io.multitier.jcache.backend.redis;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Where one cache's entries live in Redis: keys {@code <prefix>{<cache>}:<key>} and the
+ * invalidation channel {@code <prefix>{<cache>}#invalidations}.
+ *
+ * <p>The cache name is percent-encoded (UTF-8, everything but {@code A-Z a-z 0-9 . _ -}), so a name
+ * with braces, colons, glob characters, spaces or any other character can neither break the
+ * Cluster hash tag nor reach into another cache's keys. The empty name becomes {@code %}, which no
+ * other name encodes to, so that no tag is ever empty. The whole tag hashes to one slot, which lets
+ * multi-key scripts run in Cluster.
+ */
+final class KeyNamespace {
+
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  private final String keyPrefix;
+  private final int keyPrefixBytes;
+  private final String channel;
+  private final String scanPattern;
+
+  KeyNamespace(String prefix, String cacheName) {
+    requireNonNull(prefix, "prefix");
+    requireNonNull(cacheName, "cacheName");
+    if (prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0) {
+      throw new IllegalArgumentException("the key prefix may not contain '{' or '}': " + prefix);
+    }
+    String tag = prefix + "{" + encodeName(cacheName) + "}";
+    this.keyPrefix = tag + ":";
+    this.keyPrefixBytes = keyPrefix.getBytes(UTF_8).length;
+    this.channel = tag + "#invalidations";
+    this.scanPattern = escapeGlob(keyPrefix) + "*";
+  }
+
+  /** Returns the Redis key of an encoded cache key. */
+  String key(String encodedKey) {
+    return keyPrefix + requireNonNull(encodedKey, "key");
+  }
+
+  /** Returns the encoded cache key of a Redis key of this namespace. */
+  String encodedKey(String redisKey) {
+    if (!redisKey.startsWith(keyPrefix)) {
+      throw new IllegalArgumentException("not a key of this cache: " + redisKey);
+    }
+    return redisKey.substring(keyPrefix.length());
+  }
+
+  /** Returns the length in UTF-8 bytes of what precedes the encoded key in a Redis key. */
+  int keyPrefixBytes() {
+    return keyPrefixBytes;
+  }
+
+  /** Returns the pub/sub channel of this cache's invalidations. */
+  String channel() {
+    return channel;
+  }
+
+  /** Returns the SCAN MATCH pattern of every key of this cache and no other. */
+  String scanPattern() {
+    return scanPattern;
+  }
+
+  static String encodeName(String name) {
+    if (name.isEmpty()) {
+      return "%";
+    }
+    StringBuilder encoded = new StringBuilder(name.length());
+    for (byte b : name.getBytes(UTF_8)) {
+      char c = (char) (b & 0xFF);
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '.' || c == '_' || c == '-') {
+        encoded.append(c);
+      } else {
+        encoded.append('%').append(HEX[c >> 4]).append(HEX[c & 0xF]);
+      }
+    }
+    return encoded.toString();
+  }
+
+  static String escapeGlob(String text) {
+    StringBuilder escaped = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+        escaped.append('\\');
+      }
+      escaped.append(c);
+    }
+    return escaped.toString();
+  }
+}

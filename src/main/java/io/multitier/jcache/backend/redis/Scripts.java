@@ -1,0 +1,178 @@
+package io.multitier.jcache.backend.redis;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The Lua scripts of {@link RedisBackend}, one per operation, each one round trip.
+ *
+ * <p>Scripts that write take {@code ARGV[1]} the invalidation channel, {@code ARGV[2]} the message
+ * header naming the sender and {@code ARGV[3]} the byte length of the key prefix, and publish one
+ * message per written key in the same script. A time to live argument is a decimal number of
+ * milliseconds, or {@code -1} for no expiry, {@code -2} to keep the current expiry, {@code 0} to remove.
+ */
+final class Scripts {
+
+  private static final String WRITE_HELPERS = """
+      local function notify(key)
+        redis.call('publish', ARGV[1], ARGV[2] .. string.sub(key, ARGV[3] + 1))
+      end
+      local function store(key, value, ttl)
+        if ttl == '0' then
+          redis.call('del', key)
+        elseif ttl == '-1' then
+          redis.call('set', key, value)
+        elseif ttl == '-2' then
+          redis.call('set', key, value, 'keepttl')
+        else
+          redis.call('set', key, value, 'px', ttl)
+        end
+      end
+      """;
+
+  /** KEYS[1]; returns {value, pttl} or an empty list. */
+  static final Script GET_WITH_TTL = read("getWithTtl", """
+      local value = redis.call('get', KEYS[1])
+      if not value then
+        return {}
+      end
+      return {value, redis.call('pttl', KEYS[1])}
+      """);
+
+  /** KEYS; returns {index, value, pttl, ...} for the keys present, index counting from 1. */
+  static final Script GET_ALL_WITH_TTL = read("getAllWithTtl", """
+      local found = {}
+      for i, key in ipairs(KEYS) do
+        local value = redis.call('get', key)
+        if value then
+          found[#found + 1] = i
+          found[#found + 1] = value
+          found[#found + 1] = redis.call('pttl', key)
+        end
+      end
+      return found
+      """);
+
+  /** KEYS[1]; ARGV[4] value, ARGV[5] ttl. */
+  static final Script SET = write("setWithTtl", """
+      store(KEYS[1], ARGV[4], ARGV[5])
+      notify(KEYS[1])
+      return 1
+      """);
+
+  /** KEYS; ARGV[2i+2] value and ARGV[2i+3] ttl of KEYS[i]. */
+  static final Script SET_ALL = write("setAllWithTtl", """
+      for i, key in ipairs(KEYS) do
+        store(key, ARGV[2 * i + 2], ARGV[2 * i + 3])
+        notify(key)
+      end
+      return #KEYS
+      """);
+
+  /** KEYS[1]; ARGV[4] value, ARGV[5] ttl; returns 1 if the key was absent. */
+  static final Script PUT_IF_ABSENT = write("putIfAbsent", """
+      if redis.call('exists', KEYS[1]) == 1 then
+        return 0
+      end
+      if ARGV[5] ~= '0' then
+        store(KEYS[1], ARGV[4], ARGV[5])
+        notify(KEYS[1])
+      end
+      return 1
+      """);
+
+  /** KEYS[1]; ARGV[4] expected, ARGV[5] value, ARGV[6] ttl; returns 1 if replaced. */
+  static final Script REPLACE = write("replace", """
+      if redis.call('get', KEYS[1]) ~= ARGV[4] then
+        return 0
+      end
+      store(KEYS[1], ARGV[5], ARGV[6])
+      notify(KEYS[1])
+      return 1
+      """);
+
+  /** KEYS[1]; returns 1 if the key was present. */
+  static final Script REMOVE = write("remove", """
+      local removed = redis.call('del', KEYS[1])
+      notify(KEYS[1])
+      return removed
+      """);
+
+  /** KEYS[1]; ARGV[4] expected; returns 1 if removed. */
+  static final Script REMOVE_IF_EQUAL = write("removeIfEqual", """
+      if redis.call('get', KEYS[1]) ~= ARGV[4] then
+        return 0
+      end
+      redis.call('del', KEYS[1])
+      notify(KEYS[1])
+      return 1
+      """);
+
+  /** KEYS[1]; ARGV[4] value, ARGV[5] ttl if absent, ARGV[6] ttl if present; returns the previous value. */
+  static final Script GET_AND_PUT = write("getAndPut", """
+      local previous = redis.call('get', KEYS[1])
+      if previous then
+        store(KEYS[1], ARGV[4], ARGV[6])
+      else
+        store(KEYS[1], ARGV[4], ARGV[5])
+      end
+      notify(KEYS[1])
+      return previous
+      """);
+
+  /** KEYS[1]; returns the removed value. */
+  static final Script GET_AND_REMOVE = write("getAndRemove", """
+      local previous = redis.call('get', KEYS[1])
+      redis.call('del', KEYS[1])
+      notify(KEYS[1])
+      return previous
+      """);
+
+  /** KEYS[1]; ARGV[4] ttl; returns 1 if the key was present. */
+  static final Script SET_TTL = write("setTtl", """
+      if redis.call('exists', KEYS[1]) == 0 then
+        return 0
+      end
+      local ttl = ARGV[4]
+      if ttl == '-2' then
+        return 1
+      elseif ttl == '0' then
+        redis.call('del', KEYS[1])
+      elseif ttl == '-1' then
+        redis.call('persist', KEYS[1])
+      else
+        redis.call('pexpire', KEYS[1], ttl)
+      end
+      notify(KEYS[1])
+      return 1
+      """);
+
+  private Scripts() {}
+
+  private static Script read(String name, String body) {
+    return new Script(name, body);
+  }
+
+  private static Script write(String name, String body) {
+    return new Script(name, WRITE_HELPERS + body);
+  }
+
+  /** One script with its SHA-1 digest, as EVALSHA wants it. */
+  record Script(String name, String source, String sha) {
+
+    Script(String name, String source) {
+      this(name, source, sha1(source));
+    }
+
+    private static String sha1(String source) {
+      try {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(UTF_8)));
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-1 is missing from this JVM", e);
+      }
+    }
+  }
+}
