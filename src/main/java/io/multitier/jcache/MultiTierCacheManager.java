@@ -9,7 +9,10 @@ import io.multitier.jcache.copy.Copier;
 import io.multitier.jcache.copy.JavaSerializer;
 import io.multitier.jcache.copy.SerializingCopier;
 import io.multitier.jcache.event.EventDispatcher;
+import io.multitier.jcache.backend.redis.RedisConnection;
 import io.multitier.jcache.tier.LocalStore;
+import io.multitier.jcache.tier.SerializingCodec;
+import io.multitier.jcache.tier.TieredStore;
 import io.multitier.jcache.tier.Store;
 import java.net.URI;
 import java.util.Collections;
@@ -39,6 +42,7 @@ final class MultiTierCacheManager implements CacheManager {
   private final ClassLoader classLoader;
   private final Properties properties;
   private final ManagerSettings settings;
+  private RedisConnection redis;
   private final ConcurrentMap<String, MultiTierCache<?, ?>> caches = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -172,6 +176,12 @@ final class MultiTierCacheManager implements CacheManager {
       cache.shutdown();
     }
     caches.clear();
+    synchronized (this) {
+      if (redis != null) {
+        redis.close();
+        redis = null;
+      }
+    }
   }
 
   @Override
@@ -196,19 +206,24 @@ final class MultiTierCacheManager implements CacheManager {
   private <K, V> MultiTierCache<K, V> build(String name, MultiTierConfiguration<K, V> config) {
     EventDispatcher<K, V> dispatcher = new EventDispatcher<>(config.getExecutor());
     AtomicReference<MultiTierCache<K, V>> self = new AtomicReference<>();
+    boolean tiered = config.isTiered() && settings.redis().isPresent();
     CaffeineBackend<K, V> l1 = new CaffeineBackend<>("L1", config.getMaximumSize(),
         config.getTicker(), Runnable::run, (key, value) -> {
           MultiTierCache<K, V> cache = self.get();
-          if (cache != null) {
+          if (cache != null && !tiered) {
             dispatcher.publishExpired(cache, key, value);
           }
         }, (key, value) -> {
           MultiTierCache<K, V> cache = self.get();
-          if (cache != null) {
+          if (cache != null && !tiered) {
             cache.statistics().recordEvictions(1);
           }
         });
-    Store<K, V> store = new LocalStore<>(l1);
+    Store<K, V> store = tiered
+        ? new TieredStore<>(l1, redis().backend(name),
+            new SerializingCodec<>(JavaSerializer.allowing(config.getAllowedClasses()), classLoader),
+            config.getL1MaxTtl())
+        : new LocalStore<>(l1);
     Copier copier = config.isStoreByValue()
         ? new SerializingCopier(JavaSerializer.trustingOwnBytes())
         : Copier.identity();
@@ -220,6 +235,14 @@ final class MultiTierCacheManager implements CacheManager {
         config.getExpiryPolicyFactory().create(), loader, writer, dispatcher);
     self.set(cache);
     return cache;
+  }
+
+  /** Returns the link to Redis, opening it on first use. */
+  private synchronized RedisConnection redis() {
+    if (redis == null) {
+      redis = RedisConnection.open(settings.redis().orElseThrow(), uri, classLoader);
+    }
+    return redis;
   }
 
   @SuppressWarnings("unchecked")

@@ -32,7 +32,7 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
 
   private long maximumSize = DEFAULT_MAXIMUM_SIZE;
   private Duration l1MaxTtl = DEFAULT_L1_MAX_TTL;
-  private boolean tiered = true;
+  private Boolean tiered;
   private List<String> allowedClasses = new ArrayList<>();
   private transient Ticker ticker = Ticker.systemTicker();
   private transient Executor executor = ForkJoinPool.commonPool();
@@ -83,12 +83,16 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
     return this;
   }
 
-  /** Returns whether the cache uses the shared tier when its CacheManager has one. */
+  /**
+   * Returns whether the cache uses the shared tier when its CacheManager has one: as set, else
+   * when it stores by value. A store-by-reference cache keeps the caller's own objects, which
+   * cannot be shared with another JVM, so it is L1-only unless set to be tiered.
+   */
   public boolean isTiered() {
-    return tiered;
+    return (tiered == null) ? isStoreByValue() : tiered;
   }
 
-  /** Sets whether the cache uses the shared tier when its CacheManager has one. */
+  /** Sets whether the cache uses the shared tier; a tiered cache's keys and values must be serializable. */
   public MultiTierConfiguration<K, V> setTiered(boolean tiered) {
     this.tiered = tiered;
     return this;
@@ -136,7 +140,7 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
       return false;
     }
     MultiTierConfiguration<?, ?> other = (MultiTierConfiguration<?, ?>) o;
-    return maximumSize == other.maximumSize && tiered == other.tiered
+    return maximumSize == other.maximumSize && Objects.equals(tiered, other.tiered)
         && l1MaxTtl.equals(other.l1MaxTtl) && allowedClasses.equals(other.allowedClasses);
   }
 

@@ -1,0 +1,108 @@
+package io.multitier.jcache.backend.redis;
+
+import static java.util.Objects.requireNonNull;
+
+import io.multitier.jcache.configuration.RedisSettings;
+import io.multitier.jcache.spi.L2CacheBackend;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.util.HashMap;
+import java.util.Map;
+import javax.cache.CacheException;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+
+/**
+ * A CacheManager's link to Redis. CacheManagers with equal {@link RedisSettings} share one
+ * Redisson client (its event loops and connections), which is shut down when the last of them
+ * closes. This is the only class the CacheManager touches in this package, so an application
+ * without Redisson on its class path never loads Redisson.
+ */
+public final class RedisConnection implements AutoCloseable {
+
+  private static final Map<RedisSettings, Shared> clients = new HashMap<>();
+
+  private final RedisSettings settings;
+  private final Shared shared;
+  private final String keyPrefix;
+  private boolean closed;
+
+  private RedisConnection(RedisSettings settings, Shared shared, String keyPrefix) {
+    this.settings = settings;
+    this.shared = shared;
+    this.keyPrefix = keyPrefix;
+  }
+
+  /** Opens the link for a CacheManager; its keys start with the configured prefix or one derived from its URI. */
+  public static RedisConnection open(RedisSettings settings, URI managerUri, ClassLoader classLoader) {
+    requireNonNull(settings, "settings");
+    requireNonNull(managerUri, "managerUri");
+    String prefix = (settings.keyPrefix() != null) ? settings.keyPrefix()
+        : RedisBackend.DEFAULT_PREFIX + KeyNamespace.encodeName(managerUri.toString()) + ":";
+    synchronized (clients) {
+      Shared shared = clients.computeIfAbsent(settings, s -> new Shared(Redisson.create(config(s, classLoader))));
+      shared.users++;
+      return new RedisConnection(settings, shared, prefix);
+    }
+  }
+
+  /** Returns the shared tier of one cache. */
+  public L2CacheBackend<String, byte[]> backend(String cacheName) {
+    return new RedisBackend(shared.client, keyPrefix, cacheName, false);
+  }
+
+  /** Returns what keys of this CacheManager start with. */
+  public String keyPrefix() {
+    return keyPrefix;
+  }
+
+  @Override
+  public void close() {
+    synchronized (clients) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (--shared.users == 0) {
+        clients.remove(settings, shared);
+        shared.client.shutdown();
+      }
+    }
+  }
+
+  private static Config config(RedisSettings settings, ClassLoader classLoader) {
+    if (settings.address() != null) {
+      Config config = new Config();
+      config.useSingleServer().setAddress(settings.address());
+      return config;
+    }
+    URI uri = URI.create(settings.redissonConfig());
+    try {
+      URL url;
+      if ("classpath".equals(uri.getScheme())) {
+        String path = uri.getSchemeSpecificPart().replaceFirst("^/+", "");
+        url = classLoader.getResource(path);
+        if (url == null) {
+          throw new CacheException("No Redisson configuration at " + uri + ": the class path has no resource '" + path + "'");
+        }
+      } else {
+        url = uri.toURL();
+      }
+      return Config.fromYAML(url);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new CacheException("Cannot read the Redisson configuration " + uri + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** One Redisson client and how many CacheManagers use it. */
+  private static final class Shared {
+    final RedissonClient client;
+    int users;
+
+    Shared(RedissonClient client) {
+      this.client = client;
+    }
+  }
+}
