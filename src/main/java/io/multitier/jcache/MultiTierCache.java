@@ -273,7 +273,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
     V stored = copyIn(value);
     boolean[] added = {false};
-    store.compute(key, current -> {
+    store.compute(copyIn(key), current -> {
       added[0] = false;
       if (current != null) {
         return Write.keep();
@@ -510,7 +510,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
     V[] before = (V[]) new Object[1];
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
     try {
-      store.compute(key, current -> {
+      store.compute(copyIn(key), current -> {
         before[0] = current;
         MutableCacheEntry<K, V> entry = new MutableCacheEntry<>(key, copyOut(current),
             (configuration.isReadThrough() && loader != null) ? k -> Loading.load(loader, k) : null);
@@ -553,19 +553,20 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
         return Write.put(copyIn(entry.value()), expiry.update());
       case DELETED:
         Writing.delete(writer, key);
-        return Write.remove();
+        return (current == null) ? Write.keep() : Write.remove();
       default:
         return Write.keep();
     }
   }
 
   private void publishProcessed(K key, V before, MutableCacheEntry<K, V> entry) {
+    if (before == null) {
+      statistics.recordMisses(1);
+    } else {
+      statistics.recordHits(1);
+    }
     switch (entry.action()) {
-      case READ:
-        statistics.recordHits(1);
-        break;
       case LOADED:
-        statistics.recordMisses(1);
         dispatcher.publishCreated(this, key, entry.value());
         break;
       case CREATED:
@@ -577,8 +578,10 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
         dispatcher.publishUpdated(this, key, before, entry.value());
         break;
       case DELETED:
-        statistics.recordRemovals(1);
-        dispatcher.publishRemoved(this, key, before);
+        if (before != null) {
+          statistics.recordRemovals(1);
+          dispatcher.publishRemoved(this, key, before);
+        }
         break;
       default:
         break;
@@ -770,16 +773,17 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
 
   /** Stores the value with creation or update expiry and publishes the event; returns the previous value. */
   private V putAndPublish(K key, V value) {
+    K storedKey = copyIn(key);
     V stored = copyIn(value);
     V previous;
     boolean[] storedIt = {true};
     if (expiry.isFixed()) {
-      previous = store.getAndPut(key, stored, expiry.creation(), expiry.update());
+      previous = store.getAndPut(storedKey, stored, expiry.creation(), expiry.update());
       storedIt[0] = !(previous == null && expiry.creation().isZero());
     } else {
       @SuppressWarnings("unchecked")
       V[] old = (V[]) new Object[1];
-      store.compute(key, current -> {
+      store.compute(storedKey, current -> {
         old[0] = current;
         Duration ttl = (current == null) ? expiry.creation() : expiry.update();
         storedIt[0] = !(current == null && ttl.isZero());
@@ -804,7 +808,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
     if (ttl.isZero()) {
       return;
     }
-    if (store.putIfAbsent(key, copyIn(value), ttl)) {
+    if (store.putIfAbsent(copyIn(key), copyIn(value), ttl)) {
       dispatcher.publishCreated(this, key, value);
     }
   }
@@ -838,7 +842,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
     return Ttl.isUnchanged(ttl) ? Write.keep() : Write.put(current, ttl);
   }
 
-  private V copyIn(V value) {
+  private <T> T copyIn(T value) {
     return copier.copy(value, manager.getClassLoader());
   }
 

@@ -3,9 +3,10 @@ package io.multitier.jcache;
 import static java.util.Objects.requireNonNull;
 
 import io.multitier.jcache.backend.caffeine.CaffeineBackend;
+import io.multitier.jcache.configuration.ManagerSettings;
 import io.multitier.jcache.configuration.MultiTierConfiguration;
 import io.multitier.jcache.copy.Copier;
-import io.multitier.jcache.copy.DefaultSerializer;
+import io.multitier.jcache.copy.JavaSerializer;
 import io.multitier.jcache.copy.SerializingCopier;
 import io.multitier.jcache.event.EventDispatcher;
 import io.multitier.jcache.tier.LocalStore;
@@ -22,6 +23,7 @@ import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
+import javax.cache.configuration.MutableConfiguration;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
 import javax.cache.spi.CachingProvider;
@@ -36,6 +38,7 @@ final class MultiTierCacheManager implements CacheManager {
   private final URI uri;
   private final ClassLoader classLoader;
   private final Properties properties;
+  private final ManagerSettings settings;
   private final ConcurrentMap<String, MultiTierCache<?, ?>> caches = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -45,6 +48,10 @@ final class MultiTierCacheManager implements CacheManager {
     this.uri = requireNonNull(uri);
     this.classLoader = requireNonNull(classLoader);
     this.properties = requireNonNull(properties);
+    this.settings = ManagerSettings.forUri(uri, classLoader);
+    for (String name : settings.declaredCaches()) {
+      caches.put(name, build(name, settings.declared(name)));
+    }
   }
 
   @Override
@@ -72,7 +79,7 @@ final class MultiTierCacheManager implements CacheManager {
     requireOpen();
     requireNonNull(cacheName, "a null cache name was given to createCache");
     requireNonNull(configuration, "a null configuration was given to createCache");
-    MultiTierConfiguration<K, V> config = copyOf(configuration);
+    MultiTierConfiguration<K, V> config = settings.forCreated(cacheName, complete(configuration));
     boolean[] created = {false};
     MultiTierCache<?, ?> cache = caches.computeIfAbsent(cacheName, name -> {
       created[0] = true;
@@ -195,10 +202,15 @@ final class MultiTierCacheManager implements CacheManager {
           if (cache != null) {
             dispatcher.publishExpired(cache, key, value);
           }
+        }, (key, value) -> {
+          MultiTierCache<K, V> cache = self.get();
+          if (cache != null) {
+            cache.statistics().recordEvictions(1);
+          }
         });
     Store<K, V> store = new LocalStore<>(l1);
     Copier copier = config.isStoreByValue()
-        ? new SerializingCopier(DefaultSerializer.allowing(config.getAllowedClasses()))
+        ? new SerializingCopier(JavaSerializer.trustingOwnBytes())
         : Copier.identity();
     CacheLoader<K, V> loader = (config.getCacheLoaderFactory() == null) ? null
         : config.getCacheLoaderFactory().create();
@@ -215,11 +227,11 @@ final class MultiTierCacheManager implements CacheManager {
     return (CacheWriter<K, V>) writer;
   }
 
-  private static <K, V> MultiTierConfiguration<K, V> copyOf(Configuration<K, V> configuration) {
+  private static <K, V> CompleteConfiguration<K, V> complete(Configuration<K, V> configuration) {
     if (configuration instanceof CompleteConfiguration) {
-      return new MultiTierConfiguration<>((CompleteConfiguration<K, V>) configuration);
+      return (CompleteConfiguration<K, V>) configuration;
     }
-    MultiTierConfiguration<K, V> config = new MultiTierConfiguration<>();
+    MutableConfiguration<K, V> config = new MutableConfiguration<>();
     config.setTypes(configuration.getKeyType(), configuration.getValueType());
     config.setStoreByValue(configuration.isStoreByValue());
     return config;

@@ -89,10 +89,9 @@ final class BadInputTest {
 
   @Test
   void loaderFailuresReachTheCallerAsCacheLoaderException() {
-    CacheLoader<String, Integer> failing = new FailingLoader();
     Cache<String, Integer> loading = manager.createCache("bad-input-loader",
         new MutableConfiguration<String, Integer>().setReadThrough(true)
-            .setCacheLoaderFactory(FactoryBuilder.factoryOf(failing.getClass())));
+            .setCacheLoaderFactory(FactoryBuilder.factoryOf(FailingLoader.class)));
     try {
       assertThatThrownBy(() -> loading.get("k")).isInstanceOf(CacheLoaderException.class)
           .hasMessageContaining("k");

@@ -65,7 +65,7 @@ public final class MutableCacheEntry<K, V> implements MutableEntry<K, V> {
   @Override
   public void remove() {
     value = null;
-    action = (original == null) ? Action.NONE : Action.DELETED;
+    action = (action == Action.CREATED) ? Action.NONE : Action.DELETED;
   }
 
   @Override

@@ -42,21 +42,28 @@ public final class CaffeineBackend<K, V> implements CacheBackend<K, V> {
    * @param maximumSize the most entries it holds before Caffeine evicts
    * @param ticker the source of time
    * @param executor where Caffeine runs maintenance and removal notices
-   * @param onExpired told of each entry that expired (not of evictions or removals)
+   * @param onExpired told of each entry that expired
+   * @param onEvicted told of each entry evicted to respect the size bound
    */
   public CaffeineBackend(String name, long maximumSize, Ticker ticker, Executor executor,
-      BiConsumer<K, V> onExpired) {
+      BiConsumer<K, V> onExpired, BiConsumer<K, V> onEvicted) {
     this.name = requireNonNull(name, "name");
     this.ticker = requireNonNull(ticker, "ticker");
     requireNonNull(onExpired, "onExpired");
+    requireNonNull(onEvicted, "onEvicted");
     this.cache = Caffeine.newBuilder()
         .maximumSize(maximumSize)
         .expireAfter(new TimedExpiry<K, V>())
         .ticker(ticker)
         .executor(requireNonNull(executor, "executor"))
         .removalListener((K key, Timed<V> timed, RemovalCause cause) -> {
-          if (cause == RemovalCause.EXPIRED && key != null && timed != null) {
+          if (key == null || timed == null) {
+            return;
+          }
+          if (cause == RemovalCause.EXPIRED) {
             onExpired.accept(key, timed.value);
+          } else if (cause == RemovalCause.SIZE) {
+            onEvicted.accept(key, timed.value);
           }
         })
         .build();

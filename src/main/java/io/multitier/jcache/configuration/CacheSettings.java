@@ -1,0 +1,51 @@
+package io.multitier.jcache.configuration;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * The settings of one cache in the configuration file, or of every cache under {@code defaults}.
+ * Each field left out keeps the value from {@code defaults}, then from the built-in defaults.
+ */
+record CacheSettings(
+    @JsonProperty("keyType") String keyType,
+    @JsonProperty("valueType") String valueType,
+    @JsonProperty("maximumSize") Long maximumSize,
+    @JsonProperty("l1MaxTtl") String l1MaxTtl,
+    @JsonProperty("tiered") Boolean tiered,
+    @JsonProperty("allowedClasses") List<String> allowedClasses,
+    @JsonProperty("expiry") ExpirySettings expiry,
+    @JsonProperty("storeByValue") Boolean storeByValue,
+    @JsonProperty("statistics") Boolean statistics,
+    @JsonProperty("management") Boolean management,
+    @JsonProperty("readThrough") Boolean readThrough,
+    @JsonProperty("writeThrough") Boolean writeThrough,
+    @JsonProperty("loader") String loader,
+    @JsonProperty("writer") String writer) {
+
+  static final CacheSettings NONE = new CacheSettings(null, null, null, null, null, null, null,
+      null, null, null, null, null, null, null);
+
+  /** Returns these settings with every field this one leaves out taken from {@code base}. */
+  CacheSettings over(CacheSettings base) {
+    return new CacheSettings(
+        pick(keyType, base.keyType), pick(valueType, base.valueType),
+        pick(maximumSize, base.maximumSize), pick(l1MaxTtl, base.l1MaxTtl),
+        pick(tiered, base.tiered), pick(allowedClasses, base.allowedClasses),
+        pick(expiry, base.expiry), pick(storeByValue, base.storeByValue),
+        pick(statistics, base.statistics), pick(management, base.management),
+        pick(readThrough, base.readThrough), pick(writeThrough, base.writeThrough),
+        pick(loader, base.loader), pick(writer, base.writer));
+  }
+
+  private static <T> T pick(T own, T base) {
+    return (own == null) ? base : own;
+  }
+
+  /** The expiry policy of a cache: at most one of the four JSR-107 policies. */
+  record ExpirySettings(
+      @JsonProperty("created") String created,
+      @JsonProperty("accessed") String accessed,
+      @JsonProperty("modified") String modified,
+      @JsonProperty("touched") String touched) {}
+}

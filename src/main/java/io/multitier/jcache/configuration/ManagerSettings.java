@@ -1,0 +1,275 @@
+package io.multitier.jcache.configuration;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.multitier.jcache.configuration.CacheSettings.ExpirySettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URL;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.cache.CacheException;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.Factory;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.expiry.AccessedExpiryPolicy;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.ExpiryPolicy;
+import javax.cache.expiry.ModifiedExpiryPolicy;
+import javax.cache.expiry.TouchedExpiryPolicy;
+
+/**
+ * What a CacheManager reads from the YAML file its URI names: where the shared tier is, settings
+ * for every cache, and caches declared by name. See {@code docs/configuration.md}.
+ *
+ * <p>The URI {@code classpath:path} names a class-path resource and {@code file:path} a file; both
+ * must exist. Any other URI (the default one among them) is only a name, and its CacheManager
+ * reads the system-wide file: the one the system property {@value #CONFIG_PROPERTY} names, else the
+ * class-path resource {@value #DEFAULT_RESOURCE} if there is one, else none.
+ */
+public final class ManagerSettings {
+
+  /** The system property that names the default CacheManager's configuration file. */
+  public static final String CONFIG_PROPERTY = "multitier.config";
+
+  /** The class-path resource the default CacheManager reads when the property is not set. */
+  public static final String DEFAULT_RESOURCE = "multitier.yaml";
+
+  private final ClassLoader classLoader;
+  private final RedisSettings redis;
+  private final CacheSettings defaults;
+  private final Map<String, CacheSettings> caches;
+  private final String source;
+
+  private ManagerSettings(ClassLoader classLoader, RedisSettings redis, CacheSettings defaults,
+      Map<String, CacheSettings> caches, String source) {
+    this.classLoader = classLoader;
+    this.redis = redis;
+    this.defaults = defaults;
+    this.caches = caches;
+    this.source = source;
+  }
+
+  /** Returns the settings of no file: the built-in defaults. */
+  public static ManagerSettings empty(ClassLoader classLoader) {
+    return new ManagerSettings(classLoader, null, CacheSettings.NONE, Map.of(), "built-in defaults");
+  }
+
+  /** Reads the settings for a CacheManager's URI; throws {@link CacheException} naming the file and the fault. */
+  public static ManagerSettings forUri(URI uri, ClassLoader classLoader) {
+    requireNonNull(uri, "uri");
+    requireNonNull(classLoader, "classLoader");
+    if ("classpath".equals(uri.getScheme())) {
+      String path = uri.getSchemeSpecificPart().replaceFirst("^/+", "");
+      URL resource = classLoader.getResource(path);
+      if (resource == null) {
+        throw new CacheException("No configuration file at " + uri + ": the class path has no resource '" + path + "'");
+      }
+      return read(resource, uri.toString(), classLoader);
+    }
+    if ("file".equals(uri.getScheme())) {
+      try {
+        return read(uri.toURL(), uri.toString(), classLoader);
+      } catch (IOException e) {
+        throw new CacheException("Cannot read the configuration file " + uri + ": " + e, e);
+      }
+    }
+    String configured = System.getProperty(CONFIG_PROPERTY);
+    if (configured != null && !configured.isBlank()) {
+      URI file = URI.create(configured.strip());
+      if (!"classpath".equals(file.getScheme()) && !"file".equals(file.getScheme())) {
+        throw new CacheException("The system property " + CONFIG_PROPERTY + " must name a classpath: or file: URI, not '" + configured + "'");
+      }
+      return forUri(file, classLoader);
+    }
+    URL resource = classLoader.getResource(DEFAULT_RESOURCE);
+    return (resource == null) ? empty(classLoader) : read(resource, "classpath:" + DEFAULT_RESOURCE, classLoader);
+  }
+
+  /** Reads the settings from YAML text. */
+  public static ManagerSettings parse(String yaml, String source, ClassLoader classLoader) {
+    try {
+      return of(mapper().readValue(yaml, FileModel.class), source, classLoader);
+    } catch (IOException e) {
+      throw new CacheException("Invalid configuration in " + source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static ManagerSettings read(URL url, String source, ClassLoader classLoader) {
+    try (InputStream in = url.openStream()) {
+      return of(mapper().readValue(in, FileModel.class), source, classLoader);
+    } catch (IOException e) {
+      throw new CacheException("Invalid configuration in " + source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static ManagerSettings of(FileModel model, String source, ClassLoader classLoader) {
+    if (model == null) {
+      return empty(classLoader);
+    }
+    CacheSettings defaults = (model.defaults == null) ? CacheSettings.NONE : model.defaults;
+    Map<String, CacheSettings> caches = new LinkedHashMap<>();
+    if (model.caches != null) {
+      model.caches.forEach((name, settings) ->
+          caches.put(name, (settings == null) ? defaults : settings.over(defaults)));
+    }
+    ManagerSettings settings = new ManagerSettings(classLoader, model.redis, defaults,
+        Collections.unmodifiableMap(caches), source);
+    settings.caches.forEach((name, cache) -> settings.build(name, cache, Object.class, Object.class));
+    settings.build("defaults", defaults, Object.class, Object.class);
+    return settings;
+  }
+
+  private static ObjectMapper mapper() {
+    return new ObjectMapper(new YAMLFactory())
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+  }
+
+  /** Returns where the shared tier is, if the file names one. */
+  public Optional<RedisSettings> redis() {
+    return Optional.ofNullable(redis);
+  }
+
+  /** Returns the names of the caches the file declares, in file order. */
+  public Set<String> declaredCaches() {
+    return caches.keySet();
+  }
+
+  /** Returns where these settings were read from. */
+  public String source() {
+    return source;
+  }
+
+  /** Returns the complete configuration of a cache the file declares. */
+  public MultiTierConfiguration<Object, Object> declared(String cacheName) {
+    CacheSettings settings = caches.get(cacheName);
+    if (settings == null) {
+      throw new IllegalArgumentException("The configuration file " + source + " declares no cache '" + cacheName + "'");
+    }
+    return build(cacheName, settings, Object.class, Object.class);
+  }
+
+  /**
+   * Returns the configuration of a cache created in code: the JCache settings are the given ones;
+   * the vendor settings (L1 size, L1 time to live, tiers, allowed classes) come from the file, for
+   * this cache name if it declares it, else from its defaults. A {@link MultiTierConfiguration} is
+   * taken as it is.
+   */
+  public <K, V> MultiTierConfiguration<K, V> forCreated(String cacheName, CompleteConfiguration<K, V> given) {
+    MultiTierConfiguration<K, V> config = new MultiTierConfiguration<>(given);
+    if (given instanceof MultiTierConfiguration) {
+      return config;
+    }
+    applyVendorSettings(config, caches.getOrDefault(cacheName, defaults), cacheName);
+    return config;
+  }
+
+  private <K, V> MultiTierConfiguration<K, V> build(String cacheName, CacheSettings settings,
+      Class<K> keyFallback, Class<V> valueFallback) {
+    String where = source + ", cache '" + cacheName + "'";
+    MultiTierConfiguration<K, V> config = new MultiTierConfiguration<>();
+    config.setTypes(type(settings.keyType(), keyFallback, where), type(settings.valueType(), valueFallback, where));
+    applyVendorSettings(config, settings, cacheName);
+    if (settings.expiry() != null) {
+      config.setExpiryPolicyFactory(expiry(settings.expiry(), where));
+    }
+    if (settings.storeByValue() != null) {
+      config.setStoreByValue(settings.storeByValue());
+    }
+    if (settings.statistics() != null) {
+      config.setStatisticsEnabled(settings.statistics());
+    }
+    if (settings.management() != null) {
+      config.setManagementEnabled(settings.management());
+    }
+    if (settings.readThrough() != null) {
+      config.setReadThrough(settings.readThrough());
+    }
+    if (settings.writeThrough() != null) {
+      config.setWriteThrough(settings.writeThrough());
+    }
+    if (settings.loader() != null) {
+      config.setCacheLoaderFactory(FactoryBuilder.factoryOf(settings.loader()));
+    }
+    if (settings.writer() != null) {
+      config.setCacheWriterFactory(FactoryBuilder.factoryOf(settings.writer()));
+    }
+    return config;
+  }
+
+  private void applyVendorSettings(MultiTierConfiguration<?, ?> config, CacheSettings settings, String cacheName) {
+    String where = source + ", cache '" + cacheName + "'";
+    try {
+      if (settings.maximumSize() != null) {
+        config.setMaximumSize(settings.maximumSize());
+      }
+      if (settings.l1MaxTtl() != null) {
+        Duration ttl = Durations.parse(settings.l1MaxTtl(), "l1MaxTtl");
+        config.setL1MaxTtl((ttl == null) ? io.multitier.jcache.spi.Ttl.ETERNAL : ttl);
+      }
+      if (settings.tiered() != null) {
+        config.setTiered(settings.tiered());
+      }
+      if (settings.allowedClasses() != null) {
+        config.setAllowedClasses(settings.allowedClasses());
+      }
+    } catch (IllegalArgumentException e) {
+      throw new CacheException("Invalid configuration in " + where + ": " + e.getMessage(), e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> Class<T> type(String name, Class<T> fallback, String where) {
+    if (name == null) {
+      return fallback;
+    }
+    try {
+      return (Class<T>) Class.forName(name, false, classLoader);
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new CacheException("Invalid configuration in " + where + ": no class " + name, e);
+    }
+  }
+
+  private static Factory<? extends ExpiryPolicy> expiry(ExpirySettings expiry, String where) {
+    Map<String, String> given = new LinkedHashMap<>();
+    given.put("created", expiry.created());
+    given.put("accessed", expiry.accessed());
+    given.put("modified", expiry.modified());
+    given.put("touched", expiry.touched());
+    given.values().removeIf(value -> value == null);
+    if (given.size() != 1) {
+      throw new CacheException("Invalid configuration in " + where
+          + ": expiry takes exactly one of created, accessed, modified, touched; found " + given.keySet());
+    }
+    Map.Entry<String, String> policy = given.entrySet().iterator().next();
+    javax.cache.expiry.Duration duration;
+    try {
+      duration = Durations.toJCache(Durations.parse(policy.getValue(), "expiry." + policy.getKey()));
+    } catch (IllegalArgumentException e) {
+      throw new CacheException("Invalid configuration in " + where + ": " + e.getMessage(), e);
+    }
+    switch (policy.getKey()) {
+      case "created": return CreatedExpiryPolicy.factoryOf(duration);
+      case "accessed": return AccessedExpiryPolicy.factoryOf(duration);
+      case "modified": return ModifiedExpiryPolicy.factoryOf(duration);
+      default: return TouchedExpiryPolicy.factoryOf(duration);
+    }
+  }
+
+  /** The top level of the file. */
+  static final class FileModel {
+    @JsonProperty("redis") RedisSettings redis;
+    @JsonProperty("defaults") CacheSettings defaults;
+    @JsonProperty("caches") Map<String, CacheSettings> caches;
+  }
+}

@@ -1,0 +1,131 @@
+package io.multitier.jcache.copy;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InvalidClassException;
+import java.io.NotSerializableException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.util.List;
+
+/**
+ * Java serialization, with an optional allow-list filter on what may be read back.
+ *
+ * <p>Bytes that come from a shared store are untrusted: {@link #allowing(List)} refuses every class
+ * that is neither one of the JDK's plain value and collection types nor matched by a configured
+ * pattern, before any of its code runs. Copies made inside one JVM read only bytes this class just
+ * wrote, and use {@link #trustingOwnBytes()}.
+ */
+public final class JavaSerializer implements Serializer {
+
+  /** The JDK classes every filter allows: boxed primitives, strings, collections, time, math. */
+  static final List<String> JDK_VALUE_TYPES = List.of("java.lang.String", "java.lang.Number",
+      "java.lang.Boolean", "java.lang.Byte", "java.lang.Short", "java.lang.Integer",
+      "java.lang.Long", "java.lang.Float", "java.lang.Double", "java.lang.Character",
+      "java.lang.Enum", "java.lang.Record", "java.lang.Object", "java.math.*", "java.time.*", "java.util.*",
+      "java.util.concurrent.ConcurrentHashMap", "java.util.concurrent.ConcurrentHashMap$*",
+      "java.util.concurrent.CopyOnWriteArrayList", "java.util.concurrent.ConcurrentSkipListMap",
+      "java.util.concurrent.ConcurrentSkipListSet", "java.util.UUID", "java.net.URI");
+
+  private static final String LIMITS = "maxdepth=64;maxrefs=100000;maxbytes=67108864;maxarray=16777216";
+
+  private final ObjectInputFilter filter;
+
+  private JavaSerializer(ObjectInputFilter filter) {
+    this.filter = filter;
+  }
+
+  /**
+   * Returns a serializer that reads back only the JDK's value types and classes matching the
+   * patterns ({@code com.example.Type}, {@code com.example.*} for a package,
+   * {@code com.example.**} for a package and its subpackages).
+   */
+  public static JavaSerializer allowing(List<String> patterns) {
+    StringBuilder spec = new StringBuilder(LIMITS);
+    for (String pattern : JDK_VALUE_TYPES) {
+      spec.append(';').append(pattern);
+    }
+    for (String pattern : requireNonNull(patterns, "patterns")) {
+      if (pattern.isBlank() || pattern.contains(";") || pattern.startsWith("!")) {
+        throw new IllegalArgumentException("Not a class-name pattern: '" + pattern + "'");
+      }
+      spec.append(';').append(pattern.strip());
+    }
+    spec.append(";!*");
+    return new JavaSerializer(ObjectInputFilter.Config.createFilter(spec.toString()));
+  }
+
+  /** Returns a serializer that reads back any class: only for bytes this JVM wrote itself. */
+  public static JavaSerializer trustingOwnBytes() {
+    return new JavaSerializer(null);
+  }
+
+  @Override
+  public byte[] serialize(Object object) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(object);
+    } catch (NotSerializableException e) {
+      throw new SerializationException("Cannot store " + object.getClass().getName()
+          + " by value: it is not Serializable (" + e.getMessage() + ")", e);
+    } catch (IOException | RuntimeException e) {
+      throw new SerializationException("Cannot serialize " + object.getClass().getName() + ": " + e, e);
+    }
+    return bytes.toByteArray();
+  }
+
+  @Override
+  public Object deserialize(byte[] bytes, ClassLoader classLoader) {
+    requireNonNull(bytes, "bytes");
+    String[] rejected = {null};
+    try (ObjectInputStream in = new LoaderAwareInputStream(new ByteArrayInputStream(bytes), classLoader)) {
+      if (filter != null) {
+        in.setObjectInputFilter(info -> {
+          ObjectInputFilter.Status status = filter.checkInput(info);
+          if (status == ObjectInputFilter.Status.REJECTED && rejected[0] == null) {
+            rejected[0] = (info.serialClass() == null) ? "a stream over the size limits"
+                : info.serialClass().getName();
+          }
+          return status;
+        });
+      }
+      return in.readObject();
+    } catch (InvalidClassException e) {
+      if (rejected[0] == null) {
+        throw new SerializationException("Cannot deserialize " + bytes.length + " bytes: " + e, e);
+      }
+      throw new SerializationException("Refused to deserialize " + rejected[0]
+          + ": it is not on the allow-list of classes that may be read back", e);
+    } catch (IOException | ClassNotFoundException | RuntimeException e) {
+      throw new SerializationException("Cannot deserialize " + bytes.length + " bytes: " + e, e);
+    }
+  }
+
+  /** Resolves classes through the cache's class loader first. */
+  private static final class LoaderAwareInputStream extends ObjectInputStream {
+    private final ClassLoader classLoader;
+
+    LoaderAwareInputStream(InputStream in, ClassLoader classLoader) throws IOException {
+      super(in);
+      this.classLoader = classLoader;
+    }
+
+    @Override
+    protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+      if (classLoader != null) {
+        try {
+          return Class.forName(desc.getName(), false, classLoader);
+        } catch (ClassNotFoundException e) {
+          // fall through to the default resolution (primitives, the JDK)
+        }
+      }
+      return super.resolveClass(desc);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.multitier.jcache.event;
+
+import javax.cache.Cache;
+import javax.cache.event.CacheEntryEvent;
+import javax.cache.event.EventType;
+
+/**
+ * One change to one entry, as listeners receive it. Removed and expired events carry the value
+ * that was lost both as the value and as the old value.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+final class EntryEvent<K, V> extends CacheEntryEvent<K, V> {
+
+  private static final long serialVersionUID = 1L;
+
+  private final K key;
+  private final V value;
+  private final V oldValue;
+  private final boolean oldValueAvailable;
+
+  EntryEvent(Cache<K, V> source, EventType type, K key, V value, V oldValue,
+      boolean oldValueAvailable) {
+    super(source, type);
+    this.key = key;
+    this.value = value;
+    this.oldValue = oldValue;
+    this.oldValueAvailable = oldValueAvailable;
+  }
+
+  @Override
+  public K getKey() {
+    return key;
+  }
+
+  @Override
+  public V getValue() {
+    return value;
+  }
+
+  @Override
+  public V getOldValue() {
+    return oldValueAvailable ? oldValue : null;
+  }
+
+  @Override
+  public boolean isOldValueAvailable() {
+    return oldValueAvailable;
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> clazz) {
+    if (clazz.isInstance(this)) {
+      return clazz.cast(this);
+    }
+    throw new IllegalArgumentException("A cache entry event cannot be unwrapped to " + clazz.getName());
+  }
+
+  @Override
+  public String toString() {
+    return getEventType() + " " + key + "=" + value + (oldValueAvailable ? " (was " + oldValue + ")" : "");
+  }
+}

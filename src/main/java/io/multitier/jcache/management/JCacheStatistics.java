@@ -1,0 +1,146 @@
+package io.multitier.jcache.management;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import javax.cache.management.CacheStatisticsMXBean;
+
+/** The JSR-107 statistics of one cache; recording does nothing while statistics are off. */
+public final class JCacheStatistics implements CacheStatisticsMXBean {
+
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+  private final LongAdder puts = new LongAdder();
+  private final LongAdder removals = new LongAdder();
+  private final LongAdder evictions = new LongAdder();
+  private final LongAdder getTimeNanos = new LongAdder();
+  private final LongAdder putTimeNanos = new LongAdder();
+  private final LongAdder removeTimeNanos = new LongAdder();
+  private volatile boolean enabled;
+
+  /** Returns whether statistics are being recorded. */
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  /** Turns recording on or off; the counts are kept. */
+  public void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  /** Counts reads that found a value. */
+  public void recordHits(long count) {
+    add(hits, count);
+  }
+
+  /** Counts reads that found nothing. */
+  public void recordMisses(long count) {
+    add(misses, count);
+  }
+
+  /** Counts values stored. */
+  public void recordPuts(long count) {
+    add(puts, count);
+  }
+
+  /** Counts entries removed by the application. */
+  public void recordRemovals(long count) {
+    add(removals, count);
+  }
+
+  /** Counts entries evicted to respect the size bound. */
+  public void recordEvictions(long count) {
+    add(evictions, count);
+  }
+
+  /** Adds the time a read took. */
+  public void recordGetTime(long nanos) {
+    add(getTimeNanos, nanos);
+  }
+
+  /** Adds the time a write took. */
+  public void recordPutTime(long nanos) {
+    add(putTimeNanos, nanos);
+  }
+
+  /** Adds the time a removal took. */
+  public void recordRemoveTime(long nanos) {
+    add(removeTimeNanos, nanos);
+  }
+
+  private void add(LongAdder adder, long count) {
+    if (enabled && count != 0) {
+      adder.add(count);
+    }
+  }
+
+  @Override
+  public void clear() {
+    for (LongAdder adder : new LongAdder[] {hits, misses, puts, removals, evictions,
+        getTimeNanos, putTimeNanos, removeTimeNanos}) {
+      adder.reset();
+    }
+  }
+
+  @Override
+  public long getCacheHits() {
+    return hits.sum();
+  }
+
+  @Override
+  public float getCacheHitPercentage() {
+    long hitCount = getCacheHits();
+    long requests = hitCount + getCacheMisses();
+    return (requests == 0) ? 0f : 100f * hitCount / requests;
+  }
+
+  @Override
+  public long getCacheMisses() {
+    return misses.sum();
+  }
+
+  @Override
+  public float getCacheMissPercentage() {
+    long missCount = getCacheMisses();
+    long requests = missCount + getCacheHits();
+    return (requests == 0) ? 0f : 100f * missCount / requests;
+  }
+
+  @Override
+  public long getCacheGets() {
+    return getCacheHits() + getCacheMisses();
+  }
+
+  @Override
+  public long getCachePuts() {
+    return puts.sum();
+  }
+
+  @Override
+  public long getCacheRemovals() {
+    return removals.sum();
+  }
+
+  @Override
+  public long getCacheEvictions() {
+    return evictions.sum();
+  }
+
+  @Override
+  public float getAverageGetTime() {
+    return averageMicros(getTimeNanos.sum(), getCacheGets());
+  }
+
+  @Override
+  public float getAveragePutTime() {
+    return averageMicros(putTimeNanos.sum(), getCachePuts());
+  }
+
+  @Override
+  public float getAverageRemoveTime() {
+    return averageMicros(removeTimeNanos.sum(), getCacheRemovals());
+  }
+
+  private static float averageMicros(long totalNanos, long count) {
+    return (count == 0) ? 0f : (float) TimeUnit.NANOSECONDS.toMicros(totalNanos) / count;
+  }
+}

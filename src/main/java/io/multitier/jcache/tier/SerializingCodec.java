@@ -1,0 +1,75 @@
+package io.multitier.jcache.tier;
+
+import static java.util.Objects.requireNonNull;
+
+import io.multitier.jcache.copy.SerializationException;
+import io.multitier.jcache.copy.Serializer;
+import java.util.Base64;
+import java.util.UUID;
+
+/**
+ * The codec of the shared tier: values through a {@link Serializer}; keys as readable strings for
+ * the common key types ({@code s:} text, {@code i:}/{@code l:} numbers, {@code u:} UUIDs) and as
+ * base64 of their serialized form otherwise ({@code j:}), so equal keys give equal strings in
+ * every JVM as long as their serialized form is stable.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class SerializingCodec<K, V> implements EntryCodec<K, V> {
+
+  private final Serializer serializer;
+  private final ClassLoader classLoader;
+
+  /** Creates the codec; classes are resolved through the class loader. */
+  public SerializingCodec(Serializer serializer, ClassLoader classLoader) {
+    this.serializer = requireNonNull(serializer, "serializer");
+    this.classLoader = requireNonNull(classLoader, "classLoader");
+  }
+
+  @Override
+  public String encodeKey(K key) {
+    if (key instanceof String) {
+      return "s:" + key;
+    } else if (key instanceof Integer) {
+      return "i:" + key;
+    } else if (key instanceof Long) {
+      return "l:" + key;
+    } else if (key instanceof UUID) {
+      return "u:" + key;
+    }
+    return "j:" + Base64.getUrlEncoder().withoutPadding().encodeToString(serializer.serialize(key));
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public K decodeKey(String encoded) {
+    if (encoded.length() < 2 || encoded.charAt(1) != ':') {
+      throw new SerializationException("Not an encoded key: '" + encoded + "'");
+    }
+    String body = encoded.substring(2);
+    try {
+      switch (encoded.charAt(0)) {
+        case 's': return (K) body;
+        case 'i': return (K) Integer.valueOf(body);
+        case 'l': return (K) Long.valueOf(body);
+        case 'u': return (K) UUID.fromString(body);
+        case 'j': return (K) serializer.deserialize(Base64.getUrlDecoder().decode(body), classLoader);
+        default: throw new SerializationException("Not an encoded key: '" + encoded + "'");
+      }
+    } catch (IllegalArgumentException e) {
+      throw new SerializationException("Not an encoded key: '" + encoded + "'", e);
+    }
+  }
+
+  @Override
+  public byte[] encodeValue(V value) {
+    return serializer.serialize(value);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public V decodeValue(byte[] bytes) {
+    return (V) serializer.deserialize(bytes, classLoader);
+  }
+}
