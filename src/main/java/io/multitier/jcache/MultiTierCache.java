@@ -642,6 +642,11 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
         }
       } catch (EntryProcessorException e) {
         results.put(key, ProcessorResult.failed(e));
+      } catch (RuntimeException e) {
+        // the entry's own failure (a value that cannot be copied, a failing synchronous listener):
+        // it is this key's result, and the other keys are still processed
+        requireOpen();
+        results.put(key, ProcessorResult.failed(new EntryProcessorException(e)));
       }
     }
     return results;
