@@ -32,7 +32,10 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -62,6 +65,7 @@ import org.slf4j.LoggerFactory;
 final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
 
   private static final Logger logger = LoggerFactory.getLogger(MultiTierCache.class);
+  private static final long LOAD_WAIT_SECONDS = 30;
 
   private final String name;
   private final MultiTierCacheManager manager;
@@ -76,6 +80,8 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
   private final JCacheMXBean mxBean;
   private final Executor executor;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Held (shared) by each running loadAll, so that shutdown can wait for them. */
+  private final ReentrantReadWriteLock loadsInFlight = new ReentrantReadWriteLock();
 
   MultiTierCache(String name, MultiTierCacheManager manager, MultiTierConfiguration<K, V> configuration,
       Store<K, V> store, Copier copier, ExpiryPolicy expiryPolicy, CacheLoader<K, V> loader,
@@ -176,35 +182,54 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
       return;
     }
     executor.execute(() -> {
+      Exception failure = null;
+      // close() waits for a load that runs and keeps the loader open until it is done; a load that
+      // starts after close() does not touch the loader
+      Lock running = loadsInFlight.readLock();
+      running.lock();
       try {
-        List<K> toLoad = new ArrayList<>();
-        for (K key : keys) {
-          if (replaceExistingValues || !store.containsKey(key)) {
-            toLoad.add(key);
-          }
+        if (closed.get()) {
+          failure = new IllegalStateException("Cache '" + name + "' was closed before loadAll ran");
+        } else {
+          loadAllNow(keys, replaceExistingValues);
+          dispatcher.awaitSynchronous();
         }
-        Map<K, V> loaded = Loading.loadAll(loader, toLoad);
-        for (K key : toLoad) {
-          V value = loaded.get(key);
-          if (value == null) {
-            continue;
-          }
-          if (replaceExistingValues) {
-            putWithoutWriter(key, value);
-          } else {
-            storeLoaded(key, value);
-          }
-        }
-        dispatcher.awaitSynchronous();
-        listener.onCompletion();
       } catch (CacheLoaderException e) {
         dispatcher.ignoreSynchronous();
-        listener.onException(e);
+        failure = e;
       } catch (RuntimeException e) {
         dispatcher.ignoreSynchronous();
-        listener.onException(new CacheLoaderException(e));
+        failure = new CacheLoaderException(e);
+      } finally {
+        running.unlock();
+      }
+      if (failure == null) {
+        listener.onCompletion();
+      } else {
+        listener.onException(failure);
       }
     });
+  }
+
+  private void loadAllNow(Set<? extends K> keys, boolean replaceExistingValues) {
+    List<K> toLoad = new ArrayList<>();
+    for (K key : keys) {
+      if (replaceExistingValues || !store.containsKey(key)) {
+        toLoad.add(key);
+      }
+    }
+    Map<K, V> loaded = Loading.loadAll(loader, toLoad);
+    for (K key : toLoad) {
+      V value = loaded.get(key);
+      if (value == null) {
+        continue;
+      }
+      if (replaceExistingValues) {
+        putWithoutWriter(key, value);
+      } else {
+        storeLoaded(key, value);
+      }
+    }
   }
 
   // ---------------------------------------------------------------- writes
@@ -754,6 +779,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
   /** Releases everything the cache holds; the manager calls this when it closes or destroys it. */
   void shutdown() {
     closed.set(true);
+    awaitLoadsInFlight();
     JmxRegistration.unregister(this, MBeanType.Configuration);
     JmxRegistration.unregister(this, MBeanType.Statistics);
     dispatcher.close();
@@ -762,6 +788,23 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
       closeQuietly(resource);
     }
     store.close();
+  }
+
+  /** Waits, boundedly, until no loadAll is using the loader, so that it is closed only afterwards. */
+  private void awaitLoadsInFlight() {
+    if (loadsInFlight.getReadHoldCount() > 0) {
+      return; // closed from inside a loadAll (by the loader itself or a listener)
+    }
+    Lock exclusive = loadsInFlight.writeLock();
+    try {
+      if (exclusive.tryLock(LOAD_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        exclusive.unlock();
+      } else {
+        logger.warn("Cache '{}' closes while a loadAll still runs after {} s", name, LOAD_WAIT_SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Removes every entry from every tier, without events or write-through (destroyCache). */

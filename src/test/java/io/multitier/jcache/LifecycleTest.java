@@ -3,15 +3,26 @@ package io.multitier.jcache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static org.awaitility.Awaitility.await;
+
+import io.multitier.jcache.configuration.MultiTierConfiguration;
+import io.multitier.jcache.testing.ManualExecutor;
 import io.multitier.jcache.testing.RecordingListener;
 import java.io.Closeable;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
@@ -19,6 +30,7 @@ import javax.cache.configuration.Factory;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.CacheEntryListener;
+import javax.cache.integration.CompletionListenerFuture;
 import javax.cache.expiry.EternalExpiryPolicy;
 import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.integration.CacheLoader;
@@ -188,9 +200,78 @@ final class LifecycleTest {
         .isInstanceOf(IllegalStateException.class);
   }
 
+  @Test
+  void aLoadAllThatRunsAfterCloseDoesNotUseTheClosedLoader() {
+    List<String> events = new CopyOnWriteArrayList<>();
+    ManualExecutor later = new ManualExecutor();
+    MultiTierConfiguration<String, String> config = new MultiTierConfiguration<String, String>()
+        .setExecutor(later);
+    config.setCacheLoaderFactory(() -> new ClosingLoader("loader", events));
+    Cache<String, String> cache = manager.createCache("load-after-close", config);
+    CompletionListenerFuture done = new CompletionListenerFuture();
+    cache.loadAll(Set.of("k"), true, done);
+
+    cache.close();
+    later.runAll();
+
+    assertThat(events).containsExactly("loader");
+    assertThatThrownBy(() -> done.get(1, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void closeWaitsForARunningLoadAllBeforeItClosesTheLoader() throws Exception {
+    List<String> events = new CopyOnWriteArrayList<>();
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      MultiTierConfiguration<String, String> config = new MultiTierConfiguration<String, String>()
+          .setExecutor(pool);
+      config.setCacheLoaderFactory(() -> new ClosingLoader("loader closed", events) {
+        @Override
+        public Map<String, String> loadAll(Iterable<? extends String> keys) {
+          loading.countDown();
+          try {
+            release.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          events.add("load finished");
+          return Map.of("k", "v");
+        }
+      });
+      Cache<String, String> cache = manager.createCache("close-during-load", config);
+      CompletionListenerFuture done = new CompletionListenerFuture();
+      cache.loadAll(Set.of("k"), true, done);
+      assertThat(loading.await(30, TimeUnit.SECONDS)).isTrue();
+
+      Thread closer = new Thread(cache::close, "closer");
+      closer.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> closer.getState() == Thread.State.TIMED_WAITING);
+      assertThat(events).as("the loader is still in use").isEmpty();
+
+      release.countDown();
+      closer.join(30_000);
+      assertThat(closer.isAlive()).isFalse();
+      assertThat(events).containsExactly("load finished", "loader closed");
+      done.get(10, TimeUnit.SECONDS);
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
   /** A loader that records its closing. */
-  private record ClosingLoader(String name, List<String> closed)
-      implements CacheLoader<String, String>, Closeable {
+  private static class ClosingLoader implements CacheLoader<String, String>, Closeable {
+    private final String name;
+    private final List<String> closed;
+
+    ClosingLoader(String name, List<String> closed) {
+      this.name = name;
+      this.closed = closed;
+    }
+
     @Override
     public String load(String key) {
       return "loaded " + key;
