@@ -32,7 +32,10 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -62,6 +65,7 @@ import org.slf4j.LoggerFactory;
 final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
 
   private static final Logger logger = LoggerFactory.getLogger(MultiTierCache.class);
+  private static final long LOAD_WAIT_SECONDS = 30;
 
   private final String name;
   private final MultiTierCacheManager manager;
@@ -76,6 +80,8 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
   private final JCacheMXBean mxBean;
   private final Executor executor;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Held (shared) by each running loadAll, so that shutdown can wait for them. */
+  private final ReentrantReadWriteLock loadsInFlight = new ReentrantReadWriteLock();
 
   MultiTierCache(String name, MultiTierCacheManager manager, MultiTierConfiguration<K, V> configuration,
       Store<K, V> store, Copier copier, ExpiryPolicy expiryPolicy, CacheLoader<K, V> loader,
@@ -159,7 +165,9 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
   public boolean containsKey(K key) {
     requireOpen();
     requireNonNull(key, "a null key was given to containsKey");
-    return store.containsKey(key);
+    boolean present = store.containsKey(key);
+    dispatcher.awaitSynchronous();
+    return present;
   }
 
   @Override
@@ -174,35 +182,54 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
       return;
     }
     executor.execute(() -> {
+      Exception failure = null;
+      // close() waits for a load that runs and keeps the loader open until it is done; a load that
+      // starts after close() does not touch the loader
+      Lock running = loadsInFlight.readLock();
+      running.lock();
       try {
-        List<K> toLoad = new ArrayList<>();
-        for (K key : keys) {
-          if (replaceExistingValues || !store.containsKey(key)) {
-            toLoad.add(key);
-          }
+        if (closed.get()) {
+          failure = new IllegalStateException("Cache '" + name + "' was closed before loadAll ran");
+        } else {
+          loadAllNow(keys, replaceExistingValues);
+          dispatcher.awaitSynchronous();
         }
-        Map<K, V> loaded = Loading.loadAll(loader, toLoad);
-        for (K key : toLoad) {
-          V value = loaded.get(key);
-          if (value == null) {
-            continue;
-          }
-          if (replaceExistingValues) {
-            putWithoutWriter(key, value);
-          } else {
-            storeLoaded(key, value);
-          }
-        }
-        dispatcher.awaitSynchronous();
-        listener.onCompletion();
       } catch (CacheLoaderException e) {
         dispatcher.ignoreSynchronous();
-        listener.onException(e);
+        failure = e;
       } catch (RuntimeException e) {
         dispatcher.ignoreSynchronous();
-        listener.onException(new CacheLoaderException(e));
+        failure = new CacheLoaderException(e);
+      } finally {
+        running.unlock();
+      }
+      if (failure == null) {
+        listener.onCompletion();
+      } else {
+        listener.onException(failure);
       }
     });
+  }
+
+  private void loadAllNow(Set<? extends K> keys, boolean replaceExistingValues) {
+    List<K> toLoad = new ArrayList<>();
+    for (K key : keys) {
+      if (replaceExistingValues || !store.containsKey(key)) {
+        toLoad.add(key);
+      }
+    }
+    Map<K, V> loaded = Loading.loadAll(loader, toLoad);
+    for (K key : toLoad) {
+      V value = loaded.get(key);
+      if (value == null) {
+        continue;
+      }
+      if (replaceExistingValues) {
+        putWithoutWriter(key, value);
+      } else {
+        storeLoaded(key, value);
+      }
+    }
   }
 
   // ---------------------------------------------------------------- writes
@@ -212,8 +239,10 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
     requireOpen();
     requireKeyValue(key, value, "put");
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
+    K storedKey = copyIn(key);
+    V stored = copyIn(value);
     Writing.write(writer, new CacheEntry<>(key, value));
-    putAndPublish(key, value);
+    putAndPublish(key, value, storedKey, stored);
     recordPutTime(start);
     dispatcher.awaitSynchronous();
   }
@@ -223,8 +252,10 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
     requireOpen();
     requireKeyValue(key, value, "getAndPut");
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
+    K storedKey = copyIn(key);
+    V stored = copyIn(value);
     Writing.write(writer, new CacheEntry<>(key, value));
-    V previous = putAndPublish(key, value);
+    V previous = putAndPublish(key, value, storedKey, stored);
     if (previous == null) {
       statistics.recordMisses(1);
     } else {
@@ -245,6 +276,8 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
     }
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
     Map<K, V> toStore = new LinkedHashMap<>(map);
+    Map<K, Map.Entry<K, V>> copies = new HashMap<>(map.size());
+    toStore.forEach((key, value) -> copies.put(key, Map.entry(copyIn(key), copyIn(value))));
     CacheWriterException failure = null;
     if (writer != null && !map.isEmpty()) {
       Collection<Cache.Entry<? extends K, ? extends V>> entries = new ArrayList<>(map.size());
@@ -258,7 +291,10 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
         }
       }
     }
-    toStore.forEach(this::putAndPublish);
+    toStore.forEach((key, value) -> {
+      Map.Entry<K, V> copy = copies.get(key);
+      putAndPublish(key, value, copy.getKey(), copy.getValue());
+    });
     recordPutTime(start);
     dispatcher.awaitSynchronous();
     if (failure != null) {
@@ -271,25 +307,31 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
     requireOpen();
     requireKeyValue(key, value, "putIfAbsent");
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
+    K storedKey = copyIn(key);
     V stored = copyIn(value);
     boolean[] added = {false};
-    store.compute(copyIn(key), current -> {
-      added[0] = false;
-      if (current != null) {
-        return Write.keep();
+    dispatcher.inKeyOrder(key, () -> {
+      store.compute(storedKey, current -> {
+        added[0] = false;
+        if (current != null) {
+          return Write.keep();
+        }
+        Writing.write(writer, new CacheEntry<>(key, value));
+        Duration ttl = expiry.creation();
+        if (ttl.isZero()) {
+          return Write.keep();
+        }
+        added[0] = true;
+        return Write.put(stored, ttl);
+      });
+      if (added[0]) {
+        dispatcher.publishCreated(this, key, value);
       }
-      Writing.write(writer, new CacheEntry<>(key, value));
-      Duration ttl = expiry.creation();
-      if (ttl.isZero()) {
-        return Write.keep();
-      }
-      added[0] = true;
-      return Write.put(stored, ttl);
+      return null;
     });
     if (added[0]) {
       statistics.recordPuts(1);
       statistics.recordMisses(1);
-      dispatcher.publishCreated(this, key, value);
     } else {
       statistics.recordHits(1);
     }
@@ -304,10 +346,9 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
     requireNonNull(key, "a null key was given to remove");
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
     Writing.delete(writer, key);
-    V removed = store.getAndRemove(key);
+    V removed = removeAndPublish(key);
     if (removed != null) {
       statistics.recordRemovals(1);
-      dispatcher.publishRemoved(this, key, removed);
     }
     recordRemoveTime(start);
     dispatcher.awaitSynchronous();
@@ -322,23 +363,28 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
     @SuppressWarnings("unchecked")
     V[] removed = (V[]) new Object[1];
     boolean[] present = {false};
-    store.compute(key, current -> {
-      removed[0] = null;
-      present[0] = current != null;
-      if (current == null) {
-        return Write.keep();
+    dispatcher.inKeyOrder(key, () -> {
+      store.compute(key, current -> {
+        removed[0] = null;
+        present[0] = current != null;
+        if (current == null) {
+          return Write.keep();
+        }
+        if (!current.equals(oldValue)) {
+          return accessed(current);
+        }
+        Writing.delete(writer, key);
+        removed[0] = current;
+        return Write.remove();
+      });
+      if (removed[0] != null) {
+        dispatcher.publishRemoved(this, key, removed[0]);
       }
-      if (!current.equals(oldValue)) {
-        return accessed(current);
-      }
-      Writing.delete(writer, key);
-      removed[0] = current;
-      return Write.remove();
+      return null;
     });
     if (removed[0] != null) {
       statistics.recordHits(1);
       statistics.recordRemovals(1);
-      dispatcher.publishRemoved(this, key, removed[0]);
     } else if (present[0]) {
       statistics.recordHits(1);
     } else {
@@ -355,13 +401,12 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
     requireNonNull(key, "a null key was given to getAndRemove");
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
     Writing.delete(writer, key);
-    V removed = store.getAndRemove(key);
+    V removed = removeAndPublish(key);
     if (removed == null) {
       statistics.recordMisses(1);
     } else {
       statistics.recordHits(1);
       statistics.recordRemovals(1);
-      dispatcher.publishRemoved(this, key, removed);
     }
     recordGetTime(start);
     recordRemoveTime(start);
@@ -380,23 +425,28 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
     @SuppressWarnings("unchecked")
     V[] replaced = (V[]) new Object[1];
     boolean[] present = {false};
-    store.compute(key, current -> {
-      replaced[0] = null;
-      present[0] = current != null;
-      if (current == null) {
-        return Write.keep();
+    dispatcher.inKeyOrder(key, () -> {
+      store.compute(key, current -> {
+        replaced[0] = null;
+        present[0] = current != null;
+        if (current == null) {
+          return Write.keep();
+        }
+        if (!current.equals(oldValue)) {
+          return accessed(current);
+        }
+        Writing.write(writer, new CacheEntry<>(key, newValue));
+        replaced[0] = current;
+        return Write.put(stored, expiry.update());
+      });
+      if (replaced[0] != null) {
+        dispatcher.publishUpdated(this, key, replaced[0], newValue);
       }
-      if (!current.equals(oldValue)) {
-        return accessed(current);
-      }
-      Writing.write(writer, new CacheEntry<>(key, newValue));
-      replaced[0] = current;
-      return Write.put(stored, expiry.update());
+      return null;
     });
     if (replaced[0] != null) {
       statistics.recordHits(1);
       statistics.recordPuts(1);
-      dispatcher.publishUpdated(this, key, replaced[0], newValue);
     } else if (present[0]) {
       statistics.recordHits(1);
     } else {
@@ -426,20 +476,25 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
     V stored = copyIn(value);
     @SuppressWarnings("unchecked")
     V[] replaced = (V[]) new Object[1];
-    store.compute(key, current -> {
-      replaced[0] = current;
-      if (current == null) {
-        return Write.keep();
+    dispatcher.inKeyOrder(key, () -> {
+      store.compute(key, current -> {
+        replaced[0] = current;
+        if (current == null) {
+          return Write.keep();
+        }
+        Writing.write(writer, new CacheEntry<>(key, value));
+        return Write.put(stored, expiry.update());
+      });
+      if (replaced[0] != null) {
+        dispatcher.publishUpdated(this, key, replaced[0], value);
       }
-      Writing.write(writer, new CacheEntry<>(key, value));
-      return Write.put(stored, expiry.update());
+      return null;
     });
     if (replaced[0] == null) {
       statistics.recordMisses(1);
     } else {
       statistics.recordHits(1);
       statistics.recordPuts(1);
-      dispatcher.publishUpdated(this, key, replaced[0], value);
     }
     recordGetTime(start);
     recordPutTime(start);
@@ -476,10 +531,8 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
       }
     }
     for (K key : toRemove) {
-      V removed = store.getAndRemove(key);
-      if (removed != null) {
+      if (removeAndPublish(key) != null) {
         statistics.recordRemovals(1);
-        dispatcher.publishRemoved(this, key, removed);
       }
     }
     recordRemoveTime(start);
@@ -493,6 +546,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
   public void clear() {
     requireOpen();
     store.clear();
+    dispatcher.awaitSynchronous();
   }
 
   // ---------------------------------------------------------------- entry processors
@@ -509,26 +563,33 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
     @SuppressWarnings("unchecked")
     V[] before = (V[]) new Object[1];
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
+    K storedKey = copyIn(key);
     try {
-      store.compute(copyIn(key), current -> {
-        before[0] = current;
-        MutableCacheEntry<K, V> entry = new MutableCacheEntry<>(key, copyOut(current),
-            (configuration.isReadThrough() && loader != null) ? k -> Loading.load(loader, k) : null);
-        try {
-          result[0] = entryProcessor.process(entry, arguments);
-        } catch (EntryProcessorException e) {
-          throw e;
-        } catch (RuntimeException e) {
-          throw new EntryProcessorException(e);
-        }
-        seen[0] = entry;
-        return decide(key, current, entry);
+      dispatcher.inKeyOrder(key, () -> {
+        store.compute(storedKey, current -> {
+          before[0] = current;
+          MutableCacheEntry<K, V> entry = new MutableCacheEntry<>(key, copyOut(current),
+              (configuration.isReadThrough() && loader != null) ? k -> Loading.load(loader, k) : null);
+          try {
+            result[0] = entryProcessor.process(entry, arguments);
+          } catch (EntryProcessorException e) {
+            throw e;
+          } catch (RuntimeException e) {
+            throw new EntryProcessorException(e);
+          }
+          seen[0] = entry;
+          return decide(key, current, entry);
+        });
+        publishProcessed(key, before[0], seen[0]);
+        return null;
       });
     } catch (CacheLoaderException | CacheWriterException e) {
       dispatcher.ignoreSynchronous();
       throw new EntryProcessorException(e);
+    } catch (RuntimeException | Error e) {
+      dispatcher.ignoreSynchronous();
+      throw e;
     }
-    publishProcessed(key, before[0], seen[0]);
     recordGetTime(start);
     dispatcher.awaitSynchronous();
     return result[0];
@@ -544,13 +605,16 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
         return ttl.isZero() ? Write.keep() : Write.put(copyIn(entry.value()), ttl);
       }
       case CREATED: {
+        V stored = copyIn(entry.value());
         Writing.write(writer, new CacheEntry<>(key, entry.value()));
         Duration ttl = expiry.creation();
-        return ttl.isZero() ? Write.keep() : Write.put(copyIn(entry.value()), ttl);
+        return ttl.isZero() ? Write.keep() : Write.put(stored, ttl);
       }
-      case UPDATED:
+      case UPDATED: {
+        V stored = copyIn(entry.value());
         Writing.write(writer, new CacheEntry<>(key, entry.value()));
-        return Write.put(copyIn(entry.value()), expiry.update());
+        return Write.put(stored, expiry.update());
+      }
       case DELETED:
         Writing.delete(writer, key);
         return (current == null) ? Write.keep() : Write.remove();
@@ -603,6 +667,11 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
         }
       } catch (EntryProcessorException e) {
         results.put(key, ProcessorResult.failed(e));
+      } catch (RuntimeException e) {
+        // the entry's own failure (a value that cannot be copied, a failing synchronous listener):
+        // it is this key's result, and the other keys are still processed
+        requireOpen();
+        results.put(key, ProcessorResult.failed(new EntryProcessorException(e)));
       }
     }
     return results;
@@ -629,6 +698,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
             next = new CacheEntry<>(copyOut(key), copyOut(value));
           }
         }
+        dispatcher.awaitSynchronous();
         return next != null;
       }
 
@@ -709,6 +779,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
   /** Releases everything the cache holds; the manager calls this when it closes or destroys it. */
   void shutdown() {
     closed.set(true);
+    awaitLoadsInFlight();
     JmxRegistration.unregister(this, MBeanType.Configuration);
     JmxRegistration.unregister(this, MBeanType.Statistics);
     dispatcher.close();
@@ -717,6 +788,23 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
       closeQuietly(resource);
     }
     store.close();
+  }
+
+  /** Waits, boundedly, until no loadAll is using the loader, so that it is closed only afterwards. */
+  private void awaitLoadsInFlight() {
+    if (loadsInFlight.getReadHoldCount() > 0) {
+      return; // closed from inside a loadAll (by the loader itself or a listener)
+    }
+    Lock exclusive = loadsInFlight.writeLock();
+    try {
+      if (exclusive.tryLock(LOAD_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        exclusive.unlock();
+      } else {
+        logger.warn("Cache '{}' closes while a loadAll still runs after {} s", name, LOAD_WAIT_SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Removes every entry from every tier, without events or write-through (destroyCache). */
@@ -773,8 +861,15 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
 
   /** Stores the value with creation or update expiry and publishes the event; returns the previous value. */
   private V putAndPublish(K key, V value) {
-    K storedKey = copyIn(key);
-    V stored = copyIn(value);
+    return putAndPublish(key, value, copyIn(key), copyIn(value));
+  }
+
+  /** As {@link #putAndPublish(Object, Object)}, with the copies to store already made. */
+  private V putAndPublish(K key, V value, K storedKey, V stored) {
+    return dispatcher.inKeyOrder(key, () -> storeAndPublish(key, value, storedKey, stored));
+  }
+
+  private V storeAndPublish(K key, V value, K storedKey, V stored) {
     V previous;
     boolean[] storedIt = {true};
     if (expiry.isFixed()) {
@@ -802,15 +897,31 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
     return previous;
   }
 
+  /** Removes the key and publishes the removal; returns the removed value, or {@code null}. */
+  private V removeAndPublish(K key) {
+    return dispatcher.inKeyOrder(key, () -> {
+      V removed = store.getAndRemove(key);
+      if (removed != null) {
+        dispatcher.publishRemoved(this, key, removed);
+      }
+      return removed;
+    });
+  }
+
   /** Stores a value that a loader produced (no write-through) if the key is still absent. */
   private void storeLoaded(K key, V value) {
     Duration ttl = expiry.creation();
     if (ttl.isZero()) {
       return;
     }
-    if (store.putIfAbsent(copyIn(key), copyIn(value), ttl)) {
-      dispatcher.publishCreated(this, key, value);
-    }
+    K storedKey = copyIn(key);
+    V stored = copyIn(value);
+    dispatcher.inKeyOrder(key, () -> {
+      if (store.putIfAbsent(storedKey, stored, ttl)) {
+        dispatcher.publishCreated(this, key, value);
+      }
+      return null;
+    });
   }
 
   /** Stores a loaded value, replacing any present one, without write-through (loadAll with replace). */

@@ -2,9 +2,14 @@ package io.multitier.jcache.event;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import javax.cache.Cache;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.event.CacheEntryListenerException;
@@ -14,9 +19,14 @@ import javax.cache.event.EventType;
  * Delivers entry events to the registered listeners of one cache.
  *
  * <p>Synchronous listeners run in the thread that changed the entry, before the cache operation
- * returns; if one fails, the operation still completes and then throws the listener's
- * {@link CacheEntryListenerException} from {@link #awaitSynchronous()}. Asynchronous listeners run
- * on the executor, each in publication order.
+ * returns: the events an operation publishes wait in that thread until the operation calls
+ * {@link #awaitSynchronous()}, so no listener runs while the operation holds a lock. If one fails,
+ * the operation still completes and then throws the listener's {@link CacheEntryListenerException}
+ * from {@link #awaitSynchronous()}.
+ *
+ * <p>Asynchronous listeners run on the executor, each in publication order. A write that publishes
+ * inside {@link #inKeyOrder(Object, Supplier)} publishes in the order the writes to its key took
+ * effect, even when several threads write the key at once.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -26,12 +36,20 @@ public final class EventDispatcher<K, V> {
   private final Executor executor;
   private final Map<CacheEntryListenerConfiguration<K, V>, Registration<K, V>> registrations =
       new ConcurrentHashMap<>();
+  private final AtomicInteger asynchronousCount = new AtomicInteger();
+  private final ReentrantLock[] keyLocks = new ReentrantLock[KEY_LOCKS];
+  private final ThreadLocal<List<Pending<K, V>>> pendingSynchronous = new ThreadLocal<>();
   private final ThreadLocal<RuntimeException> synchronousFailure = new ThreadLocal<>();
   private final ThreadLocal<Error> synchronousError = new ThreadLocal<>();
+
+  private static final int KEY_LOCKS = 64;
 
   /** Creates a dispatcher whose asynchronous listeners run on the executor. */
   public EventDispatcher(Executor executor) {
     this.executor = requireNonNull(executor, "executor");
+    for (int i = 0; i < KEY_LOCKS; i++) {
+      keyLocks[i] = new ReentrantLock();
+    }
   }
 
   /** Registers a listener; a configuration can be registered only once. */
@@ -43,7 +61,12 @@ public final class EventDispatcher<K, V> {
     if (registrations.containsKey(configuration)) {
       throw new IllegalArgumentException("This listener configuration is already registered");
     }
-    registrations.computeIfAbsent(configuration, c -> new Registration<>(c, executor));
+    registrations.computeIfAbsent(configuration, c -> {
+      if (!c.isSynchronous()) {
+        asynchronousCount.incrementAndGet();
+      }
+      return new Registration<>(c, executor);
+    });
   }
 
   /** Deregisters a listener; does nothing if it was not registered. */
@@ -51,6 +74,9 @@ public final class EventDispatcher<K, V> {
     requireNonNull(configuration, "configuration");
     Registration<K, V> registration = registrations.remove(configuration);
     if (registration != null) {
+      if (!registration.isSynchronous()) {
+        asynchronousCount.decrementAndGet();
+      }
       registration.close();
     }
   }
@@ -58,6 +84,25 @@ public final class EventDispatcher<K, V> {
   /** Returns whether any listener is registered. */
   public boolean hasListeners() {
     return !registrations.isEmpty();
+  }
+
+  /**
+   * Runs a write to one key together with the publication of its events, so that asynchronous
+   * listeners receive the events of a key in the order its writes took effect. Writes to other keys
+   * may share the lock; without asynchronous listeners no lock is taken.
+   */
+  public <T> T inKeyOrder(Object key, Supplier<T> write) {
+    if (asynchronousCount.get() == 0) {
+      return write.get();
+    }
+    int hash = key.hashCode();
+    ReentrantLock lock = keyLocks[(hash ^ (hash >>> 16)) & (KEY_LOCKS - 1)];
+    lock.lock();
+    try {
+      return write.get();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Publishes the creation of an entry. */
@@ -80,11 +125,15 @@ public final class EventDispatcher<K, V> {
     publish(cache, EventType.EXPIRED, key, value, value, true);
   }
 
-  /** Throws the failure of a synchronous listener that ran in this thread since the last call, if any. */
+  /**
+   * Runs the synchronous listeners of the events this thread published since the last call, then
+   * throws the first failure of one, if any.
+   */
   public void awaitSynchronous() {
+    deliverPending();
     Error error = synchronousError.get();
     RuntimeException failure = synchronousFailure.get();
-    ignoreSynchronous();
+    forgetFailures();
     if (error != null) {
       throw error;
     }
@@ -93,11 +142,30 @@ public final class EventDispatcher<K, V> {
     }
   }
 
-  /** Forgets the failures of synchronous listeners in this thread (the operation failed anyway). */
+  /**
+   * Runs the synchronous listeners of the events this thread published, as the entries did change,
+   * but forgets their failures (the operation failed anyway).
+   */
   public void ignoreSynchronous() {
+    deliverPending();
+    forgetFailures();
+  }
+
+  private void forgetFailures() {
     if (synchronousFailure.get() != null || synchronousError.get() != null) {
       synchronousFailure.remove();
       synchronousError.remove();
+    }
+  }
+
+  private void deliverPending() {
+    List<Pending<K, V>> pending = pendingSynchronous.get();
+    if (pending == null) {
+      return;
+    }
+    pendingSynchronous.remove();
+    for (Pending<K, V> delivery : pending) {
+      deliverNow(delivery.registration(), delivery.event());
     }
   }
 
@@ -119,7 +187,12 @@ public final class EventDispatcher<K, V> {
       }
       EntryEvent<K, V> event = new EntryEvent<>(cache, type, key, value, oldValue, hasOldValue);
       if (registration.isSynchronous()) {
-        deliverNow(registration, event);
+        List<Pending<K, V>> pending = pendingSynchronous.get();
+        if (pending == null) {
+          pending = new ArrayList<>(2);
+          pendingSynchronous.set(pending);
+        }
+        pending.add(new Pending<>(registration, event));
       } else {
         registration.deliverLater(event);
       }
@@ -142,4 +215,7 @@ public final class EventDispatcher<K, V> {
       }
     }
   }
+
+  /** An event waiting for a synchronous listener. */
+  private record Pending<K, V>(Registration<K, V> registration, EntryEvent<K, V> event) {}
 }
