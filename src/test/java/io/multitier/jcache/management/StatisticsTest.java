@@ -17,7 +17,6 @@ import javax.management.JMX;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Exact JSR-107 statistics of the common operations, read through the platform MBean server. */
@@ -186,8 +185,6 @@ final class StatisticsTest {
   }
 
   @Test
-  @Disabled("L1 size evictions never reach JCacheStatistics: CaffeineBackend's removal listener "
-      + "forwards only EXPIRED, and MultiTierCacheManager wires nothing for SIZE (see the report)")
   void sizeEvictionsAreCounted() {
     MultiTierConfiguration<String, Integer> config = new MultiTierConfiguration<>();
     config.setMaximumSize(10).setStatisticsEnabled(true);
