@@ -31,6 +31,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -80,6 +84,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
   private final JCacheMXBean mxBean;
   private final Executor executor;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final ConcurrentMap<K, CompletableFuture<V>> loads = new ConcurrentHashMap<>();
   /** Held (shared) by each running loadAll, so that shutdown can wait for them. */
   private final ReentrantReadWriteLock loadsInFlight = new ReentrantReadWriteLock();
 
@@ -116,7 +121,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
     if (value == null) {
       statistics.recordMisses(1);
       if (configuration.isReadThrough() && loader != null) {
-        value = loadAndStore(key);
+        value = loadOnce(key);
       }
     } else {
       statistics.recordHits(1);
@@ -927,6 +932,32 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
   /** Stores a loaded value, replacing any present one, without write-through (loadAll with replace). */
   private void putWithoutWriter(K key, V value) {
     putAndPublish(key, value);
+  }
+
+  /**
+   * Loads a missing key, once for all the threads of this JVM that miss it while the load runs:
+   * the others wait for its value or its failure.
+   */
+  private V loadOnce(K key) {
+    CompletableFuture<V> mine = new CompletableFuture<>();
+    CompletableFuture<V> running = loads.putIfAbsent(key, mine);
+    if (running != null) {
+      try {
+        return running.join();
+      } catch (CompletionException e) {
+        throw (e.getCause() instanceof RuntimeException) ? (RuntimeException) e.getCause() : e;
+      }
+    }
+    try {
+      V value = loadAndStore(key);
+      mine.complete(value);
+      return value;
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      loads.remove(key, mine);
+    }
   }
 
   private V loadAndStore(K key) {
