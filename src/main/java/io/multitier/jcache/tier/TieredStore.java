@@ -178,28 +178,31 @@ public final class TieredStore<K, V> implements Store<K, V> {
         l1.remove(key);
         return true;
       default:
-        Duration ttl = write.ttl;
-        Duration l2Ttl = ttl;
-        long since = System.nanoTime();
-        if (Ttl.isUnchanged(ttl)) {
-          if (current == null) {
-            ttl = Ttl.ETERNAL;
-            l2Ttl = Ttl.ETERNAL;
-          } else {
-            // L2 keeps its own expiry (re-sending what remained at the read would extend it by
-            // the time since); L1 gets what remained at the read, counted from the read
-            ttl = current.ttl();
-            since = asked;
-          }
+        Duration ttl;
+        Duration l2Ttl;
+        long since;
+        if (!Ttl.isUnchanged(write.ttl)) {
+          ttl = write.ttl;
+          l2Ttl = ttl;
+          since = System.nanoTime();
+        } else if (current == null) {
+          ttl = Ttl.ETERNAL;
+          l2Ttl = Ttl.ETERNAL;
+          since = System.nanoTime();
+        } else {
+          // L2 keeps its own expiry (re-sending what remained at the read would push it back by
+          // the time since); L1 gets what remained at the read, counted from the read
+          ttl = current.ttl();
+          l2Ttl = Ttl.UNCHANGED;
+          since = asked;
         }
         if (ttl.isZero()) {
           return apply(key, encoded, current, asked, value, Write.remove());
         }
         byte[] bytes = codec.encodeValue(write.value);
-        Duration l2TtlFinal = l2Ttl;
         boolean stored = (current == null)
-            ? l2Write(key, () -> l2.putIfAbsent(encoded, bytes, l2TtlFinal), "putIfAbsent")
-            : l2Write(key, () -> l2.replace(encoded, current.value(), bytes, l2TtlFinal), "replace");
+            ? l2Write(key, () -> l2.putIfAbsent(encoded, bytes, l2Ttl), "putIfAbsent")
+            : l2Write(key, () -> l2.replace(encoded, current.value(), bytes, l2Ttl), "replace");
         if (!stored) {
           return false;
         }
