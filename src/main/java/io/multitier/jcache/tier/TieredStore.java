@@ -81,6 +81,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
     }
     int stripe = stripe(key);
     long epoch = epochs.get(stripe);
+    long asked = System.nanoTime();
     ValueWithTtl<byte[]> found = l2(() -> l2.getWithTtl(codec.encodeKey(key)), "get");
     V decoded = (found == null) ? null : decode(found.value());
     if (decoded == null) {
@@ -88,7 +89,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
       return null;
     }
     statistics.l2Hits.increment();
-    promote(key, decoded, found.ttl(), stripe, epoch);
+    promote(key, decoded, found.ttl(), asked, stripe, epoch);
     return decoded;
   }
 
@@ -107,6 +108,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
         epochsBefore.put(key, epochs.get(stripe(key)));
       }
     }
+    long asked = System.nanoTime();
     Map<String, ValueWithTtl<byte[]>> fromL2 = l2(() -> l2.getAllWithTtl(missing.keySet()), "getAll");
     for (Map.Entry<String, ValueWithTtl<byte[]>> entry : fromL2.entrySet()) {
       K key = missing.get(entry.getKey());
@@ -114,7 +116,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
       if (key != null && value != null) {
         statistics.l2Hits.increment();
         found.put(key, value);
-        promote(key, value, entry.getValue().ttl(), stripe(key), epochsBefore.get(key));
+        promote(key, value, entry.getValue().ttl(), asked, stripe(key), epochsBefore.get(key));
       }
     }
     statistics.misses.add(keys.size() - found.size());
@@ -137,14 +139,15 @@ public final class TieredStore<K, V> implements Store<K, V> {
     lock.lock();
     try {
       for (;;) {
+        long asked = System.nanoTime();
         ValueWithTtl<byte[]> current = l2(() -> l2.getWithTtl(encoded), "compute");
         V value = (current == null) ? null : decode(current.value());
         if (current != null && value == null) {
-          l2(() -> l2.remove(encoded, current.value()), "compute");
+          l2Write(key, () -> l2.remove(encoded, current.value()), "compute");
           continue;
         }
         Write<V> write = function.apply(value);
-        if (apply(key, encoded, current, value, write)) {
+        if (apply(key, encoded, current, asked, value, write)) {
           return;
         }
       }
@@ -153,42 +156,58 @@ public final class TieredStore<K, V> implements Store<K, V> {
     }
   }
 
-  /** Carries out one decision with compare-and-set on L2; returns false if another writer won. */
-  private boolean apply(K key, String encoded, ValueWithTtl<byte[]> current, V value, Write<V> write) {
+  /**
+   * Carries out one decision with compare-and-set on L2; returns false if another writer won.
+   * {@code asked} is when the current entry was read from L2.
+   */
+  private boolean apply(K key, String encoded, ValueWithTtl<byte[]> current, long asked, V value, Write<V> write) {
     switch (write.kind) {
       case KEEP:
         if (value != null) {
-          fillL1(key, value, current.ttl());
+          fillL1(key, value, current.ttl(), asked);
         }
         return true;
       case REMOVE:
         if (current == null) {
           return true;
         }
-        if (!l2(() -> l2.remove(encoded, current.value()), "remove")) {
+        if (!l2Write(key, () -> l2.remove(encoded, current.value()), "remove")) {
           return false;
         }
         written(key);
         l1.remove(key);
         return true;
       default:
-        Duration ttl = write.ttl;
-        if (Ttl.isUnchanged(ttl)) {
-          ttl = (current == null) ? Ttl.ETERNAL : current.ttl();
+        Duration ttl;
+        Duration l2Ttl;
+        long since;
+        if (!Ttl.isUnchanged(write.ttl)) {
+          ttl = write.ttl;
+          l2Ttl = ttl;
+          since = System.nanoTime();
+        } else if (current == null) {
+          ttl = Ttl.ETERNAL;
+          l2Ttl = Ttl.ETERNAL;
+          since = System.nanoTime();
+        } else {
+          // L2 keeps its own expiry (re-sending what remained at the read would push it back by
+          // the time since); L1 gets what remained at the read, counted from the read
+          ttl = current.ttl();
+          l2Ttl = Ttl.UNCHANGED;
+          since = asked;
         }
         if (ttl.isZero()) {
-          return apply(key, encoded, current, value, Write.remove());
+          return apply(key, encoded, current, asked, value, Write.remove());
         }
         byte[] bytes = codec.encodeValue(write.value);
-        Duration l2Ttl = ttl;
         boolean stored = (current == null)
-            ? l2(() -> l2.putIfAbsent(encoded, bytes, l2Ttl), "putIfAbsent")
-            : l2(() -> l2.replace(encoded, current.value(), bytes, l2Ttl), "replace");
+            ? l2Write(key, () -> l2.putIfAbsent(encoded, bytes, l2Ttl), "putIfAbsent")
+            : l2Write(key, () -> l2.replace(encoded, current.value(), bytes, l2Ttl), "replace");
         if (!stored) {
           return false;
         }
         written(key);
-        fillL1(key, write.value, ttl);
+        fillL1(key, write.value, ttl, since);
         return true;
     }
   }
@@ -200,13 +219,14 @@ public final class TieredStore<K, V> implements Store<K, V> {
     ReentrantLock lock = lock(key);
     lock.lock();
     try {
-      byte[] previous = l2(() -> l2.getAndPut(encoded, bytes, ttlIfAbsent, ttlIfPresent), "put");
+      long since = System.nanoTime();
+      byte[] previous = l2Write(key, () -> l2.getAndPut(encoded, bytes, ttlIfAbsent, ttlIfPresent), "put");
       written(key);
       Duration ttl = (previous == null) ? ttlIfAbsent : ttlIfPresent;
       if (Ttl.isUnchanged(ttl) || ttl.isZero()) {
         l1.remove(key);
       } else {
-        fillL1(key, value, ttl);
+        fillL1(key, value, ttl, since);
       }
       return (previous == null) ? null : decode(previous);
     } finally {
@@ -221,11 +241,12 @@ public final class TieredStore<K, V> implements Store<K, V> {
     ReentrantLock lock = lock(key);
     lock.lock();
     try {
-      if (!l2(() -> l2.putIfAbsent(encoded, bytes, ttl), "putIfAbsent")) {
+      long since = System.nanoTime();
+      if (!l2Write(key, () -> l2.putIfAbsent(encoded, bytes, ttl), "putIfAbsent")) {
         return false;
       }
       written(key);
-      fillL1(key, value, ttl);
+      fillL1(key, value, ttl, since);
       return true;
     } finally {
       lock.unlock();
@@ -238,7 +259,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
     ReentrantLock lock = lock(key);
     lock.lock();
     try {
-      byte[] previous = l2(() -> l2.getAndRemove(encoded), "remove");
+      byte[] previous = l2Write(key, () -> l2.getAndRemove(encoded), "remove");
       written(key);
       l1.remove(key);
       return (previous == null) ? null : decode(previous);
@@ -253,12 +274,14 @@ public final class TieredStore<K, V> implements Store<K, V> {
     ReentrantLock lock = lock(key);
     lock.lock();
     try {
-      l2(() -> l2.setTtl(encoded, ttl), "setTtl");
+      long since = System.nanoTime();
+      l2Write(key, () -> l2.setTtl(encoded, ttl), "setTtl");
       written(key);
-      if (ttl.isZero()) {
+      Duration left = remaining(ttl, since);
+      if (left.isZero()) {
         l1.remove(key);
       } else {
-        l1.setTtl(key, Ttl.min(ttl, l1MaxTtl));
+        l1.setTtl(key, Ttl.min(left, l1MaxTtl));
       }
     } finally {
       lock.unlock();
@@ -283,12 +306,16 @@ public final class TieredStore<K, V> implements Store<K, V> {
 
   @Override
   public void clear() {
-    l2(() -> {
-      l2.clear();
-      return null;
-    }, "clear");
-    statistics.invalidationsSent.increment();
-    dropAllL1();
+    try {
+      l2(() -> {
+        l2.clear();
+        return null;
+      }, "clear");
+      statistics.invalidationsSent.increment();
+    } finally {
+      // even a failed clear may have removed some keys, so no L1 copy can be trusted
+      dropAllL1();
+    }
   }
 
   @Override
@@ -336,8 +363,17 @@ public final class TieredStore<K, V> implements Store<K, V> {
     l1.clear();
   }
 
-  private void promote(K key, V value, Duration ttl, int stripe, long epochBefore) {
-    l1.setWithTtl(key, value, Ttl.min(ttl, l1MaxTtl));
+  /**
+   * Copies an L2 hit into L1 for what remains of its L2 time to live, counted from {@code asked},
+   * when the read was sent: Redis measured the TTL after that, so the copy cannot outlive the
+   * entry in Redis however long the answer took to arrive and decode.
+   */
+  private void promote(K key, V value, Duration ttl, long asked, int stripe, long epochBefore) {
+    Duration left = remaining(ttl, asked);
+    if (left.isZero()) {
+      return;
+    }
+    l1.setWithTtl(key, value, Ttl.min(left, l1MaxTtl));
     if (epochs.get(stripe) != epochBefore) {
       l1.remove(key);
     } else {
@@ -345,8 +381,23 @@ public final class TieredStore<K, V> implements Store<K, V> {
     }
   }
 
-  private void fillL1(K key, V value, Duration ttl) {
-    l1.setWithTtl(key, value, Ttl.min(ttl, l1MaxTtl));
+  /** Fills L1 after a write to L2 sent at {@code since} with this time to live. */
+  private void fillL1(K key, V value, Duration ttl, long since) {
+    Duration left = remaining(ttl, since);
+    if (left.isZero()) {
+      l1.remove(key);
+    } else {
+      l1.setWithTtl(key, value, Ttl.min(left, l1MaxTtl));
+    }
+  }
+
+  /** Returns what is left of a time to live that started no earlier than {@code since} (System.nanoTime). */
+  private static Duration remaining(Duration ttl, long since) {
+    if (Ttl.isEternal(ttl) || Ttl.isUnchanged(ttl) || ttl.isZero()) {
+      return ttl;
+    }
+    Duration left = ttl.minusNanos(System.nanoTime() - since);
+    return left.isNegative() ? Duration.ZERO : left;
   }
 
   private void written(K key) {
@@ -370,6 +421,21 @@ public final class TieredStore<K, V> implements Store<K, V> {
     } catch (BackendException e) {
       statistics.l2Errors.increment();
       throw new CacheException(l2.name() + " failed during " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Runs a write on L2. If it fails, it may still have happened (a timeout after Redis applied it),
+   * and then other JVMs were told but this one was not: the L1 copy is dropped before the failure
+   * is thrown, and a promotion racing with it is voided.
+   */
+  private <T> T l2Write(K key, java.util.function.Supplier<T> operation, String name) {
+    try {
+      return l2(operation, name);
+    } catch (CacheException e) {
+      epochs.incrementAndGet(stripe(key));
+      l1.remove(key);
+      throw e;
     }
   }
 
