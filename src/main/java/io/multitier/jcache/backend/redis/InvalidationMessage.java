@@ -3,41 +3,54 @@ package io.multitier.jcache.backend.redis;
 import static java.util.Objects.requireNonNull;
 
 /**
- * One notice on a cache's invalidation channel, as UTF-8 text: {@code K:<sender>:<key>} for one
- * changed key (the encoded key, without the namespace) or {@code C:<sender>} for "every key may
- * have changed". The sender is an id without colons, unique to each {@link RedisBackend}.
+ * One notice on the invalidation channel that every cache under one key prefix shares, as UTF-8
+ * text: {@code K:<sender>:<cache>:<key>} for one changed key (the encoded key, without the
+ * namespace) or {@code C:<sender>:<cache>} for "every key of the cache may have changed". The
+ * sender is an id without colons, unique to each {@link RedisBackend}; the cache is its
+ * percent-encoded name, which has no colons either.
  *
  * @param sender the id of the backend that sent it
+ * @param cache the encoded name of the cache it concerns, or {@code null} if unreadable (every cache)
  * @param key the changed key, or {@code null} for every key
  */
-record InvalidationMessage(String sender, String key) {
+record InvalidationMessage(String sender, String cache, String key) {
 
   InvalidationMessage {
     requireNonNull(sender, "sender");
   }
 
-  /** Returns what precedes the key in a one-key message from the sender. */
-  static String keyHeader(String sender) {
-    return "K:" + sender + ":";
+  /** Returns what precedes the key in a one-key message from the sender about the cache. */
+  static String keyHeader(String sender, String encodedCache) {
+    return "K:" + sender + ":" + encodedCache + ":";
   }
 
-  /** Returns the "every key" message from the sender. */
-  static String clearAll(String sender) {
-    return "C:" + sender;
+  /** Returns the "every key of the cache" message from the sender. */
+  static String clearAll(String sender, String encodedCache) {
+    return "C:" + sender + ":" + encodedCache;
   }
 
-  /** Parses a message; an unreadable one is taken as "every key" from an unknown sender. */
+  /** Parses a message; an unreadable one is taken as "every key of every cache" from an unknown sender. */
   static InvalidationMessage parse(String message) {
     if (message != null && message.length() > 2 && message.charAt(1) == ':') {
-      if (message.charAt(0) == 'C') {
-        return new InvalidationMessage(message.substring(2), null);
-      }
-      int end = message.indexOf(':', 2);
-      if (message.charAt(0) == 'K' && end > 2) {
-        return new InvalidationMessage(message.substring(2, end), message.substring(end + 1));
+      int senderEnd = message.indexOf(':', 2);
+      if (senderEnd > 2) {
+        String sender = message.substring(2, senderEnd);
+        if (message.charAt(0) == 'C' && senderEnd + 1 < message.length()) {
+          return new InvalidationMessage(sender, message.substring(senderEnd + 1), null);
+        }
+        int cacheEnd = message.indexOf(':', senderEnd + 1);
+        if (message.charAt(0) == 'K' && cacheEnd > senderEnd + 1) {
+          return new InvalidationMessage(sender, message.substring(senderEnd + 1, cacheEnd),
+              message.substring(cacheEnd + 1));
+        }
       }
     }
-    return new InvalidationMessage("", null);
+    return new InvalidationMessage("", null, null);
+  }
+
+  /** Returns whether the message concerns the cache with this encoded name. */
+  boolean concerns(String encodedCache) {
+    return cache == null || cache.equals(encodedCache);
   }
 
   /** Returns whether the message means "every key may have changed". */

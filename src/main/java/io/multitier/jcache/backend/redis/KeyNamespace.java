@@ -4,8 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Where one cache's entries live in Redis: keys {@code <prefix>{<cache>}:<key>} and the
- * invalidation channel {@code <prefix>{<cache>}#invalidations}.
+ * Where one cache's entries live in Redis: keys {@code <prefix>{<cache>}:<key>}; its invalidations
+ * go to the channel {@code <prefix>#invalidations}, which every cache under the prefix shares, so a
+ * client holds one subscription per prefix however many caches it has.
  *
  * <p>The cache name is percent-encoded (UTF-8, everything but {@code A-Z a-z 0-9 . _ -}), so a name
  * with braces, colons, glob characters, spaces or any other character can neither break the
@@ -17,6 +18,7 @@ final class KeyNamespace {
 
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
+  private final String encodedName;
   private final String keyPrefix;
   private final int keyPrefixBytes;
   private final String channel;
@@ -28,10 +30,11 @@ final class KeyNamespace {
     if (prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0) {
       throw new IllegalArgumentException("the key prefix may not contain '{' or '}': " + prefix);
     }
-    String tag = prefix + "{" + encodeName(cacheName) + "}";
+    this.encodedName = encodeName(cacheName);
+    String tag = prefix + "{" + encodedName + "}";
     this.keyPrefix = tag + ":";
     this.keyPrefixBytes = keyPrefix.getBytes(UTF_8).length;
-    this.channel = tag + "#invalidations";
+    this.channel = prefix + "#invalidations";
     this.scanPattern = escapeGlob(keyPrefix) + "*";
   }
 
@@ -53,7 +56,12 @@ final class KeyNamespace {
     return keyPrefixBytes;
   }
 
-  /** Returns the pub/sub channel of this cache's invalidations. */
+  /** Returns the cache's name as it appears in keys and invalidation messages. */
+  String encodedName() {
+    return encodedName;
+  }
+
+  /** Returns the pub/sub channel of the invalidations of every cache under this prefix. */
   String channel() {
     return channel;
   }

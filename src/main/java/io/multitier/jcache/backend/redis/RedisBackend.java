@@ -98,7 +98,7 @@ public final class RedisBackend implements L2CacheBackend<String, byte[]> {
     this.script = client.getScript(ByteArrayCodec.INSTANCE);
     this.writeHeader = new Object[] {
         namespace.channel().getBytes(UTF_8),
-        InvalidationMessage.keyHeader(sender).getBytes(UTF_8),
+        InvalidationMessage.keyHeader(sender, namespace.encodedName()).getBytes(UTF_8),
         ascii(Integer.toString(namespace.keyPrefixBytes()))};
   }
 
@@ -258,7 +258,7 @@ public final class RedisBackend implements L2CacheBackend<String, byte[]> {
       failure = e;
     }
     try {
-      client.getTopic(namespace.channel(), StringCodec.INSTANCE).publish(InvalidationMessage.clearAll(sender));
+      client.getTopic(namespace.channel(), StringCodec.INSTANCE).publish(InvalidationMessage.clearAll(sender, namespace.encodedName()));
     } catch (RuntimeException e) {
       if (failure == null) {
         failure = e;
@@ -350,7 +350,7 @@ public final class RedisBackend implements L2CacheBackend<String, byte[]> {
 
   private void received(String message) {
     InvalidationMessage parsed = InvalidationMessage.parse(message);
-    if (!sender.equals(parsed.sender())) {
+    if (parsed.concerns(namespace.encodedName()) && !sender.equals(parsed.sender())) {
       tell(parsed.key());
     }
   }

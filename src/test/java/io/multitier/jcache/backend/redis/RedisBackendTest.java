@@ -463,16 +463,35 @@ final class RedisBackendTest {
   }
 
   @Test
+  void cachesShareOneChannelButHearOnlyOfTheirOwnKeys() {
+    RedisBackend otherCache = backend(clientB, "orders");
+    RedisBackend sameCache = backend(clientB, "users");
+    List<String> heardByOther = new CopyOnWriteArrayList<>();
+    List<String> heardBySame = new CopyOnWriteArrayList<>();
+    otherCache.onInvalidation(heardByOther::add);
+    sameCache.onInvalidation(heardBySame::add);
+
+    cache.setWithTtl("k1", bytes("1"), MINUTE);
+    cache.clear();
+    otherCache.setWithTtl("marker", bytes("1"), MINUTE);
+    cache.setWithTtl("last", bytes("1"), MINUTE);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> heardBySame.contains("last"));
+    assertThat(heardBySame).containsExactly("k1", null, "last");
+    assertThat(heardByOther).isEmpty();
+  }
+
+  @Test
   void messagesNameTheSenderAndTheKey() {
     List<String> raw = new CopyOnWriteArrayList<>();
-    RTopic topic = clientB.getTopic("mtj:{users}#invalidations", StringCodec.INSTANCE);
+    RTopic topic = clientB.getTopic("mtj:#invalidations", StringCodec.INSTANCE);
     int listener = topic.addListener(String.class, (channel, message) -> raw.add(message));
     try {
       cache.setWithTtl("k:1 ☃", bytes("1"), MINUTE);
       cache.clear();
 
       await().atMost(Duration.ofSeconds(10)).until(() -> raw.size() == 2);
-      assertThat(raw).containsExactly("K:" + cache.senderId() + ":k:1 ☃", "C:" + cache.senderId());
+      assertThat(raw).containsExactly("K:" + cache.senderId() + ":users:k:1 ☃", "C:" + cache.senderId() + ":users");
     } finally {
       topic.removeListener(listener);
     }
