@@ -15,6 +15,7 @@ import io.multitier.jcache.management.JmxRegistration.MBeanType;
 import io.multitier.jcache.processor.MutableCacheEntry;
 import io.multitier.jcache.processor.ProcessorResult;
 import io.multitier.jcache.spi.Health;
+import io.multitier.jcache.spi.StreamingBackend;
 import io.multitier.jcache.spi.Ttl;
 import io.multitier.jcache.tier.Store;
 import io.multitier.jcache.tier.TierStatistics;
@@ -822,6 +823,9 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
     requireNonNull(clazz, "a null class was given to unwrap");
     if (clazz.isInstance(this)) {
       return clazz.cast(this);
+    }
+    if (clazz == StreamingBackend.class && store.streams().isPresent()) {
+      return clazz.cast(store.streams().get());
     }
     throw new IllegalArgumentException("Cache '" + name + "' cannot be unwrapped to " + clazz.getName());
   }

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One tier of a cache: a key/value store with per-entry time to live.
@@ -81,6 +82,11 @@ public interface CacheBackend<K, V> extends AutoCloseable {
 
   /** Removes every entry that belongs to this cache, and only those. */
   void clear();
+
+  /** Returns this tier's streams, if it offers that optional capability. */
+  default Optional<StreamingBackend> streams() {
+    return Optional.empty();
+  }
 
   /** Releases the resources of this tier; entries in a shared store are left in place. */
   @Override

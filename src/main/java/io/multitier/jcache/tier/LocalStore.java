@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.multitier.jcache.backend.caffeine.CaffeineBackend;
 import io.multitier.jcache.spi.Health;
+import io.multitier.jcache.spi.StreamingBackend;
 import io.multitier.jcache.spi.Ttl;
 import io.multitier.jcache.spi.ValueWithTtl;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -92,6 +94,11 @@ public final class LocalStore<K, V> implements Store<K, V> {
   @Override
   public void clear() {
     l1.clear();
+  }
+
+  @Override
+  public Optional<StreamingBackend> streams() {
+    return l1.streams();
   }
 
   @Override

@@ -1,11 +1,13 @@
 package io.multitier.jcache.tier;
 
 import io.multitier.jcache.spi.Health;
+import io.multitier.jcache.spi.StreamingBackend;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -51,6 +53,9 @@ public interface Store<K, V> extends AutoCloseable {
 
   /** Removes every entry of this cache from every tier. */
   void clear();
+
+  /** Returns the cache's streams: the shared tier's when there is one, else the in-process tier's. */
+  Optional<StreamingBackend> streams();
 
   /** Reports the health of each tier, fastest first. */
   List<Health> health();

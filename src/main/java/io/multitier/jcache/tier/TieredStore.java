@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.multitier.jcache.backend.caffeine.CaffeineBackend;
 import io.multitier.jcache.spi.BackendException;
 import io.multitier.jcache.spi.Health;
+import io.multitier.jcache.spi.StreamingBackend;
 import io.multitier.jcache.spi.L2CacheBackend;
 import io.multitier.jcache.spi.Ttl;
 import io.multitier.jcache.spi.ValueWithTtl;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -316,6 +318,11 @@ public final class TieredStore<K, V> implements Store<K, V> {
       // even a failed clear may have removed some keys, so no L1 copy can be trusted
       dropAllL1();
     }
+  }
+
+  @Override
+  public Optional<StreamingBackend> streams() {
+    return l2.streams();
   }
 
   @Override

@@ -9,12 +9,14 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.multitier.jcache.spi.CacheBackend;
 import io.multitier.jcache.spi.Health;
+import io.multitier.jcache.spi.StreamingBackend;
 import io.multitier.jcache.spi.Ttl;
 import io.multitier.jcache.spi.ValueWithTtl;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -34,6 +36,7 @@ public final class CaffeineBackend<K, V> implements CacheBackend<K, V> {
   private final String name;
   private final Ticker ticker;
   private final Cache<K, Timed<V>> cache;
+  private volatile LocalStreams streams;
 
   /**
    * Creates the tier.
@@ -208,6 +211,22 @@ public final class CaffeineBackend<K, V> implements CacheBackend<K, V> {
   @Override
   public void clear() {
     cache.invalidateAll();
+  }
+
+  /** Returns the streams of this JVM, with Redis Streams' semantics. */
+  @Override
+  public Optional<StreamingBackend> streams() {
+    LocalStreams local = streams;
+    if (local == null) {
+      synchronized (this) {
+        local = streams;
+        if (local == null) {
+          local = new LocalStreams(ticker);
+          streams = local;
+        }
+      }
+    }
+    return Optional.of(local);
   }
 
   @Override

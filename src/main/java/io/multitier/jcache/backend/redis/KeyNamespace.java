@@ -19,6 +19,7 @@ final class KeyNamespace {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   private final String encodedName;
+  private final String tag;
   private final String keyPrefix;
   private final int keyPrefixBytes;
   private final String channel;
@@ -31,7 +32,7 @@ final class KeyNamespace {
       throw new IllegalArgumentException("the key prefix may not contain '{' or '}': " + prefix);
     }
     this.encodedName = encodeName(cacheName);
-    String tag = prefix + "{" + encodedName + "}";
+    this.tag = prefix + "{" + encodedName + "}";
     this.keyPrefix = tag + ":";
     this.keyPrefixBytes = keyPrefix.getBytes(UTF_8).length;
     this.channel = prefix + "#invalidations";
@@ -54,6 +55,11 @@ final class KeyNamespace {
   /** Returns the length in UTF-8 bytes of what precedes the encoded key in a Redis key. */
   int keyPrefixBytes() {
     return keyPrefixBytes;
+  }
+
+  /** Returns the Redis key of one of the cache's streams, in the cache's Cluster slot. */
+  String streamKey(String streamName) {
+    return tag + "#stream:" + encodeName(streamName);
   }
 
   /** Returns the cache's name as it appears in keys and invalidation messages. */

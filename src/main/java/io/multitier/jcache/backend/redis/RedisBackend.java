@@ -8,6 +8,7 @@ import io.multitier.jcache.backend.redis.Scripts.Script;
 import io.multitier.jcache.spi.BackendException;
 import io.multitier.jcache.spi.Health;
 import io.multitier.jcache.spi.L2CacheBackend;
+import io.multitier.jcache.spi.StreamingBackend;
 import io.multitier.jcache.spi.Ttl;
 import io.multitier.jcache.spi.ValueWithTtl;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -71,6 +73,7 @@ public final class RedisBackend implements L2CacheBackend<String, byte[]> {
   private final KeyNamespace namespace;
   private final String sender = UUID.randomUUID().toString();
   private final RScript script;
+  private final StreamingBackend streams;
   private final Object[] writeHeader;
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -96,10 +99,17 @@ public final class RedisBackend implements L2CacheBackend<String, byte[]> {
     this.namespace = new KeyNamespace(keyPrefix, cacheName);
     this.ownsClient = ownsClient;
     this.script = client.getScript(ByteArrayCodec.INSTANCE);
+    this.streams = new RedisStreams(client, namespace);
     this.writeHeader = new Object[] {
         namespace.channel().getBytes(UTF_8),
         InvalidationMessage.keyHeader(sender, namespace.encodedName()).getBytes(UTF_8),
         ascii(Integer.toString(namespace.keyPrefixBytes()))};
+  }
+
+  /** Returns this cache's streams in Redis: Redis Streams, one command per call. */
+  @Override
+  public Optional<StreamingBackend> streams() {
+    return Optional.of(streams);
   }
 
   @Override
