@@ -1,0 +1,378 @@
+package io.multitier.bench;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.jcache.configuration.CaffeineConfiguration;
+import io.multitier.jcache.configuration.MultiTierConfiguration;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.integration.CacheLoader;
+import javax.cache.spi.CachingProvider;
+import org.ehcache.config.builders.CacheConfigurationBuilder;
+import org.ehcache.config.builders.ResourcePoolsBuilder;
+import org.ehcache.impl.config.copy.DefaultCopierConfiguration;
+import org.ehcache.impl.copy.SerializingCopier;
+import org.ehcache.jsr107.Eh107Configuration;
+import org.ehcache.spi.loaderwriter.CacheLoaderWriter;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.config.Config;
+import org.redisson.jcache.configuration.RedissonConfiguration;
+
+/**
+ * Builds each contender. Every JCache contender is obtained by provider class name, never with the
+ * no-argument {@code Caching.getCachingProvider()}: four providers share the class path.
+ */
+public final class Contenders {
+
+  public static final String MTJ = "io.multitier.jcache.MultiTierCachingProvider";
+  public static final String CAFFEINE = "com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider";
+  public static final String EHCACHE = "org.ehcache.jsr107.EhcacheCachingProvider";
+  public static final String REDISSON = "org.redisson.jcache.JCachingProvider";
+
+  /** Contenders that need the redis-server. */
+  public static boolean remote(String impl) {
+    return impl.equals("mtj-tiered") || impl.equals("redisson-jcache") || impl.equals("raw-redisson");
+  }
+
+  private Contenders() {}
+
+  /**
+   * @param impl mtj-l1, mtj-tiered, caffeine-jcache, ehcache3, redisson-jcache, raw-caffeine, raw-redisson
+   * @param byValue the JCache store-by-value setting (ignored by the raw ceilings and by Redisson)
+   * @param maxSize the in-process size bound in entries (Redisson's JCache has none: Redis memory is the bound)
+   * @param readThrough whether get loads a missing key through {@link Loader}
+   */
+  public static Contender create(String impl, boolean byValue, long maxSize, boolean readThrough) {
+    if (remote(impl)) {
+      Redis.call("FLUSHALL");
+    }
+    String name = "bench-" + impl + "-" + System.nanoTime();
+    switch (impl) {
+      case "mtj-l1":
+        return mtj(name, false, byValue, maxSize, readThrough);
+      case "mtj-tiered":
+        if (!byValue) {
+          throw new IllegalArgumentException("mtj-tiered is store-by-value (store-by-reference caches are L1-only)");
+        }
+        return mtj(name, true, true, maxSize, readThrough);
+      case "caffeine-jcache": {
+        CaffeineConfiguration<String, byte[]> config = new CaffeineConfiguration<>();
+        config.setTypes(String.class, byte[].class);
+        config.setStoreByValue(byValue);
+        config.setMaximumSize(OptionalLong.of(maxSize));
+        if (readThrough) {
+          config.setReadThrough(true);
+          config.setCacheLoaderFactory(FactoryBuilder.factoryOf(Loader.class));
+        }
+        return jcache(CAFFEINE, null, name, config, false);
+      }
+      case "ehcache3": {
+        // Ehcache's own configuration is the only way to bound its heap tier through JCache; its
+        // store-by-value is a serializing copier on keys and values, as for a MutableConfiguration
+        CacheConfigurationBuilder<String, byte[]> builder = CacheConfigurationBuilder
+            .newCacheConfigurationBuilder(String.class, byte[].class, ResourcePoolsBuilder.heap(maxSize));
+        if (byValue) {
+          builder = builder
+              .withService(new DefaultCopierConfiguration<>(SerializingCopier.<String>asCopierClass(),
+                  DefaultCopierConfiguration.Type.KEY))
+              .withService(new DefaultCopierConfiguration<>(SerializingCopier.<byte[]>asCopierClass(),
+                  DefaultCopierConfiguration.Type.VALUE));
+        }
+        if (readThrough) {
+          builder = builder.withLoaderWriter(new EhcacheLoader());
+        }
+        return jcache(EHCACHE, null, name, Eh107Configuration.fromEhcacheCacheConfiguration(builder), false);
+      }
+      case "redisson-jcache": {
+        MutableConfiguration<String, byte[]> config = new MutableConfiguration<String, byte[]>()
+            .setTypes(String.class, byte[].class)
+            .setStoreByValue(byValue);
+        loader(config, readThrough);
+        Config redisson = new Config();
+        redisson.useSingleServer().setAddress(Redis.address());
+        return jcache(REDISSON, null, name, RedissonConfiguration.fromConfig(redisson, config), true);
+      }
+      case "raw-caffeine":
+        return readThrough ? new RawCaffeineLoading(maxSize) : new RawCaffeine(maxSize);
+      case "raw-redisson":
+        return new RawRedisson();
+      default:
+        throw new IllegalArgumentException("unknown contender " + impl);
+    }
+  }
+
+  private static Contender mtj(String name, boolean tiered, boolean byValue, long maxSize, boolean readThrough) {
+    URI uri;
+    if (tiered) {
+      try {
+        Path yaml = Files.createTempFile("bench-tiered-", ".yaml");
+        yaml.toFile().deleteOnExit();
+        Files.writeString(yaml, "redis:\n  address: " + Redis.address() + "\n", StandardCharsets.UTF_8);
+        uri = URI.create("file:" + yaml.toAbsolutePath());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    } else {
+      uri = URI.create("bench:l1-only");
+    }
+    MultiTierConfiguration<String, byte[]> config = new MultiTierConfiguration<>();
+    config.setTypes(String.class, byte[].class);
+    config.setStoreByValue(byValue);
+    config.setMaximumSize(maxSize);
+    loader(config, readThrough);
+    return jcache(MTJ, uri, name, config, tiered);
+  }
+
+  private static void loader(MutableConfiguration<String, byte[]> config, boolean readThrough) {
+    if (readThrough) {
+      config.setReadThrough(true);
+      config.setCacheLoaderFactory(FactoryBuilder.factoryOf(Loader.class));
+    }
+  }
+
+  private static Contender jcache(String providerClass, URI uri, String name,
+      javax.cache.configuration.Configuration<String, byte[]> config, boolean parallelFill) {
+    CachingProvider provider = Caching.getCachingProvider(providerClass);
+    CacheManager manager = (uri == null) ? provider.getCacheManager()
+        : provider.getCacheManager(uri, Contenders.class.getClassLoader());
+    Cache<String, byte[]> cache = manager.createCache(name, config);
+    return new JCacheContender(cache, manager, parallelFill);
+  }
+
+  /** The loader of the read-through workload: makes a fresh 100-byte value, no I/O. */
+  public static final class Loader implements CacheLoader<String, byte[]>, Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public byte[] load(String key) {
+      return Data.value(key.hashCode());
+    }
+
+    @Override
+    public Map<String, byte[]> loadAll(Iterable<? extends String> keys) {
+      Map<String, byte[]> loaded = new java.util.HashMap<>();
+      keys.forEach(key -> loaded.put(key, load(key)));
+      return loaded;
+    }
+  }
+
+  /** The same loader for Ehcache's own configuration (its writes are no-ops). */
+  static final class EhcacheLoader implements CacheLoaderWriter<String, byte[]> {
+    @Override
+    public byte[] load(String key) {
+      return Data.value(key.hashCode());
+    }
+
+    @Override
+    public void write(String key, byte[] value) {}
+
+    @Override
+    public void delete(String key) {}
+  }
+
+  static final class JCacheContender implements Contender {
+    private final Cache<String, byte[]> cache;
+    private final CacheManager manager;
+    private final boolean parallelFill;
+
+    JCacheContender(Cache<String, byte[]> cache, CacheManager manager, boolean parallelFill) {
+      this.cache = cache;
+      this.manager = manager;
+      this.parallelFill = parallelFill;
+    }
+
+    Cache<String, byte[]> cache() {
+      return cache;
+    }
+
+    @Override
+    public byte[] get(String key) {
+      return cache.get(key);
+    }
+
+    @Override
+    public void put(String key, byte[] value) {
+      cache.put(key, value);
+    }
+
+    @Override
+    public Map<String, byte[]> getAll(Set<String> keys) {
+      return cache.getAll(keys);
+    }
+
+    @Override
+    public void fill(Map<String, byte[]> entries) {
+      List<Map<String, byte[]>> chunks = chunks(entries, 500);
+      if (!parallelFill) {
+        chunks.forEach(cache::putAll);
+        return;
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(16);
+      try {
+        List<Future<?>> done = new ArrayList<>();
+        for (Map<String, byte[]> chunk : chunks) {
+          done.add(pool.submit(() -> cache.putAll(chunk)));
+        }
+        for (Future<?> future : done) {
+          future.get();
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException("fill failed", e);
+      } finally {
+        pool.shutdown();
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        cache.close();
+      } finally {
+        manager.close();
+      }
+    }
+  }
+
+  static List<Map<String, byte[]>> chunks(Map<String, byte[]> entries, int size) {
+    List<Map<String, byte[]>> chunks = new ArrayList<>();
+    Map<String, byte[]> chunk = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+      chunk.put(entry.getKey(), entry.getValue());
+      if (chunk.size() == size) {
+        chunks.add(chunk);
+        chunk = new java.util.LinkedHashMap<>();
+      }
+    }
+    if (!chunk.isEmpty()) {
+      chunks.add(chunk);
+    }
+    return chunks;
+  }
+
+  /** The in-process ceiling: a bare Caffeine cache, {@code getIfPresent}. */
+  static final class RawCaffeine implements Contender {
+    private final com.github.benmanes.caffeine.cache.Cache<String, byte[]> cache;
+
+    RawCaffeine(long maxSize) {
+      cache = Caffeine.newBuilder().maximumSize(maxSize).build();
+    }
+
+    @Override
+    public byte[] get(String key) {
+      return cache.getIfPresent(key);
+    }
+
+    @Override
+    public void put(String key, byte[] value) {
+      cache.put(key, value);
+    }
+
+    @Override
+    public Map<String, byte[]> getAll(Set<String> keys) {
+      return cache.getAllPresent(keys);
+    }
+
+    @Override
+    public void fill(Map<String, byte[]> entries) {
+      cache.putAll(entries);
+    }
+
+    @Override
+    public void close() {
+      cache.invalidateAll();
+    }
+  }
+
+  /** Bare Caffeine with a loading function, {@code get(key, loader)}: the read-through ceiling. */
+  static final class RawCaffeineLoading implements Contender {
+    private final com.github.benmanes.caffeine.cache.Cache<String, byte[]> cache;
+    private final Loader loader = new Loader();
+
+    RawCaffeineLoading(long maxSize) {
+      cache = Caffeine.newBuilder().maximumSize(maxSize).build();
+    }
+
+    @Override
+    public byte[] get(String key) {
+      return cache.get(key, loader::load);
+    }
+
+    @Override
+    public void put(String key, byte[] value) {
+      cache.put(key, value);
+    }
+
+    @Override
+    public Map<String, byte[]> getAll(Set<String> keys) {
+      return cache.getAll(keys, loader::loadAll);
+    }
+
+    @Override
+    public void fill(Map<String, byte[]> entries) {
+      cache.putAll(entries);
+    }
+
+    @Override
+    public void close() {
+      cache.invalidateAll();
+    }
+  }
+
+  /** The network ceiling: Redisson's {@code RBucket.get} (one GET) on raw bytes, no codec work. */
+  static final class RawRedisson implements Contender {
+    private final RedissonClient client;
+
+    RawRedisson() {
+      Config config = new Config();
+      config.setCodec(ByteArrayCodec.INSTANCE);
+      config.useSingleServer().setAddress(Redis.address());
+      client = Redisson.create(config);
+    }
+
+    @Override
+    public byte[] get(String key) {
+      return client.<byte[]>getBucket(key).get();
+    }
+
+    @Override
+    public void put(String key, byte[] value) {
+      client.<byte[]>getBucket(key).set(value);
+    }
+
+    @Override
+    public Map<String, byte[]> getAll(Set<String> keys) {
+      return client.getBuckets().get(keys.toArray(new String[0]));
+    }
+
+    @Override
+    public void fill(Map<String, byte[]> entries) {
+      for (Map<String, byte[]> chunk : chunks(entries, 1000)) {
+        client.getBuckets().set(chunk);
+      }
+    }
+
+    @Override
+    public void close() {
+      client.shutdown();
+    }
+  }
+}

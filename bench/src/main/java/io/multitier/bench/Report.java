@@ -1,0 +1,209 @@
+package io.multitier.bench;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.multitier.bench.Results.Row;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns one run's results folder (JMH JSON, roundtrips.json, heap.jsonl) into Markdown tables and the
+ * verdict on each target: {@code Report <folder>} writes {@code <folder>/report.md}.
+ */
+public final class Report {
+
+  private static final List<String> PEERS = List.of("raw-caffeine", "caffeine-jcache", "ehcache3", "redisson-jcache");
+
+  public static void main(String[] args) throws Exception {
+    Path folder = Path.of(args[0]);
+    List<Row> rows = Results.read(folder);
+    StringBuilder md = new StringBuilder();
+    md.append("### Throughput (ops/s, higher is better; ± is JMH's 99.9% confidence half-width)\n\n");
+    md.append("Ratios are this row's score divided by the named contender's score in the same workload, "
+        + "store-by setting and thread count (raw ceilings have no store-by setting and appear in both).\n\n");
+    Map<String, List<Row>> groups = new LinkedHashMap<>();
+    for (Row row : rows) {
+      if (!row.storeByIndependent()) {
+        groups.computeIfAbsent(key(row.workload(), row.storeBy(), row.threads()), k -> new ArrayList<>()).add(row);
+      }
+    }
+    for (Row row : rows) {
+      if (row.storeByIndependent()) {
+        for (String storeBy : List.of("value", "reference")) {
+          List<Row> group = groups.get(key(row.workload(), storeBy, row.threads()));
+          if (group != null) {
+            group.add(row);
+          } else if (storeBy.equals("value")) {
+            groups.computeIfAbsent(key(row.workload(), storeBy, row.threads()), k -> new ArrayList<>()).add(row);
+          }
+        }
+      }
+    }
+    String lastWorkload = "";
+    for (Map.Entry<String, List<Row>> group : groups.entrySet()) {
+      List<Row> members = group.getValue();
+      members.sort(java.util.Comparator.comparing(r -> Results.CONTENDERS.indexOf(r.impl())));
+      Row first = members.get(0);
+      if (!first.workload().equals(lastWorkload)) {
+        md.append("#### ").append(Results.label(first.workload())).append("\n\n");
+        lastWorkload = first.workload();
+      }
+      boolean zipf = first.workload().startsWith("ZipfMix");
+      md.append(String.format(Locale.ROOT, "store-by-%s, %d thread%s\n\n", first.storeBy(), first.threads(),
+          first.threads() == 1 ? "" : "s"));
+      md.append("| contender | ops/s | ± | ÷ raw Caffeine | ÷ caffeine-jcache | ÷ ehcache3 | ÷ redisson-jcache |")
+          .append(zipf ? " get hit ratio |" : "").append('\n');
+      md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |").append(zipf ? " ---: |" : "").append('\n');
+      for (Row row : members) {
+        md.append("| ").append(bold(row.impl())).append(" | ").append(ops(row.score())).append(" | ")
+            .append(ops(row.error())).append(" |");
+        for (String peer : PEERS) {
+          Optional<Row> other = members.stream().filter(r -> r.impl().equals(peer)).findFirst();
+          md.append(' ').append(other.isPresent() && !peer.equals(row.impl())
+              ? ratio(row.score() / other.get().score()) : "").append(" |");
+        }
+        if (zipf) {
+          md.append(String.format(Locale.ROOT, " %.0f%% |", 100 * row.hitRatio()));
+        }
+        md.append('\n');
+      }
+      md.append('\n');
+    }
+
+    ObjectMapper mapper = new ObjectMapper();
+    JsonNode trips = null;
+    Path tripsFile = folder.resolve("roundtrips.json");
+    if (Files.exists(tripsFile)) {
+      trips = mapper.readTree(tripsFile.toFile());
+      md.append("### Redis round trips per operation (counted over 1,000 operations)\n\n");
+      md.append("| contender | operation | round trips / op | Redis commands / op (INFO commandstats, scripts' inner calls included) | commands run inside Lua / op | commandstats per op |\n");
+      md.append("| --- | --- | ---: | ---: | ---: | --- |\n");
+      for (JsonNode t : trips) {
+        md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %s |\n", bold(t.get("contender").asText()),
+            t.get("operation").asText(), t.get("roundTripsPerOp").asDouble(), t.get("commandsPerOp").asDouble(),
+            t.get("luaCommandsPerOp").asDouble(), t.get("commandstats").asText()));
+      }
+      md.append('\n');
+    }
+    Map<String, Double> heap = new LinkedHashMap<>();
+    Path heapFile = folder.resolve("heap.jsonl");
+    if (Files.exists(heapFile)) {
+      md.append("### Heap per entry (100,000 entries, 11-char String key + 100-byte value)\n\n");
+      md.append("| contender | store-by | bytes / entry | of which the cache's own (beyond key + value payload) |\n");
+      md.append("| --- | --- | ---: | ---: |\n");
+      double payload = Double.NaN;
+      for (String line : Files.readAllLines(heapFile, UTF_8)) {
+        JsonNode h = mapper.readTree(line);
+        if (h.get("contender").asText().equals("payload")) {
+          payload = h.get("bytesPerEntry").asDouble();
+        }
+      }
+      for (String line : Files.readAllLines(heapFile, UTF_8)) {
+        JsonNode h = mapper.readTree(line);
+        String impl = h.get("contender").asText();
+        double bytes = h.get("bytesPerEntry").asDouble();
+        heap.put(impl + "/" + h.get("storeBy").asText(), bytes);
+        md.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %s |\n", bold(impl), h.get("storeBy").asText(), bytes,
+            impl.equals("payload") ? "(key and value objects alone)" : String.format(Locale.ROOT, "%.0f", bytes - payload)));
+      }
+      md.append('\n');
+    }
+
+    md.append("### Targets\n\n| target | measured | verdict |\n| --- | --- | --- |\n");
+    for (int threads : List.of(1, 2)) {
+      Optional<Row> ours = find(rows, "GetHit.get", "mtj-l1", "reference", threads);
+      Optional<Row> raw = find(rows, "GetHit.get", "raw-caffeine", "value", threads);
+      if (ours.isPresent() && raw.isPresent()) {
+        double r = ours.get().score() / raw.get().score();
+        target(md, "L1-hit get, store-by-reference, " + threads + "T: ≥ 0.70× raw Caffeine getIfPresent",
+            String.format(Locale.ROOT, "%s vs %s ops/s = %.3f×", ops(ours.get().score()), ops(raw.get().score()), r),
+            r >= 0.7, String.format(Locale.ROOT, "short by %.1f× (needs %s ops/s more)", 0.7 / r, ops(0.7 * raw.get().score() - ours.get().score())));
+      }
+    }
+    for (String storeBy : List.of("value", "reference")) {
+      for (int threads : List.of(1, 2)) {
+        for (String peer : List.of("caffeine-jcache", "ehcache3")) {
+          Optional<Row> ours = find(rows, "GetHit.get", "mtj-l1", storeBy, threads);
+          Optional<Row> other = find(rows, "GetHit.get", peer, storeBy, threads);
+          if (ours.isPresent() && other.isPresent()) {
+            double r = ours.get().score() / other.get().score();
+            target(md, "L1-hit get ahead of " + peer + ", store-by-" + storeBy + ", " + threads + "T",
+                String.format(Locale.ROOT, "%s vs %s ops/s = %.3f×", ops(ours.get().score()), ops(other.get().score()), r),
+                r > 1, String.format(Locale.ROOT, "%.1f× slower", 1 / r));
+          }
+        }
+      }
+    }
+    for (int threads : List.of(1, 2)) {
+      Optional<Row> ours = find(rows, "ZipfMix.readWrite", "mtj-tiered", "value", threads);
+      Optional<Row> other = find(rows, "ZipfMix.readWrite", "redisson-jcache", "value", threads);
+      if (ours.isPresent() && other.isPresent()) {
+        double r = ours.get().score() / other.get().score();
+        target(md, "Zipfian 90/10, tiered ≥ 50× Redisson's JCache, " + threads + "T",
+            String.format(Locale.ROOT, "%s vs %s ops/s = %.1f×", ops(ours.get().score()), ops(other.get().score()), r),
+            r >= 50, String.format(Locale.ROOT, "%.1f× short of 50×", 50 / r));
+      }
+    }
+    if (trips != null) {
+      for (JsonNode t : trips) {
+        if (t.get("contender").asText().equals("mtj-tiered")) {
+          double v = t.get("roundTripsPerOp").asDouble();
+          target(md, "round trips, tiered " + t.get("operation").asText() + ": 1",
+              String.format(Locale.ROOT, "%.2f", v), Math.round(v * 100) <= 100,
+              String.format(Locale.ROOT, "%.2f extra", v - 1));
+        }
+      }
+    }
+    for (String storeBy : List.of("value", "reference")) {
+      Double ours = heap.get("mtj-l1/" + storeBy);
+      Double other = heap.get("caffeine-jcache/" + storeBy);
+      if (ours != null && other != null) {
+        target(md, "heap per L1 entry ≤ caffeine-jcache's, store-by-" + storeBy,
+            String.format(Locale.ROOT, "%.0f vs %.0f bytes", ours, other), ours <= other,
+            String.format(Locale.ROOT, "%.0f bytes (%.0f%%) more", ours - other, 100 * (ours - other) / other));
+      }
+    }
+    Files.writeString(folder.resolve("report.md"), md.toString(), UTF_8);
+    System.out.println(md);
+  }
+
+  private static void target(StringBuilder md, String target, String measured, boolean met, String gap) {
+    md.append("| ").append(target).append(" | ").append(measured).append(" | ")
+        .append(met ? "**met**" : "**not met**: " + gap).append(" |\n");
+  }
+
+  private static Optional<Row> find(List<Row> rows, String workload, String impl, String storeBy, int threads) {
+    return rows.stream().filter(r -> r.workload().equals(workload) && r.impl().equals(impl)
+        && r.storeBy().equals(storeBy) && r.threads() == threads).findFirst();
+  }
+
+  private static String key(String workload, String storeBy, int threads) {
+    return workload + "|" + storeBy + "|" + threads;
+  }
+
+  private static String bold(String impl) {
+    return impl.startsWith("mtj-") ? "**" + impl + "**" : impl;
+  }
+
+  static String ops(double value) {
+    if (value >= 1e6) {
+      return String.format(Locale.ROOT, "%.2fM", value / 1e6);
+    }
+    if (value >= 1e3) {
+      return String.format(Locale.ROOT, "%.1fk", value / 1e3);
+    }
+    return String.format(Locale.ROOT, "%.0f", value);
+  }
+
+  private static String ratio(double r) {
+    return r >= 10 ? String.format(Locale.ROOT, "%.0f×", r) : String.format(Locale.ROOT, "%.2f×", r);
+  }
+}

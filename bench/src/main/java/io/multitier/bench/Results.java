@@ -1,0 +1,76 @@
+package io.multitier.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The JMH results of one run (every *.json of a folder that JMH wrote), flattened. */
+final class Results {
+
+  static final List<String> WORKLOADS = List.of("GetHit.get", "Put.put", "ZipfMix.readWrite",
+      "GetAll.getAll100", "L2Hit.get", "L2Hit.getAll100", "ReadThrough.get");
+  static final List<String> CONTENDERS = List.of("mtj-l1", "mtj-tiered", "caffeine-jcache", "ehcache3",
+      "redisson-jcache", "raw-caffeine", "raw-redisson");
+
+  record Row(String workload, String impl, String storeBy, int threads, double score, double error,
+      double hitRatio) {
+
+    /** Raw ceilings have no store-by setting: they belong to both groups. */
+    boolean storeByIndependent() {
+      return impl.startsWith("raw-");
+    }
+  }
+
+  static String label(String workload) {
+    switch (workload) {
+      case "GetHit.get": return "L1-hit get";
+      case "Put.put": return "put";
+      case "ZipfMix.readWrite": return "Zipfian 90/10 get/put, 100k keys, bound 10k";
+      case "GetAll.getAll100": return "getAll(100), all L1 hits";
+      case "L2Hit.get": return "L2-hit get (L1 cold)";
+      case "L2Hit.getAll100": return "L2-hit getAll(100) (L1 cold)";
+      case "ReadThrough.get": return "read-through get (Zipfian, loader)";
+      default: return workload;
+    }
+  }
+
+  static List<Row> read(Path folder) throws IOException {
+    ObjectMapper mapper = new ObjectMapper();
+    List<Row> rows = new ArrayList<>();
+    List<Path> files;
+    try (Stream<Path> list = Files.list(folder)) {
+      files = list.filter(p -> p.getFileName().toString().startsWith("jmh-") && p.toString().endsWith(".json"))
+          .sorted().toList();
+    }
+    for (Path file : files) {
+      for (JsonNode result : mapper.readTree(file.toFile())) {
+        String benchmark = result.get("benchmark").asText();
+        String workload = benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
+        JsonNode params = result.get("params");
+        JsonNode primary = result.get("primaryMetric");
+        double hitRatio = Double.NaN;
+        JsonNode secondary = result.get("secondaryMetrics");
+        if (secondary != null && secondary.has("hits")) {
+          double hits = secondary.get("hits").get("score").asDouble();
+          double misses = secondary.get("misses").get("score").asDouble();
+          hitRatio = hits / Math.max(1, hits + misses);
+        }
+        double error = primary.get("scoreError").asDouble();
+        rows.add(new Row(workload, params.get("impl").asText(), params.get("storeBy").asText(),
+            result.get("threads").asInt(), primary.get("score").asDouble(), Double.isNaN(error) ? 0 : error,
+            hitRatio));
+      }
+    }
+    rows.sort(Comparator.comparing((Row r) -> WORKLOADS.indexOf(r.workload()))
+        .thenComparing(r -> r.storeBy().equals("value") ? 0 : 1)
+        .thenComparingInt(Row::threads)
+        .thenComparing(r -> CONTENDERS.indexOf(r.impl())));
+    return rows;
+  }
+}
