@@ -9,6 +9,7 @@ import io.multitier.jcache.copy.Copier;
 import io.multitier.jcache.copy.JavaSerializer;
 import io.multitier.jcache.copy.SerializingCopier;
 import io.multitier.jcache.event.EventDispatcher;
+import io.multitier.jcache.expiry.ExpiryCalculator;
 import io.multitier.jcache.backend.redis.RedisConnection;
 import io.multitier.jcache.tier.LocalStore;
 import io.multitier.jcache.tier.SerializingCodec;
@@ -27,6 +28,7 @@ import javax.cache.CacheManager;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
 import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
 import javax.cache.spi.CachingProvider;
@@ -207,6 +209,8 @@ final class MultiTierCacheManager implements CacheManager {
     EventDispatcher<K, V> dispatcher = new EventDispatcher<>(config.getExecutor());
     AtomicReference<MultiTierCache<K, V>> self = new AtomicReference<>();
     boolean tiered = config.isTiered() && settings.redis().isPresent();
+    ExpiryPolicy expiryPolicy = config.getExpiryPolicyFactory().create();
+    boolean expiring = tiered || !new ExpiryCalculator(expiryPolicy).neverExpires();
     CaffeineBackend<K, V> l1 = new CaffeineBackend<>("L1", config.getMaximumSize(),
         config.getTicker(), Runnable::run, (key, value) -> {
           MultiTierCache<K, V> cache = self.get();
@@ -218,7 +222,7 @@ final class MultiTierCacheManager implements CacheManager {
           if (cache != null && !tiered) {
             cache.statistics().recordEvictions(1);
           }
-        });
+        }, expiring);
     Store<K, V> store = tiered
         ? new TieredStore<>(l1, redis().backend(name),
             new SerializingCodec<>(JavaSerializer.allowing(config.getAllowedClasses()), classLoader),
@@ -232,7 +236,7 @@ final class MultiTierCacheManager implements CacheManager {
     CacheWriter<K, V> writer = (config.isWriteThrough() && config.getCacheWriterFactory() != null)
         ? cast(config.getCacheWriterFactory().create()) : null;
     MultiTierCache<K, V> cache = new MultiTierCache<>(name, this, config, store, copier,
-        config.getExpiryPolicyFactory().create(), loader, writer, dispatcher);
+        expiryPolicy, loader, writer, dispatcher);
     self.set(cache);
     return cache;
   }

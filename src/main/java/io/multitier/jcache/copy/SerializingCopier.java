@@ -40,6 +40,11 @@ public final class SerializingCopier implements Copier {
     if (IMMUTABLE.contains(type) || object instanceof Enum) {
       return object;
     }
+    if (type == byte[].class) {
+      @SuppressWarnings("unchecked")
+      T copy = (T) ((byte[]) object).clone();
+      return copy;
+    }
     @SuppressWarnings("unchecked")
     T copy = (T) serializer.deserialize(serializer.serialize(object), classLoader);
     return copy;

@@ -38,6 +38,8 @@ public final class EventDispatcher<K, V> {
       new ConcurrentHashMap<>();
   private final AtomicInteger asynchronousCount = new AtomicInteger();
   private final ReentrantLock[] keyLocks = new ReentrantLock[KEY_LOCKS];
+  /** Whether a synchronous listener was ever registered: until then no thread has anything to await. */
+  private volatile boolean everSynchronous;
   private final ThreadLocal<List<Pending<K, V>>> pendingSynchronous = new ThreadLocal<>();
   private final ThreadLocal<RuntimeException> synchronousFailure = new ThreadLocal<>();
   private final ThreadLocal<Error> synchronousError = new ThreadLocal<>();
@@ -62,7 +64,9 @@ public final class EventDispatcher<K, V> {
       throw new IllegalArgumentException("This listener configuration is already registered");
     }
     registrations.computeIfAbsent(configuration, c -> {
-      if (!c.isSynchronous()) {
+      if (c.isSynchronous()) {
+        everSynchronous = true;
+      } else {
         asynchronousCount.incrementAndGet();
       }
       return new Registration<>(c, executor);
@@ -130,6 +134,9 @@ public final class EventDispatcher<K, V> {
    * throws the first failure of one, if any.
    */
   public void awaitSynchronous() {
+    if (!everSynchronous) {
+      return;
+    }
     deliverPending();
     Error error = synchronousError.get();
     RuntimeException failure = synchronousFailure.get();

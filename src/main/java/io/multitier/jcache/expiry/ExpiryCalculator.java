@@ -53,6 +53,15 @@ public final class ExpiryCalculator {
     return fixed;
   }
 
+  /** Returns whether no entry can ever get a finite time to live: the policy answers eternal or unchanged, always. */
+  public boolean neverExpires() {
+    return fixed && Ttl.isEternal(fixedCreation) && !isFinite(fixedUpdate) && !isFinite(fixedAccess);
+  }
+
+  private static boolean isFinite(Duration ttl) {
+    return !Ttl.isEternal(ttl) && !Ttl.isUnchanged(ttl);
+  }
+
   /** Returns the time to live of a new entry. */
   public Duration creation() {
     return fixed ? fixedCreation : askCreation();
