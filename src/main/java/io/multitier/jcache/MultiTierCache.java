@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.multitier.jcache.configuration.MultiTierConfiguration;
 import io.multitier.jcache.copy.Copier;
 import io.multitier.jcache.event.EventDispatcher;
+import io.multitier.jcache.event.EventStreamListener;
 import io.multitier.jcache.expiry.ExpiryCalculator;
 import io.multitier.jcache.integration.Loading;
 import io.multitier.jcache.integration.Writing;
@@ -106,6 +107,10 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
     this.mxBean = new JCacheMXBean(this);
     for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
       dispatcher.register(listener);
+    }
+    if (configuration.getEventStream() != null) {
+      dispatcher.register(EventStreamListener.configuration(store.streams().orElseThrow(),
+          configuration.getEventStream(), configuration.getEventStreamMaxLength()));
     }
     enableManagement(configuration.isManagementEnabled());
     enableStatistics(configuration.isStatisticsEnabled());

@@ -21,10 +21,11 @@ record CacheSettings(
     @JsonProperty("readThrough") Boolean readThrough,
     @JsonProperty("writeThrough") Boolean writeThrough,
     @JsonProperty("loader") String loader,
-    @JsonProperty("writer") String writer) {
+    @JsonProperty("writer") String writer,
+    @JsonProperty("eventStream") EventStreamSettings eventStream) {
 
   static final CacheSettings NONE = new CacheSettings(null, null, null, null, null, null, null,
-      null, null, null, null, null, null, null);
+      null, null, null, null, null, null, null, null);
 
   /** Returns these settings with every field this one leaves out taken from {@code base}. */
   CacheSettings over(CacheSettings base) {
@@ -35,12 +36,17 @@ record CacheSettings(
         pick(expiry, base.expiry), pick(storeByValue, base.storeByValue),
         pick(statistics, base.statistics), pick(management, base.management),
         pick(readThrough, base.readThrough), pick(writeThrough, base.writeThrough),
-        pick(loader, base.loader), pick(writer, base.writer));
+        pick(loader, base.loader), pick(writer, base.writer), pick(eventStream, base.eventStream));
   }
 
   private static <T> T pick(T own, T base) {
     return (own == null) ? base : own;
   }
+
+  /** The stream a cache appends its changes to. */
+  record EventStreamSettings(
+      @JsonProperty("name") String name,
+      @JsonProperty("maxLength") Long maxLength) {}
 
   /** The expiry policy of a cache: at most one of the four JSR-107 policies. */
   record ExpirySettings(

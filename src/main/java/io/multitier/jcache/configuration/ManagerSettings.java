@@ -223,6 +223,13 @@ public final class ManagerSettings {
       if (settings.allowedClasses() != null) {
         config.setAllowedClasses(settings.allowedClasses());
       }
+      if (settings.eventStream() != null) {
+        if (settings.eventStream().name() == null) {
+          throw new IllegalArgumentException("eventStream needs a name");
+        }
+        config.setEventStream(settings.eventStream().name(), (settings.eventStream().maxLength() == null)
+            ? MultiTierConfiguration.DEFAULT_EVENT_STREAM_MAX_LENGTH : settings.eventStream().maxLength());
+      }
     } catch (IllegalArgumentException e) {
       throw new CacheException("Invalid configuration in " + where + ": " + e.getMessage(), e);
     }

@@ -27,6 +27,9 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
   /** Entries the in-process tier holds when nothing else is configured. */
   public static final long DEFAULT_MAXIMUM_SIZE = 10_000;
 
+  /** Changes an event stream keeps when nothing else is configured. */
+  public static final long DEFAULT_EVENT_STREAM_MAX_LENGTH = 10_000;
+
   /** How long the in-process tier keeps a copy of a shared entry when nothing else is configured. */
   public static final Duration DEFAULT_L1_MAX_TTL = Duration.ofMinutes(10);
 
@@ -34,6 +37,8 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
   private Duration l1MaxTtl = DEFAULT_L1_MAX_TTL;
   private Boolean tiered;
   private List<String> allowedClasses = new ArrayList<>();
+  private String eventStream;
+  private long eventStreamMaxLength = DEFAULT_EVENT_STREAM_MAX_LENGTH;
   private transient Ticker ticker = Ticker.systemTicker();
   private transient Executor executor = ForkJoinPool.commonPool();
 
@@ -49,6 +54,8 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
       this.l1MaxTtl = other.l1MaxTtl;
       this.tiered = other.tiered;
       this.allowedClasses = new ArrayList<>(other.allowedClasses);
+      this.eventStream = other.eventStream;
+      this.eventStreamMaxLength = other.eventStreamMaxLength;
       this.ticker = other.ticker;
       this.executor = other.executor;
     }
@@ -109,6 +116,29 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
     return this;
   }
 
+  /** Returns the name of the stream the cache appends its changes to, or {@code null} if it does not. */
+  public String getEventStream() {
+    return eventStream;
+  }
+
+  /** Returns about how many changes the event stream keeps. */
+  public long getEventStreamMaxLength() {
+    return eventStreamMaxLength;
+  }
+
+  /**
+   * Appends every create, update, remove and expiry of the cache to one of its streams (see
+   * {@code StreamingBackend}), keeping about {@code maxLength} of them; a {@code null} name turns it off.
+   */
+  public MultiTierConfiguration<K, V> setEventStream(String name, long maxLength) {
+    if (maxLength <= 0) {
+      throw new IllegalArgumentException("the event stream's maximum length must be positive: " + maxLength);
+    }
+    this.eventStream = name;
+    this.eventStreamMaxLength = maxLength;
+    return this;
+  }
+
   /** Returns the source of time for expiry. */
   public Ticker getTicker() {
     return ticker;
@@ -141,11 +171,12 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
     }
     MultiTierConfiguration<?, ?> other = (MultiTierConfiguration<?, ?>) o;
     return maximumSize == other.maximumSize && Objects.equals(tiered, other.tiered)
-        && l1MaxTtl.equals(other.l1MaxTtl) && allowedClasses.equals(other.allowedClasses);
+        && l1MaxTtl.equals(other.l1MaxTtl) && allowedClasses.equals(other.allowedClasses)
+        && Objects.equals(eventStream, other.eventStream) && eventStreamMaxLength == other.eventStreamMaxLength;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(super.hashCode(), maximumSize, l1MaxTtl, tiered, allowedClasses);
+    return Objects.hash(super.hashCode(), maximumSize, l1MaxTtl, tiered, allowedClasses, eventStream);
   }
 }

@@ -23,6 +23,11 @@ final class LocalStreamsTest extends StreamingContract {
   }
 
   @Override
+  CacheManager manager() {
+    return manager;
+  }
+
+  @Override
   int approximateTrimSlack() {
     return 0;
   }

@@ -30,10 +30,16 @@ final class RedisStreamsTest extends StreamingContract {
   }
 
   @Override
-  Cache<String, String> cache() {
+  CacheManager manager() {
     if (manager == null) {
       manager = Caching.getCachingProvider().getCacheManager(config(redis.server()), getClass().getClassLoader());
     }
+    return manager;
+  }
+
+  @Override
+  Cache<String, String> cache() {
+    manager();
     Cache<String, String> cache = manager.getCache("streams.tiered");
     return (cache != null) ? cache : manager.createCache("streams.tiered", new MutableConfiguration<>());
   }

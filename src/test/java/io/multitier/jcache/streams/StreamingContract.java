@@ -16,7 +16,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import io.multitier.jcache.configuration.MultiTierConfiguration;
 import javax.cache.Cache;
+import javax.cache.CacheManager;
 import org.junit.jupiter.api.Test;
 
 /** What a cache's streams do, in either mode: the subclasses say where the cache comes from. */
@@ -24,6 +26,31 @@ abstract class StreamingContract {
 
   /** Returns a fresh cache of the mode under test. */
   abstract Cache<String, String> cache();
+
+  /** Returns the CacheManager of the mode under test. */
+  abstract CacheManager manager();
+
+  @Test
+  void aCacheCanPublishItsChangesToAStream() {
+    MultiTierConfiguration<String, String> config = new MultiTierConfiguration<String, String>()
+        .setEventStream("changes", 100);
+    Cache<String, String> cache = manager().createCache("streams.events", config);
+    try {
+      cache.put("k", "v1");
+      cache.put("k", "v2");
+      cache.remove("k");
+      StreamingBackend streams = cache.unwrap(StreamingBackend.class);
+      await().atMost(Duration.ofSeconds(5)).until(() -> streams.readLatest("changes", 10).size() == 3);
+      assertThat(streams.readLatest("changes", 10)).extracting(StreamEntry::fields).containsExactly(
+          Map.of("type", "CREATED", "key", "k", "value", "v1"),
+          Map.of("type", "UPDATED", "key", "k", "value", "v2"),
+          Map.of("type", "REMOVED", "key", "k", "value", "v2"));
+      assertThat(cache.getConfiguration(MultiTierConfiguration.class).getCacheEntryListenerConfigurations())
+          .as("the stream's listener is the provider's own, not the application's").isEmpty();
+    } finally {
+      manager().destroyCache("streams.events");
+    }
+  }
 
   private StreamingBackend streams() {
     return cache().unwrap(StreamingBackend.class);
