@@ -42,6 +42,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -68,7 +70,7 @@ import org.slf4j.LoggerFactory;
  * @param <K> the key type
  * @param <V> the value type
  */
-final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
+final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingCache<K, V> {
 
   private static final Logger logger = LoggerFactory.getLogger(MultiTierCache.class);
   private static final long LOAD_WAIT_SECONDS = 30;
@@ -824,6 +826,40 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
   }
 
   @Override
+  public V getOrCompute(K key, Function<? super K, ? extends V> compute, Duration ttl) {
+    requireOpen();
+    requireNonNull(key, "a null key was given to getOrCompute");
+    requireNonNull(compute, "a null function was given to getOrCompute");
+    requireNonNull(ttl, "a null time to live was given to getOrCompute");
+    if (ttl.isNegative() || ttl.isZero()) {
+      throw new IllegalArgumentException("the time to live must be positive: " + ttl);
+    }
+    long start = statistics.isEnabled() ? System.nanoTime() : 0L;
+    V value = store.get(key);
+    if (value != null) {
+      statistics.recordHits(1);
+      touch(key);
+    } else {
+      statistics.recordMisses(1);
+      value = loadOnce(key, () -> {
+        V computed = compute.apply(key);
+        if (computed == null) {
+          return null;
+        }
+        checkValueType(computed);
+        if (store.putIfAbsent(copyIn(key), copyIn(computed), ttl)) {
+          statistics.recordPuts(1);
+          dispatcher.publishCreated(this, key, computed);
+        }
+        return computed;
+      });
+    }
+    recordGetTime(start);
+    dispatcher.awaitSynchronous();
+    return copyOut(value);
+  }
+
+  @Override
   public <T> T unwrap(Class<T> clazz) {
     requireNonNull(clazz, "a null class was given to unwrap");
     if (clazz.isInstance(this)) {
@@ -948,6 +984,10 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
    * the others wait for its value or its failure.
    */
   private V loadOnce(K key) {
+    return loadOnce(key, () -> loadAndStore(key));
+  }
+
+  private V loadOnce(K key, Supplier<V> load) {
     CompletableFuture<V> mine = new CompletableFuture<>();
     CompletableFuture<V> running = loads.putIfAbsent(key, mine);
     if (running != null) {
@@ -958,7 +998,8 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
       }
     }
     try {
-      V value = loadAndStore(key);
+      Duration lease = configuration.getStampedeLease();
+      V value = (lease == null) ? load.get() : store.loadShared(key, load, lease, lease);
       mine.complete(value);
       return value;
     } catch (RuntimeException | Error e) {
@@ -968,6 +1009,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
       loads.remove(key, mine);
     }
   }
+
 
   private V loadAndStore(K key) {
     V loaded = Loading.load(loader, key);

@@ -22,10 +22,11 @@ record CacheSettings(
     @JsonProperty("writeThrough") Boolean writeThrough,
     @JsonProperty("loader") String loader,
     @JsonProperty("writer") String writer,
-    @JsonProperty("eventStream") EventStreamSettings eventStream) {
+    @JsonProperty("eventStream") EventStreamSettings eventStream,
+    @JsonProperty("stampedeLease") String stampedeLease) {
 
   static final CacheSettings NONE = new CacheSettings(null, null, null, null, null, null, null,
-      null, null, null, null, null, null, null, null);
+      null, null, null, null, null, null, null, null, null);
 
   /** Returns these settings with every field this one leaves out taken from {@code base}. */
   CacheSettings over(CacheSettings base) {
@@ -36,7 +37,8 @@ record CacheSettings(
         pick(expiry, base.expiry), pick(storeByValue, base.storeByValue),
         pick(statistics, base.statistics), pick(management, base.management),
         pick(readThrough, base.readThrough), pick(writeThrough, base.writeThrough),
-        pick(loader, base.loader), pick(writer, base.writer), pick(eventStream, base.eventStream));
+        pick(loader, base.loader), pick(writer, base.writer), pick(eventStream, base.eventStream),
+        pick(stampedeLease, base.stampedeLease));
   }
 
   private static <T> T pick(T own, T base) {

@@ -223,6 +223,13 @@ public final class ManagerSettings {
       if (settings.allowedClasses() != null) {
         config.setAllowedClasses(settings.allowedClasses());
       }
+      if (settings.stampedeLease() != null) {
+        Duration lease = Durations.parse(settings.stampedeLease(), "stampedeLease");
+        if (lease == null) {
+          throw new IllegalArgumentException("stampedeLease cannot be eternal");
+        }
+        config.setStampedeLease(lease);
+      }
       if (settings.eventStream() != null) {
         if (settings.eventStream().name() == null) {
           throw new IllegalArgumentException("eventStream needs a name");

@@ -38,6 +38,7 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
   private Boolean tiered;
   private List<String> allowedClasses = new ArrayList<>();
   private String eventStream;
+  private Duration stampedeLease;
   private long eventStreamMaxLength = DEFAULT_EVENT_STREAM_MAX_LENGTH;
   private transient Ticker ticker = Ticker.systemTicker();
   private transient Executor executor = ForkJoinPool.commonPool();
@@ -55,6 +56,7 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
       this.tiered = other.tiered;
       this.allowedClasses = new ArrayList<>(other.allowedClasses);
       this.eventStream = other.eventStream;
+      this.stampedeLease = other.stampedeLease;
       this.eventStreamMaxLength = other.eventStreamMaxLength;
       this.ticker = other.ticker;
       this.executor = other.executor;
@@ -139,6 +141,24 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
     return this;
   }
 
+  /** Returns how long one JVM may hold the right to load a missing key, or {@code null} if JVMs do not coordinate loads. */
+  public Duration getStampedeLease() {
+    return stampedeLease;
+  }
+
+  /**
+   * Makes the JVMs that share this cache's Redis load a missing key once between them: the one
+   * that takes the key's lease in Redis calls the loader, the others wait for its value, for at
+   * most {@code lease}, then load themselves. {@code null} turns it off (each JVM loads once).
+   */
+  public MultiTierConfiguration<K, V> setStampedeLease(Duration lease) {
+    if (lease != null && (lease.isNegative() || lease.isZero())) {
+      throw new IllegalArgumentException("the stampede lease must be positive: " + lease);
+    }
+    this.stampedeLease = lease;
+    return this;
+  }
+
   /** Returns the source of time for expiry. */
   public Ticker getTicker() {
     return ticker;
@@ -172,7 +192,8 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
     MultiTierConfiguration<?, ?> other = (MultiTierConfiguration<?, ?>) o;
     return maximumSize == other.maximumSize && Objects.equals(tiered, other.tiered)
         && l1MaxTtl.equals(other.l1MaxTtl) && allowedClasses.equals(other.allowedClasses)
-        && Objects.equals(eventStream, other.eventStream) && eventStreamMaxLength == other.eventStreamMaxLength;
+        && Objects.equals(eventStream, other.eventStream) && eventStreamMaxLength == other.eventStreamMaxLength
+        && Objects.equals(stampedeLease, other.stampedeLease);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.multitier.jcache.spi;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,6 +32,18 @@ public interface L2CacheBackend<K, V> extends CacheBackend<K, V> {
     }
     return found;
   }
+
+  /**
+   * Takes the short lease that lets one client in the whole cluster load a missing key, for at
+   * most {@code ttl}; returns whether this owner holds it. A backend that cannot lease lets every
+   * client load (the default).
+   */
+  default boolean acquireLease(K key, String owner, Duration ttl) {
+    return true;
+  }
+
+  /** Gives the lease back if this owner still holds it. */
+  default void releaseLease(K key, String owner) {}
 
   /**
    * Registers the listener that hears of changes made by other clients of this store: a key that

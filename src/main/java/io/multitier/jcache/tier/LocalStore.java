@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The embedded default: one in-process tier that is also the source of truth.
@@ -94,6 +95,11 @@ public final class LocalStore<K, V> implements Store<K, V> {
   @Override
   public void clear() {
     l1.clear();
+  }
+
+  @Override
+  public V loadShared(K key, Supplier<V> loader, Duration lease, Duration maxWait) {
+    return loader.get();
   }
 
   @Override

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The tiering engine as the JCache facade sees it: one logical map whose entries live in one or
@@ -47,6 +48,13 @@ public interface Store<K, V> extends AutoCloseable {
 
   /** Sets a new time to live on a present entry; zero removes it. */
   void setTtl(K key, Duration ttl);
+
+  /**
+   * Returns the value of a missing key from {@code loader}, called by one client of the shared
+   * tier at a time: the one that holds the key's lease (held for at most {@code lease}) loads;
+   * the others wait, up to {@code maxWait}, for its value to appear, then load themselves.
+   */
+  V loadShared(K key, Supplier<V> loader, Duration lease, Duration maxWait);
 
   /** Returns the keys present now. */
   Iterator<K> keys();

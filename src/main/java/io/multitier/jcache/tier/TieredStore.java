@@ -20,6 +20,10 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.TimeUnit;
+import java.util.UUID;
 import javax.cache.CacheException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +57,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
   private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
   private final AtomicLongArray epochs = new AtomicLongArray(STRIPES);
   private final TierStatistics statistics = new TierStatistics();
+  private final String leaseOwner = UUID.randomUUID().toString();
 
   /**
    * Creates the store.
@@ -318,6 +323,45 @@ public final class TieredStore<K, V> implements Store<K, V> {
       // even a failed clear may have removed some keys, so no L1 copy can be trusted
       dropAllL1();
     }
+  }
+
+  @Override
+  public V loadShared(K key, Supplier<V> loader, Duration lease, Duration maxWait) {
+    String encoded = codec.encodeKey(key);
+    long deadline = System.nanoTime() + maxWait.toNanos();
+    long pause = TimeUnit.MILLISECONDS.toNanos(2);
+    for (;;) {
+      if (l2(() -> l2.acquireLease(encoded, leaseOwner, lease), "acquireLease")) {
+        try {
+          V loadedElsewhere = quietGet(key, encoded);
+          return (loadedElsewhere != null) ? loadedElsewhere : loader.get();
+        } finally {
+          l2(() -> {
+            l2.releaseLease(encoded, leaseOwner);
+            return null;
+          }, "releaseLease");
+        }
+      }
+      V loadedElsewhere = quietGet(key, encoded);
+      if (loadedElsewhere != null) {
+        return loadedElsewhere;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        return loader.get();
+      }
+      LockSupport.parkNanos(pause);
+      pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(50));
+    }
+  }
+
+  /** Reads L1, then L2 (promoting a hit), without counting the read in the statistics. */
+  private V quietGet(K key, String encoded) {
+    V value = l1.get(key);
+    if (value != null) {
+      return value;
+    }
+    ValueWithTtl<byte[]> found = l2(() -> l2.getWithTtl(encoded), "get");
+    return (found == null) ? null : decode(found.value());
   }
 
   @Override

@@ -8,6 +8,15 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
@@ -22,6 +31,8 @@ import javax.cache.Caching;
  * get CACHE KEY         -> @value VALUE | @null
  * remove CACHE KEY      -> @true | @false
  * stats CACHE           -> @{l1.hits=..., ...}
+ * stampede CACHE KEY THREADS PORT -> @VALUE,VALUE,... (THREADS threads get KEY at once; the
+ *                         loader counts its calls on the Redis at PORT)
  * quit                  -> @bye, then exits
  * </pre>
  *
@@ -38,7 +49,7 @@ public final class CacheNode {
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, UTF_8));
     out.println("@ready");
     for (String line = in.readLine(); line != null; line = in.readLine()) {
-      String[] parts = line.split(" ", 4);
+      String[] parts = line.startsWith("stampede ") ? line.split(" ") : line.split(" ", 4);
       try {
         switch (parts[0]) {
           case "put":
@@ -56,6 +67,11 @@ public final class CacheNode {
           case "stats":
             out.println("@" + cache(manager, parts[1]).unwrap(TieredCache.class).tierStatistics().asMap());
             break;
+          case "stampede":
+            System.setProperty(CountingSlowLoader.PORT, parts[4]);
+            out.println("@" + String.join(",",
+                getAtOnce(cache(manager, parts[1]), parts[2], Integer.parseInt(parts[3]))));
+            break;
           case "quit":
             manager.close();
             out.println("@bye");
@@ -70,6 +86,30 @@ public final class CacheNode {
     }
     manager.close();
     System.exit(0);
+  }
+
+  /** Has {@code threads} threads get the key at the same moment; returns what each read. */
+  static List<String> getAtOnce(Cache<String, String> cache, String key, int threads) {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CyclicBarrier start = new CyclicBarrier(threads);
+      List<Future<String>> reads = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        reads.add(pool.submit(() -> {
+          start.await();
+          return cache.get(key);
+        }));
+      }
+      List<String> values = new ArrayList<>();
+      for (Future<String> read : reads) {
+        values.add(read.get(30, TimeUnit.SECONDS));
+      }
+      return values;
+    } catch (InterruptedException | ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("a concurrent get failed: " + e, e);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private static Cache<String, String> cache(CacheManager manager, String name) {

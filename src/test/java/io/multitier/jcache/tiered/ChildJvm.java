@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -119,6 +120,11 @@ final class ChildJvm implements AutoCloseable {
 
   boolean remove(String cache, String key) {
     return Boolean.parseBoolean(send("remove " + cache + " " + key));
+  }
+
+  /** Has the child read the key from {@code threads} threads at once; returns what each read. */
+  List<String> getAtOnce(String cache, String key, int threads, int loaderRedisPort) {
+    return List.of(send("stampede " + cache + " " + key + " " + threads + " " + loaderRedisPort).split(","));
   }
 
   /** Returns one counter of the child's tier statistics. */

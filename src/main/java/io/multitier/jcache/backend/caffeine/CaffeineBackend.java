@@ -19,7 +19,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The in-process tier: a Caffeine cache with a size bound and a time to live per entry.
@@ -35,8 +39,13 @@ public final class CaffeineBackend<K, V> implements CacheBackend<K, V> {
 
   private final String name;
   private final Ticker ticker;
-  private final Cache<K, Timed<V>> cache;
-  private final boolean expiring;
+  private final long maximumSize;
+  private final Executor executor;
+  private final BiConsumer<K, V> onExpired;
+  private final BiConsumer<K, V> onEvicted;
+  private final ReadWriteLock rebuild = new ReentrantReadWriteLock();
+  private volatile Cache<K, Timed<V>> cache;
+  private volatile boolean expiring;
   private volatile LocalStreams streams;
 
   /**
@@ -48,23 +57,29 @@ public final class CaffeineBackend<K, V> implements CacheBackend<K, V> {
    * @param executor where Caffeine runs maintenance and removal notices
    * @param onExpired told of each entry that expired
    * @param onEvicted told of each entry evicted to respect the size bound
-   * @param expiring whether any entry may get a finite time to live; without, Caffeine keeps no
-   *     timer per entry and reads are cheaper
+   * @param expiring whether entries are expected to get finite times to live; without, Caffeine
+   *     keeps no timer per entry and reads are cheaper, until the first entry that needs one
    */
   public CaffeineBackend(String name, long maximumSize, Ticker ticker, Executor executor,
       BiConsumer<K, V> onExpired, BiConsumer<K, V> onEvicted, boolean expiring) {
     this.name = requireNonNull(name, "name");
     this.ticker = requireNonNull(ticker, "ticker");
+    this.maximumSize = maximumSize;
+    this.executor = requireNonNull(executor, "executor");
+    this.onExpired = requireNonNull(onExpired, "onExpired");
+    this.onEvicted = requireNonNull(onEvicted, "onEvicted");
     this.expiring = expiring;
-    requireNonNull(onExpired, "onExpired");
-    requireNonNull(onEvicted, "onEvicted");
+    this.cache = build(expiring);
+  }
+
+  private Cache<K, Timed<V>> build(boolean withExpiry) {
     Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(maximumSize);
-    if (expiring) {
+    if (withExpiry) {
       builder.expireAfter(new TimedExpiry<K, V>());
     }
-    this.cache = builder
+    return builder
         .ticker(ticker)
-        .executor(requireNonNull(executor, "executor"))
+        .executor(executor)
         .removalListener((K key, Timed<V> timed, RemovalCause cause) -> {
           if (key == null || timed == null) {
             return;
@@ -76,6 +91,54 @@ public final class CaffeineBackend<K, V> implements CacheBackend<K, V> {
           }
         })
         .build();
+  }
+
+  /**
+   * Runs a write. While the cache is built without expiry, writes share a read lock that
+   * {@link #startExpiring()} takes exclusively to move every entry into a cache with expiry, the
+   * first time an entry gets a finite time to live; a write that meets one inside an atomic step
+   * is abandoned, the move is made, and the write runs again.
+   */
+  private <T> T write(Duration ttl, Supplier<T> operation) {
+    if (!expiring && ttl != null && isFinite(ttl)) {
+      startExpiring();
+    }
+    for (;;) {
+      if (expiring) {
+        return operation.get();
+      }
+      Lock shared = rebuild.readLock();
+      shared.lock();
+      try {
+        if (!expiring) {
+          return operation.get();
+        }
+      } catch (NeedsExpiry retry) {
+        // fall through: the move is made below, outside the read lock
+      } finally {
+        shared.unlock();
+      }
+      startExpiring();
+    }
+  }
+
+  private void startExpiring() {
+    Lock exclusive = rebuild.writeLock();
+    exclusive.lock();
+    try {
+      if (!expiring) {
+        Cache<K, Timed<V>> next = build(true);
+        next.putAll(cache.asMap());
+        cache = next;
+        expiring = true;
+      }
+    } finally {
+      exclusive.unlock();
+    }
+  }
+
+  private static boolean isFinite(Duration ttl) {
+    return !Ttl.isEternal(ttl) && !Ttl.isUnchanged(ttl) && !ttl.isZero();
   }
 
   @Override
@@ -104,16 +167,19 @@ public final class CaffeineBackend<K, V> implements CacheBackend<K, V> {
 
   @Override
   public void setWithTtl(K key, V value, Duration ttl) {
-    if (ttl.isZero()) {
-      cache.invalidate(key);
-    } else {
-      cache.put(key, timed(value, ttl));
-    }
+    write(ttl, () -> {
+      if (ttl.isZero()) {
+        cache.invalidate(key);
+      } else {
+        cache.put(key, timed(value, ttl));
+      }
+      return null;
+    });
   }
 
   @Override
   public boolean remove(K key) {
-    return cache.asMap().remove(key) != null;
+    return write(null, () -> cache.asMap().remove(key) != null);
   }
 
   @Override
@@ -121,63 +187,73 @@ public final class CaffeineBackend<K, V> implements CacheBackend<K, V> {
     if (ttl.isZero()) {
       return !cache.asMap().containsKey(key);
     }
-    return cache.asMap().putIfAbsent(key, timed(value, ttl)) == null;
+    return write(ttl, () -> cache.asMap().putIfAbsent(key, timed(value, ttl)) == null);
   }
 
   @Override
   public boolean replace(K key, V expected, V value, Duration ttl) {
-    boolean[] replaced = {false};
-    cache.asMap().computeIfPresent(key, (k, current) -> {
-      if (!current.value.equals(expected)) {
-        return current;
-      }
-      replaced[0] = true;
-      return ttl.isZero() ? null : next(current, value, ttl);
+    return write(ttl, () -> {
+      boolean[] replaced = {false};
+      cache.asMap().computeIfPresent(key, (k, current) -> {
+        if (!current.value.equals(expected)) {
+          return current;
+        }
+        replaced[0] = true;
+        return ttl.isZero() ? null : next(current, value, ttl);
+      });
+      return replaced[0];
     });
-    return replaced[0];
   }
 
   @Override
   public boolean remove(K key, V expected) {
-    boolean[] removed = {false};
-    cache.asMap().computeIfPresent(key, (k, current) -> {
-      if (!current.value.equals(expected)) {
-        return current;
-      }
-      removed[0] = true;
-      return null;
+    return write(null, () -> {
+      boolean[] removed = {false};
+      cache.asMap().computeIfPresent(key, (k, current) -> {
+        if (!current.value.equals(expected)) {
+          return current;
+        }
+        removed[0] = true;
+        return null;
+      });
+      return removed[0];
     });
-    return removed[0];
   }
 
   @Override
   public V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent) {
-    @SuppressWarnings("unchecked")
-    V[] previous = (V[]) new Object[1];
-    cache.asMap().compute(key, (k, current) -> {
-      if (current == null) {
-        return ttlIfAbsent.isZero() ? null : timed(value, ttlIfAbsent);
-      }
-      previous[0] = current.value;
-      return ttlIfPresent.isZero() ? null : next(current, value, ttlIfPresent);
+    Duration finite = isFinite(ttlIfAbsent) ? ttlIfAbsent : ttlIfPresent;
+    return write(finite, () -> {
+      @SuppressWarnings("unchecked")
+      V[] previous = (V[]) new Object[1];
+      cache.asMap().compute(key, (k, current) -> {
+        previous[0] = null;
+        if (current == null) {
+          return ttlIfAbsent.isZero() ? null : timed(value, ttlIfAbsent);
+        }
+        previous[0] = current.value;
+        return ttlIfPresent.isZero() ? null : next(current, value, ttlIfPresent);
+      });
+      return previous[0];
     });
-    return previous[0];
   }
 
   @Override
   public V getAndRemove(K key) {
-    Timed<V> removed = cache.asMap().remove(key);
+    Timed<V> removed = write(null, () -> cache.asMap().remove(key));
     return (removed == null) ? null : removed.value;
   }
 
   @Override
   public boolean setTtl(K key, Duration ttl) {
-    boolean[] present = {false};
-    cache.asMap().computeIfPresent(key, (k, current) -> {
-      present[0] = true;
-      return ttl.isZero() ? null : next(current, current.value, ttl);
+    return write(ttl, () -> {
+      boolean[] present = {false};
+      cache.asMap().computeIfPresent(key, (k, current) -> {
+        present[0] = true;
+        return ttl.isZero() ? null : next(current, current.value, ttl);
+      });
+      return present[0];
     });
-    return present[0];
   }
 
   /**
@@ -187,7 +263,7 @@ public final class CaffeineBackend<K, V> implements CacheBackend<K, V> {
    * {@link Ttl#UNCHANGED} leaves the entry as it is.
    */
   public void compute(K key, Function<V, ValueWithTtl<V>> function) {
-    cache.asMap().compute(key, (k, current) -> {
+    write(null, () -> cache.asMap().compute(key, (k, current) -> {
       ValueWithTtl<V> result = function.apply((current == null) ? null : current.value);
       if (result == null || result.ttl().isZero()) {
         return null;
@@ -200,7 +276,7 @@ public final class CaffeineBackend<K, V> implements CacheBackend<K, V> {
       }
       return (current == null) ? timed(result.value(), result.ttl())
           : next(current, result.value(), result.ttl());
-    });
+    }));
   }
 
   @Override
@@ -216,7 +292,10 @@ public final class CaffeineBackend<K, V> implements CacheBackend<K, V> {
   /** Drops every entry without expiry notices. */
   @Override
   public void clear() {
-    cache.invalidateAll();
+    write(null, () -> {
+      cache.invalidateAll();
+      return null;
+    });
   }
 
   /** Returns the streams of this JVM, with Redis Streams' semantics. */
@@ -265,7 +344,7 @@ public final class CaffeineBackend<K, V> implements CacheBackend<K, V> {
       return Timed.NEVER;
     }
     if (!expiring) {
-      throw new IllegalStateException(name + " was built for entries that never expire, not for " + ttl);
+      throw new NeedsExpiry();
     }
     long nanos;
     try {
@@ -275,6 +354,15 @@ public final class CaffeineBackend<K, V> implements CacheBackend<K, V> {
     }
     long at = now + nanos;
     return (at < now) ? Timed.NEVER : at;
+  }
+
+  /** Abandons an atomic step that met a finite time to live while the cache has no expiry. */
+  private static final class NeedsExpiry extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NeedsExpiry() {
+      super(null, null, false, false);
+    }
   }
 
   /** A value and the ticker instant at which it expires. */

@@ -57,6 +57,11 @@ final class KeyNamespace {
     return keyPrefixBytes;
   }
 
+  /** Returns the Redis key of the loading lease of an encoded cache key, in the cache's Cluster slot. */
+  String leaseKey(String encodedKey) {
+    return tag + "#lease:" + requireNonNull(encodedKey, "key");
+  }
+
   /** Returns the Redis key of one of the cache's streams, in the cache's Cluster slot. */
   String streamKey(String streamName) {
     return tag + "#stream:" + encodeName(streamName);

@@ -210,6 +210,18 @@ public final class RedisBackend implements L2CacheBackend<String, byte[]> {
   }
 
   @Override
+  public boolean acquireLease(String key, String owner, Duration ttl) {
+    return eval("acquireLease", Scripts.ACQUIRE_LEASE, ReturnType.BOOLEAN,
+        List.<Object>of(namespace.leaseKey(key)), owner.getBytes(UTF_8), ttlArgument(ttl));
+  }
+
+  @Override
+  public void releaseLease(String key, String owner) {
+    eval("releaseLease", Scripts.RELEASE_LEASE, ReturnType.INTEGER,
+        List.<Object>of(namespace.leaseKey(key)), owner.getBytes(UTF_8));
+  }
+
+  @Override
   public boolean remove(String key, byte[] expected) {
     requireNonNull(expected, "expected");
     return write("remove", Scripts.REMOVE_IF_EQUAL, ReturnType.BOOLEAN, key, expected);

@@ -132,6 +132,22 @@ final class Scripts {
       """);
 
   /** KEYS[1]; ARGV[4] ttl; returns 1 if the key was present. */
+  /** KEYS[1] the lease; ARGV[1] owner, ARGV[2] ttl in milliseconds; returns whether the owner holds it. */
+  static final Script ACQUIRE_LEASE = read("acquireLease", """
+      if redis.call('set', KEYS[1], ARGV[1], 'nx', 'px', ARGV[2]) then
+        return 1
+      end
+      return redis.call('get', KEYS[1]) == ARGV[1] and 1 or 0
+      """);
+
+  /** KEYS[1] the lease; ARGV[1] owner; deletes it only if the owner still holds it. */
+  static final Script RELEASE_LEASE = read("releaseLease", """
+      if redis.call('get', KEYS[1]) == ARGV[1] then
+        return redis.call('del', KEYS[1])
+      end
+      return 0
+      """);
+
   static final Script SET_TTL = write("setTtl", """
       if redis.call('exists', KEYS[1]) == 0 then
         return 0
