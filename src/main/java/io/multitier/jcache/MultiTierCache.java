@@ -246,6 +246,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
     K storedKey = copyIn(key);
     V stored = copyIn(value);
+    store.checkEntry(storedKey, stored);
     Writing.write(writer, new CacheEntry<>(key, value));
     putAndPublish(key, value, storedKey, stored);
     recordPutTime(start);
@@ -259,6 +260,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
     K storedKey = copyIn(key);
     V stored = copyIn(value);
+    store.checkEntry(storedKey, stored);
     Writing.write(writer, new CacheEntry<>(key, value));
     V previous = putAndPublish(key, value, storedKey, stored);
     if (previous == null) {
@@ -283,6 +285,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
     Map<K, V> toStore = new LinkedHashMap<>(map);
     Map<K, Map.Entry<K, V>> copies = new HashMap<>(map.size());
     toStore.forEach((key, value) -> copies.put(key, Map.entry(copyIn(key), copyIn(value))));
+    copies.values().forEach(copy -> store.checkEntry(copy.getKey(), copy.getValue()));
     CacheWriterException failure = null;
     if (writer != null && !map.isEmpty()) {
       Collection<Cache.Entry<? extends K, ? extends V>> entries = new ArrayList<>(map.size());
@@ -314,6 +317,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
     K storedKey = copyIn(key);
     V stored = copyIn(value);
+    store.checkEntry(storedKey, stored);
     boolean[] added = {false};
     dispatcher.inKeyOrder(key, () -> {
       store.compute(storedKey, current -> {
@@ -427,6 +431,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
     checkValueType(newValue);
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
     V stored = copyIn(newValue);
+    store.checkEntry(key, stored);
     @SuppressWarnings("unchecked")
     V[] replaced = (V[]) new Object[1];
     boolean[] present = {false};
@@ -479,6 +484,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
   private V replaceAndGet(K key, V value) {
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
     V stored = copyIn(value);
+    store.checkEntry(key, stored);
     @SuppressWarnings("unchecked")
     V[] replaced = (V[]) new Object[1];
     dispatcher.inKeyOrder(key, () -> {
