@@ -188,7 +188,7 @@ public final class RedisServer implements AutoCloseable {
    * bulk strings, a {@link Long} for integers, a {@link List} for arrays, {@code null} for nil.
    */
   public Object call(String... command) {
-    return session(List.of(utf8(command)));
+    return session(List.<byte[][]>of(utf8(command)));
   }
 
   /** As {@link #call(String...)}, with binary-safe arguments (to store bytes no client of ours wrote). */
