@@ -617,12 +617,14 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache {
       }
       case CREATED: {
         V stored = copyIn(entry.value());
+        store.checkEntry(key, stored);
         Writing.write(writer, new CacheEntry<>(key, entry.value()));
         Duration ttl = expiry.creation();
         return ttl.isZero() ? Write.keep() : Write.put(stored, ttl);
       }
       case UPDATED: {
         V stored = copyIn(entry.value());
+        store.checkEntry(key, stored);
         Writing.write(writer, new CacheEntry<>(key, entry.value()));
         return Write.put(stored, expiry.update());
       }
