@@ -102,7 +102,12 @@ public final class TieredStore<K, V> implements Store<K, V> {
     for (int i = 0; i < STRIPES; i++) {
       locks[i] = new ReentrantLock();
     }
-    l2.onInvalidation(this::invalidated);
+    try {
+      l2.onInvalidation(this::invalidated);
+    } catch (BackendException e) {
+      statistics.l2Errors.increment();
+      throw new CacheException(l2.name() + " failed during subscribe: " + e.getMessage(), e);
+    }
   }
 
   @Override
