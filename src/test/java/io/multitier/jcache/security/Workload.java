@@ -12,11 +12,11 @@ import java.util.Set;
 import javax.cache.Cache;
 
 /** Every kind of Cache operation, run over two tiered CacheManagers' views of one cache, with its results asserted. */
-final class Workload {
+public final class Workload {
 
   private Workload() {}
 
-  static void run(Cache<String, String> a, Cache<String, String> b) {
+  public static void run(Cache<String, String> a, Cache<String, String> b) {
     a.put("k1", "v1");
     assertThat(b.get("k1")).isEqualTo("v1");
     a.putAll(Map.of("k2", "v2", "k3", "v3"));
