@@ -106,7 +106,7 @@ class ConcurrentModelTest {
         Arbitraries.of(Kind.class), Arbitraries.integers().between(0, OWN_KEYS - 1),
         Arbitraries.integers().between(0, 4), Arbitraries.integers().between(0, 4),
         Arbitraries.integers().between(0, 1)).as(Op::new);
-    return op.list().ofMinSize(20).ofMaxSize(400).list().ofSize(THREADS);
+    return op.list().ofMinSize(100).ofMaxSize(400).list().ofSize(THREADS);
   }
 
   @Property(tries = 8, shrinking = ShrinkingMode.OFF, afterFailure = net.jqwik.api.AfterFailureMode.RANDOM_SEED)
