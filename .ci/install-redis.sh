@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Installs redis-server from Debian's packages if it is missing, without starting the system service.
-# Idempotent: a machine that already has redis-server only prints its version.
+# Installs redis-server from Debian's packages if it is missing, without starting the system service,
+# and what the security and Cluster tests need beside it: redis-cli (Debian's redis-tools, which
+# redis-server depends on) and openssl (to generate the TLS test certificate).
+# Idempotent: a machine that already has them only prints redis-server's version.
 set -euo pipefail
 
-if ! command -v redis-server >/dev/null 2>&1; then
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
-    echo "install-redis.sh: redis-server is missing and installing it needs root" >&2
+    echo "install-redis.sh: ${missing[*]} missing and installing needs root" >&2
     exit 1
   fi
   # Keep the package's postinst from starting (or enabling at boot) the Debian service.
@@ -19,7 +26,7 @@ if ! command -v redis-server >/dev/null 2>&1; then
   trap 'if [ "$created_policy" = yes ]; then rm -f "$policy"; fi' EXIT
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 redis-server --version

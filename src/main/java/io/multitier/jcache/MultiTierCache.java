@@ -254,6 +254,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
     K storedKey = copyIn(key);
     V stored = copyIn(value);
+    store.checkEntry(storedKey, stored);
     Writing.write(writer, new CacheEntry<>(key, value));
     putAndPublish(key, value, storedKey, stored);
     recordPutTime(start);
@@ -267,6 +268,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
     K storedKey = copyIn(key);
     V stored = copyIn(value);
+    store.checkEntry(storedKey, stored);
     Writing.write(writer, new CacheEntry<>(key, value));
     V previous = putAndPublish(key, value, storedKey, stored);
     if (previous == null) {
@@ -291,6 +293,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     Map<K, V> toStore = new LinkedHashMap<>(map);
     Map<K, Map.Entry<K, V>> copies = new HashMap<>(map.size());
     toStore.forEach((key, value) -> copies.put(key, Map.entry(copyIn(key), copyIn(value))));
+    copies.values().forEach(copy -> store.checkEntry(copy.getKey(), copy.getValue()));
     CacheWriterException failure = null;
     if (writer != null && !map.isEmpty()) {
       Collection<Cache.Entry<? extends K, ? extends V>> entries = new ArrayList<>(map.size());
@@ -322,6 +325,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
     K storedKey = copyIn(key);
     V stored = copyIn(value);
+    store.checkEntry(storedKey, stored);
     boolean[] added = {false};
     dispatcher.inKeyOrder(key, () -> {
       store.compute(storedKey, current -> {
@@ -435,6 +439,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     checkValueType(newValue);
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
     V stored = copyIn(newValue);
+    store.checkEntry(key, stored);
     @SuppressWarnings("unchecked")
     V[] replaced = (V[]) new Object[1];
     boolean[] present = {false};
@@ -487,6 +492,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
   private V replaceAndGet(K key, V value) {
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
     V stored = copyIn(value);
+    store.checkEntry(key, stored);
     @SuppressWarnings("unchecked")
     V[] replaced = (V[]) new Object[1];
     dispatcher.inKeyOrder(key, () -> {
@@ -619,12 +625,14 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
       }
       case CREATED: {
         V stored = copyIn(entry.value());
+        store.checkEntry(key, stored);
         Writing.write(writer, new CacheEntry<>(key, entry.value()));
         Duration ttl = expiry.creation();
         return ttl.isZero() ? Write.keep() : Write.put(stored, ttl);
       }
       case UPDATED: {
         V stored = copyIn(entry.value());
+        store.checkEntry(key, stored);
         Writing.write(writer, new CacheEntry<>(key, entry.value()));
         return Write.put(stored, expiry.update());
       }

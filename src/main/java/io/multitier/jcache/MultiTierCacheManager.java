@@ -226,7 +226,7 @@ final class MultiTierCacheManager implements CacheManager {
     Store<K, V> store = tiered
         ? new TieredStore<>(l1, redis().backend(name),
             new SerializingCodec<>(JavaSerializer.allowing(config.getAllowedClasses()), classLoader),
-            config.getL1MaxTtl())
+            config.getL1MaxTtl(), config.getDegradation(), config.getMaxKeyBytes(), config.getMaxValueBytes())
         : new LocalStore<>(l1);
     Copier copier = config.isStoreByValue()
         ? new SerializingCopier(JavaSerializer.trustingOwnBytes())

@@ -14,6 +14,9 @@ record CacheSettings(
     @JsonProperty("l1MaxTtl") String l1MaxTtl,
     @JsonProperty("tiered") Boolean tiered,
     @JsonProperty("allowedClasses") List<String> allowedClasses,
+    @JsonProperty("degradation") String degradation,
+    @JsonProperty("maxKeyBytes") Integer maxKeyBytes,
+    @JsonProperty("maxValueBytes") Integer maxValueBytes,
     @JsonProperty("expiry") ExpirySettings expiry,
     @JsonProperty("storeByValue") Boolean storeByValue,
     @JsonProperty("statistics") Boolean statistics,
@@ -26,7 +29,7 @@ record CacheSettings(
     @JsonProperty("stampedeLease") String stampedeLease) {
 
   static final CacheSettings NONE = new CacheSettings(null, null, null, null, null, null, null,
-      null, null, null, null, null, null, null, null, null);
+      null, null, null, null, null, null, null, null, null, null, null, null);
 
   /** Returns these settings with every field this one leaves out taken from {@code base}. */
   CacheSettings over(CacheSettings base) {
@@ -34,6 +37,8 @@ record CacheSettings(
         pick(keyType, base.keyType), pick(valueType, base.valueType),
         pick(maximumSize, base.maximumSize), pick(l1MaxTtl, base.l1MaxTtl),
         pick(tiered, base.tiered), pick(allowedClasses, base.allowedClasses),
+        pick(degradation, base.degradation), pick(maxKeyBytes, base.maxKeyBytes),
+        pick(maxValueBytes, base.maxValueBytes),
         pick(expiry, base.expiry), pick(storeByValue, base.storeByValue),
         pick(statistics, base.statistics), pick(management, base.management),
         pick(readThrough, base.readThrough), pick(writeThrough, base.writeThrough),

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.multitier.jcache.configuration.CacheSettings.ExpirySettings;
+import io.multitier.jcache.tier.DegradationPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -161,7 +162,8 @@ public final class ManagerSettings {
 
   /**
    * Returns the configuration of a cache created in code: the JCache settings are the given ones;
-   * the vendor settings (L1 size, L1 time to live, tiers, allowed classes) come from the file, for
+   * the vendor settings (L1 size, L1 time to live, tiers, allowed classes, degradation policy, size
+   * limits) come from the file, for
    * this cache name if it declares it, else from its defaults. A {@link MultiTierConfiguration} is
    * taken as it is.
    */
@@ -236,6 +238,15 @@ public final class ManagerSettings {
         }
         config.setEventStream(settings.eventStream().name(), (settings.eventStream().maxLength() == null)
             ? MultiTierConfiguration.DEFAULT_EVENT_STREAM_MAX_LENGTH : settings.eventStream().maxLength());
+      }
+      if (settings.degradation() != null) {
+        config.setDegradation(DegradationPolicy.parse(settings.degradation()));
+      }
+      if (settings.maxKeyBytes() != null) {
+        config.setMaxKeyBytes(settings.maxKeyBytes());
+      }
+      if (settings.maxValueBytes() != null) {
+        config.setMaxValueBytes(settings.maxValueBytes());
       }
     } catch (IllegalArgumentException e) {
       throw new CacheException("Invalid configuration in " + where + ": " + e.getMessage(), e);

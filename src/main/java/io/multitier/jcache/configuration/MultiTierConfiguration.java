@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import io.multitier.jcache.tier.DegradationPolicy;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import javax.cache.configuration.CompleteConfiguration;
@@ -15,7 +16,8 @@ import javax.cache.configuration.MutableConfiguration;
 /**
  * The vendor configuration of a cache: everything {@link MutableConfiguration} offers, plus the
  * size of the in-process tier, how long it may keep a copy of a shared entry, whether the cache
- * uses the shared tier, which classes may be read back from it, and the time source.
+ * uses the shared tier, which classes may be read back from it, what it does while the shared tier
+ * is unreachable, the largest key and value it sends there, and the time source.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -33,7 +35,16 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
   /** How long the in-process tier keeps a copy of a shared entry when nothing else is configured. */
   public static final Duration DEFAULT_L1_MAX_TTL = Duration.ofMinutes(10);
 
+  /** The longest encoded key the shared tier takes when nothing else is configured, in bytes. */
+  public static final int DEFAULT_MAX_KEY_BYTES = 8 * 1024;
+
+  /** The largest serialized value the shared tier takes when nothing else is configured, in bytes. */
+  public static final int DEFAULT_MAX_VALUE_BYTES = 16 * 1024 * 1024;
+
   private long maximumSize = DEFAULT_MAXIMUM_SIZE;
+  private DegradationPolicy degradation = DegradationPolicy.FAIL_FAST;
+  private int maxKeyBytes = DEFAULT_MAX_KEY_BYTES;
+  private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
   private Duration l1MaxTtl = DEFAULT_L1_MAX_TTL;
   private Boolean tiered;
   private List<String> allowedClasses = new ArrayList<>();
@@ -54,6 +65,9 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
       this.maximumSize = other.maximumSize;
       this.l1MaxTtl = other.l1MaxTtl;
       this.tiered = other.tiered;
+      this.degradation = other.degradation;
+      this.maxKeyBytes = other.maxKeyBytes;
+      this.maxValueBytes = other.maxValueBytes;
       this.allowedClasses = new ArrayList<>(other.allowedClasses);
       this.eventStream = other.eventStream;
       this.stampedeLease = other.stampedeLease;
@@ -159,6 +173,53 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
     return this;
   }
 
+  /** Returns what the cache does while the shared tier cannot be reached. */
+  public DegradationPolicy getDegradation() {
+    return degradation;
+  }
+
+  /** Sets what the cache does while the shared tier cannot be reached (default {@link DegradationPolicy#FAIL_FAST}). */
+  public MultiTierConfiguration<K, V> setDegradation(DegradationPolicy degradation) {
+    this.degradation = requireNonNull(degradation, "degradation");
+    return this;
+  }
+
+  /** Returns the longest key, in bytes of its encoded form, that a tiered cache takes. */
+  public int getMaxKeyBytes() {
+    return maxKeyBytes;
+  }
+
+  /**
+   * Sets the longest key, in bytes of its encoded form in Redis (a {@code String} key is its UTF-8
+   * length plus 2), that a tiered cache takes; a longer one is refused with an
+   * {@link IllegalArgumentException} and nothing is written.
+   */
+  public MultiTierConfiguration<K, V> setMaxKeyBytes(int maxKeyBytes) {
+    if (maxKeyBytes <= 0) {
+      throw new IllegalArgumentException("maxKeyBytes must be positive: " + maxKeyBytes);
+    }
+    this.maxKeyBytes = maxKeyBytes;
+    return this;
+  }
+
+  /** Returns the largest value, in serialized bytes, that a tiered cache takes. */
+  public int getMaxValueBytes() {
+    return maxValueBytes;
+  }
+
+  /**
+   * Sets the largest value, in serialized bytes, that a tiered cache takes; a larger one is refused
+   * with an {@link IllegalArgumentException} before the {@code CacheWriter} is called, and nothing is
+   * written.
+   */
+  public MultiTierConfiguration<K, V> setMaxValueBytes(int maxValueBytes) {
+    if (maxValueBytes <= 0) {
+      throw new IllegalArgumentException("maxValueBytes must be positive: " + maxValueBytes);
+    }
+    this.maxValueBytes = maxValueBytes;
+    return this;
+  }
+
   /** Returns the source of time for expiry. */
   public Ticker getTicker() {
     return ticker;
@@ -191,6 +252,8 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
     }
     MultiTierConfiguration<?, ?> other = (MultiTierConfiguration<?, ?>) o;
     return maximumSize == other.maximumSize && Objects.equals(tiered, other.tiered)
+        && degradation == other.degradation && maxKeyBytes == other.maxKeyBytes
+        && maxValueBytes == other.maxValueBytes
         && l1MaxTtl.equals(other.l1MaxTtl) && allowedClasses.equals(other.allowedClasses)
         && Objects.equals(eventStream, other.eventStream) && eventStreamMaxLength == other.eventStreamMaxLength
         && Objects.equals(stampedeLease, other.stampedeLease);
@@ -198,6 +261,7 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
 
   @Override
   public int hashCode() {
-    return Objects.hash(super.hashCode(), maximumSize, l1MaxTtl, tiered, allowedClasses, eventStream);
+    return Objects.hash(super.hashCode(), maximumSize, l1MaxTtl, tiered, allowedClasses, eventStream,
+        stampedeLease, degradation, maxKeyBytes, maxValueBytes);
   }
 }

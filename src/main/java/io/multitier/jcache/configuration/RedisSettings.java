@@ -1,21 +1,33 @@
 package io.multitier.jcache.configuration;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Duration;
 
 /**
  * Where the shared tier is: a plain address ({@code redis://host:port}, {@code rediss://…}) or a
  * Redisson configuration file in Redisson's own format (standalone, Sentinel or Cluster, with AUTH
  * and TLS), and what the keys of this CacheManager start with.
  *
+ * <p>With an address, {@code timeout}, {@code retryAttempts} and {@code retryDelay} bound how long a
+ * Redis command may take before it fails: at most about {@code (retryAttempts + 1) × timeout +
+ * retryAttempts × retryDelay}. Left out, Redisson's defaults apply (3 s, 4 attempts, 1 to 2 s).
+ * With a Redisson file, that file's own settings of the same names apply.
+ *
  * @param address a single server's address, or {@code null}
  * @param redissonConfig the URI of a Redisson YAML file ({@code classpath:…} or {@code file:…}), or {@code null}
  * @param keyPrefix what every key starts with; {@code null} derives it from the CacheManager's URI,
  *     so CacheManagers with different URIs never share entries
+ * @param timeout how long one attempt of a command waits for its answer ({@code 500ms}), or {@code null}
+ * @param retryAttempts how many times a failed command is sent again, or {@code null}
+ * @param retryDelay how long to wait before sending it again ({@code 100ms}), or {@code null}
  */
 public record RedisSettings(
     @JsonProperty("address") String address,
     @JsonProperty("redissonConfig") String redissonConfig,
-    @JsonProperty("keyPrefix") String keyPrefix) {
+    @JsonProperty("keyPrefix") String keyPrefix,
+    @JsonProperty("timeout") String timeout,
+    @JsonProperty("retryAttempts") Integer retryAttempts,
+    @JsonProperty("retryDelay") String retryDelay) {
 
   /** Checks that exactly one way to reach Redis is given. */
   public RedisSettings {
@@ -26,10 +38,41 @@ public record RedisSettings(
     if (keyPrefix != null && (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0)) {
       throw new IllegalArgumentException("redis.keyPrefix may not contain '{' or '}': " + keyPrefix);
     }
+    if (redissonConfig != null && (timeout != null || retryAttempts != null || retryDelay != null)) {
+      throw new IllegalArgumentException("redis: timeout, retryAttempts and retryDelay go with address; "
+          + "with redissonConfig, set them in the Redisson file");
+    }
+    if (retryAttempts != null && retryAttempts < 0) {
+      throw new IllegalArgumentException("redis.retryAttempts must not be negative: " + retryAttempts);
+    }
+    positive(timeout, "redis.timeout");
+    if (retryDelay != null) {
+      Durations.parse(retryDelay, "redis.retryDelay");
+    }
   }
 
   /** Returns the settings of a single server at the address. */
   public static RedisSettings ofAddress(String address) {
-    return new RedisSettings(address, null, null);
+    return new RedisSettings(address, null, null, null, null, null);
+  }
+
+  /** Returns the per-attempt command timeout, if set. */
+  public Duration timeoutDuration() {
+    return (timeout == null) ? null : Durations.parse(timeout, "redis.timeout");
+  }
+
+  /** Returns the delay between attempts, if set. */
+  public Duration retryDelayDuration() {
+    return (retryDelay == null) ? null : Durations.parse(retryDelay, "redis.retryDelay");
+  }
+
+  private static void positive(String duration, String setting) {
+    if (duration == null) {
+      return;
+    }
+    Duration parsed = Durations.parse(duration, setting);
+    if (parsed == null || parsed.isZero() || parsed.toMillis() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(setting + " must be a positive duration of at most 24 days: " + duration);
+    }
   }
 }

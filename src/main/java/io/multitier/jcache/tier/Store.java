@@ -21,6 +21,14 @@ import java.util.function.Supplier;
  */
 public interface Store<K, V> extends AutoCloseable {
 
+  /**
+   * Checks, before anything is written anywhere (the {@code CacheWriter} included), that the key and
+   * value can be stored; throws {@link IllegalArgumentException} for one over the configured size
+   * limit and {@link io.multitier.jcache.copy.SerializationException} for one that cannot be
+   * serialized. Nothing to check by default.
+   */
+  default void checkEntry(K key, V value) {}
+
   /** Returns the value, or {@code null} if no tier has it. */
   V get(K key);
 

@@ -15,6 +15,9 @@ public final class TierStatistics {
   final LongAdder invalidationsReceived = new LongAdder();
   final LongAdder l2Errors = new LongAdder();
   final LongAdder corruptValues = new LongAdder();
+  final LongAdder degradedReads = new LongAdder();
+  final LongAdder l1Flushes = new LongAdder();
+  final LongAdder rejectedEntries = new LongAdder();
 
   /** Returns reads answered by the in-process tier. */
   public long l1Hits() {
@@ -56,6 +59,21 @@ public final class TierStatistics {
     return corruptValues.sum();
   }
 
+  /** Returns reads answered without the shared tier because it failed (policy SERVE_LOCAL). */
+  public long degradedReads() {
+    return degradedReads.sum();
+  }
+
+  /** Returns how many times every L1 copy was dropped at once (clear, restored subscription, recovery). */
+  public long l1Flushes() {
+    return l1Flushes.sum();
+  }
+
+  /** Returns keys and values refused for their size before anything was written. */
+  public long rejectedEntries() {
+    return rejectedEntries.sum();
+  }
+
   /** Returns every counter by name, in a stable order. */
   public Map<String, Long> asMap() {
     Map<String, Long> map = new LinkedHashMap<>();
@@ -67,6 +85,9 @@ public final class TierStatistics {
     map.put("invalidations.received", invalidationsReceived());
     map.put("l2.errors", l2Errors());
     map.put("corrupt.values", corruptValues());
+    map.put("l2.degraded", degradedReads());
+    map.put("l1.flushes", l1Flushes());
+    map.put("rejected.entries", rejectedEntries());
     return map;
   }
 

@@ -17,6 +17,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -42,6 +44,13 @@ import org.slf4j.LoggerFactory;
  * key maps to a stripe with an epoch that every invalidation and every local write advances; a
  * reader re-checks the epoch after filling L1 and drops what it put there if the epoch moved.
  *
+ * <p>When L2 fails, the {@link DegradationPolicy} decides what a read does; a write always fails
+ * (nothing is acknowledged that L2 does not hold) and drops the key's L1 copy. After a failure, the
+ * first L2 call that succeeds again drops every L1 copy, as does a restored invalidation
+ * subscription: invalidations sent while this JVM could not hear them cannot leave a stale copy.
+ *
+ * <p>Keys and values are checked against size limits in their encoded form before they are sent.
+ *
  * @param <K> the key type
  * @param <V> the value type
  */
@@ -54,6 +63,11 @@ public final class TieredStore<K, V> implements Store<K, V> {
   private final L2CacheBackend<String, byte[]> l2;
   private final EntryCodec<K, V> codec;
   private final Duration l1MaxTtl;
+  private final DegradationPolicy policy;
+  private final int maxKeyBytes;
+  private final int maxValueBytes;
+  private final AtomicBoolean failing = new AtomicBoolean();
+  private final ThreadLocal<Checked> checked = new ThreadLocal<>();
   private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
   private final AtomicLongArray epochs = new AtomicLongArray(STRIPES);
   private final TierStatistics statistics = new TierStatistics();
@@ -69,14 +83,38 @@ public final class TieredStore<K, V> implements Store<K, V> {
    */
   public TieredStore(CaffeineBackend<K, V> l1, L2CacheBackend<String, byte[]> l2,
       EntryCodec<K, V> codec, Duration l1MaxTtl) {
+    this(l1, l2, codec, l1MaxTtl, DegradationPolicy.FAIL_FAST, Integer.MAX_VALUE, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Creates the store.
+   *
+   * @param l1 the in-process tier
+   * @param l2 the shared tier
+   * @param codec how keys and values are stored in the shared tier
+   * @param l1MaxTtl the longest an entry stays in L1 before it is read again from L2
+   * @param policy what reads do while L2 fails
+   * @param maxKeyBytes the longest encoded key sent to L2
+   * @param maxValueBytes the largest encoded value sent to L2
+   */
+  public TieredStore(CaffeineBackend<K, V> l1, L2CacheBackend<String, byte[]> l2,
+      EntryCodec<K, V> codec, Duration l1MaxTtl, DegradationPolicy policy, int maxKeyBytes, int maxValueBytes) {
     this.l1 = requireNonNull(l1, "l1");
     this.l2 = requireNonNull(l2, "l2");
     this.codec = requireNonNull(codec, "codec");
     this.l1MaxTtl = requireNonNull(l1MaxTtl, "l1MaxTtl");
+    this.policy = requireNonNull(policy, "policy");
+    this.maxKeyBytes = maxKeyBytes;
+    this.maxValueBytes = maxValueBytes;
     for (int i = 0; i < STRIPES; i++) {
       locks[i] = new ReentrantLock();
     }
-    l2.onInvalidation(this::invalidated);
+    try {
+      l2.onInvalidation(this::invalidated);
+    } catch (BackendException e) {
+      statistics.l2Errors.increment();
+      throw new CacheException(l2.name() + " failed during subscribe: " + e.getMessage(), e);
+    }
   }
 
   @Override
@@ -89,7 +127,15 @@ public final class TieredStore<K, V> implements Store<K, V> {
     int stripe = stripe(key);
     long epoch = epochs.get(stripe);
     long asked = System.nanoTime();
-    ValueWithTtl<byte[]> found = l2(() -> l2.getWithTtl(codec.encodeKey(key)), "get");
+    String encoded = encodeKey(key);
+    ValueWithTtl<byte[]> found;
+    try {
+      found = l2(() -> l2.getWithTtl(encoded), "get");
+    } catch (CacheException e) {
+      degradedRead(e);
+      statistics.misses.increment();
+      return null;
+    }
     V decoded = (found == null) ? null : decode(found.value());
     if (decoded == null) {
       statistics.misses.increment();
@@ -111,12 +157,18 @@ public final class TieredStore<K, V> implements Store<K, V> {
     Map<K, Long> epochsBefore = new HashMap<>();
     for (K key : keys) {
       if (!found.containsKey(key)) {
-        missing.put(codec.encodeKey(key), key);
+        missing.put(encodeKey(key), key);
         epochsBefore.put(key, epochs.get(stripe(key)));
       }
     }
     long asked = System.nanoTime();
-    Map<String, ValueWithTtl<byte[]>> fromL2 = l2(() -> l2.getAllWithTtl(missing.keySet()), "getAll");
+    Map<String, ValueWithTtl<byte[]>> fromL2;
+    try {
+      fromL2 = l2(() -> l2.getAllWithTtl(missing.keySet()), "getAll");
+    } catch (CacheException e) {
+      degradedRead(e);
+      fromL2 = Map.of();
+    }
     for (Map.Entry<String, ValueWithTtl<byte[]>> entry : fromL2.entrySet()) {
       K key = missing.get(entry.getKey());
       V value = decode(entry.getValue().value());
@@ -135,13 +187,20 @@ public final class TieredStore<K, V> implements Store<K, V> {
     if (l1.get(key) != null) {
       return true;
     }
-    ValueWithTtl<byte[]> found = l2(() -> l2.getWithTtl(codec.encodeKey(key)), "containsKey");
+    String encoded = encodeKey(key);
+    ValueWithTtl<byte[]> found;
+    try {
+      found = l2(() -> l2.getWithTtl(encoded), "containsKey");
+    } catch (CacheException e) {
+      degradedRead(e);
+      return false;
+    }
     return found != null && decode(found.value()) != null;
   }
 
   @Override
   public void compute(K key, Function<V, Write<V>> function) {
-    String encoded = codec.encodeKey(key);
+    String encoded = encodeKey(key);
     ReentrantLock lock = lock(key);
     lock.lock();
     try {
@@ -206,7 +265,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
         if (ttl.isZero()) {
           return apply(key, encoded, current, asked, value, Write.remove());
         }
-        byte[] bytes = codec.encodeValue(write.value);
+        byte[] bytes = encodeValue(write.value);
         boolean stored = (current == null)
             ? l2Write(key, () -> l2.putIfAbsent(encoded, bytes, l2Ttl), "putIfAbsent")
             : l2Write(key, () -> l2.replace(encoded, current.value(), bytes, l2Ttl), "replace");
@@ -221,8 +280,8 @@ public final class TieredStore<K, V> implements Store<K, V> {
 
   @Override
   public V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent) {
-    String encoded = codec.encodeKey(key);
-    byte[] bytes = codec.encodeValue(value);
+    String encoded = encodeKey(key);
+    byte[] bytes = encodeValue(value);
     ReentrantLock lock = lock(key);
     lock.lock();
     try {
@@ -243,13 +302,32 @@ public final class TieredStore<K, V> implements Store<K, V> {
 
   @Override
   public boolean putIfAbsent(K key, V value, Duration ttl) {
-    String encoded = codec.encodeKey(key);
-    byte[] bytes = codec.encodeValue(value);
+    String encoded;
+    byte[] bytes;
+    try {
+      encoded = encodeKey(key);
+      bytes = encodeValue(value);
+    } catch (EntryTooLargeException e) {
+      // only a loaded value comes this way: the caller gets it, the cache does not keep it
+      logger.warn("Not caching a loaded entry of {}: {}", l2.name(), e.getMessage());
+      return false;
+    }
     ReentrantLock lock = lock(key);
     lock.lock();
     try {
       long since = System.nanoTime();
-      if (!l2Write(key, () -> l2.putIfAbsent(encoded, bytes, ttl), "putIfAbsent")) {
+      boolean stored;
+      try {
+        stored = l2Write(key, () -> l2.putIfAbsent(encoded, bytes, ttl), "putIfAbsent");
+      } catch (CacheException e) {
+        if (policy != DegradationPolicy.SERVE_LOCAL) {
+          throw e;
+        }
+        // a loaded value while L2 fails: returned to the reader, kept in neither tier
+        degradedRead(e);
+        return false;
+      }
+      if (!stored) {
         return false;
       }
       written(key);
@@ -262,7 +340,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
 
   @Override
   public V getAndRemove(K key) {
-    String encoded = codec.encodeKey(key);
+    String encoded = encodeKey(key);
     ReentrantLock lock = lock(key);
     lock.lock();
     try {
@@ -277,12 +355,21 @@ public final class TieredStore<K, V> implements Store<K, V> {
 
   @Override
   public void setTtl(K key, Duration ttl) {
-    String encoded = codec.encodeKey(key);
+    String encoded = encodeKey(key);
     ReentrantLock lock = lock(key);
     lock.lock();
     try {
       long since = System.nanoTime();
-      l2Write(key, () -> l2.setTtl(encoded, ttl), "setTtl");
+      try {
+        l2Write(key, () -> l2.setTtl(encoded, ttl), "setTtl");
+      } catch (CacheException e) {
+        if (policy != DegradationPolicy.SERVE_LOCAL) {
+          throw e;
+        }
+        // the access expiry of a read: l2Write dropped the L1 copy, the read itself succeeded
+        degradedRead(e);
+        return;
+      }
       written(key);
       Duration left = remaining(ttl, since);
       if (left.isZero()) {
@@ -299,14 +386,31 @@ public final class TieredStore<K, V> implements Store<K, V> {
   public Iterator<K> keys() {
     Iterator<String> encoded = l2(l2::keys, "keys");
     return new Iterator<>() {
+      private K next;
+
       @Override
       public boolean hasNext() {
-        return encoded.hasNext();
+        while (next == null && l2(encoded::hasNext, "keys")) {
+          String candidate = l2(encoded::next, "keys");
+          try {
+            next = codec.decodeKey(candidate);
+          } catch (RuntimeException e) {
+            // a key another program wrote under this cache's prefix: not one of ours, skipped
+            statistics.corruptValues.increment();
+            logger.warn("Skipping an undecodable key in {}: {}", l2.name(), e.toString());
+          }
+        }
+        return next != null;
       }
 
       @Override
       public K next() {
-        return codec.decodeKey(encoded.next());
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        K key = next;
+        next = null;
+        return key;
       }
     };
   }
@@ -370,10 +474,20 @@ public final class TieredStore<K, V> implements Store<K, V> {
   }
 
   @Override
+  public void checkEntry(K key, V value) {
+    Checked check = new Checked(key, encodeKey(key), value, encodeValue(value));
+    checked.set(check);
+  }
+
+  @Override
   public List<Health> health() {
     List<Health> health = new ArrayList<>(2);
     health.add(l1.healthCheck());
-    health.add(l2.healthCheck());
+    Health shared = l2.healthCheck();
+    if (shared.healthy()) {
+      recovered();
+    }
+    health.add(shared);
     return health;
   }
 
@@ -408,6 +522,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
   }
 
   private void dropAllL1() {
+    statistics.l1Flushes.increment();
     for (int i = 0; i < STRIPES; i++) {
       epochs.incrementAndGet(i);
     }
@@ -467,11 +582,87 @@ public final class TieredStore<K, V> implements Store<K, V> {
   }
 
   private <T> T l2(java.util.function.Supplier<T> operation, String name) {
+    T result;
     try {
-      return operation.get();
+      result = operation.get();
     } catch (BackendException e) {
       statistics.l2Errors.increment();
+      if (failing.compareAndSet(false, true)) {
+        logger.warn("{} failed during {} (policy {}); L1 will be dropped when it answers again: {}",
+            l2.name(), name, policy, e.getMessage());
+      } else {
+        logger.debug("{} failed during {}: {}", l2.name(), name, e.getMessage());
+      }
       throw new CacheException(l2.name() + " failed during " + name + ": " + e.getMessage(), e);
+    }
+    recovered();
+    return result;
+  }
+
+  /** L2 answered: if it had failed, invalidations sent meanwhile may be lost, so no L1 copy is trusted. */
+  private void recovered() {
+    if (failing.get() && failing.compareAndSet(true, false)) {
+      logger.info("{} answers again; dropping every L1 copy", l2.name());
+      dropAllL1();
+    }
+  }
+
+  /** A read that L2 could not answer: a miss under SERVE_LOCAL, the failure otherwise. */
+  private void degradedRead(CacheException failure) {
+    if (policy != DegradationPolicy.SERVE_LOCAL) {
+      throw failure;
+    }
+    statistics.degradedReads.increment();
+  }
+
+  /** Encodes a key, refusing one over the size limit; reuses what {@link #checkEntry} just encoded. */
+  private String encodeKey(K key) {
+    Checked check = checked.get();
+    if (check != null && check.key == key) {
+      return check.encodedKey;
+    }
+    String encoded = codec.encodeKey(key);
+    int length = encoded.length();
+    // UTF-8 takes at most three bytes per char: only a long key needs counting
+    if ((long) length * 3 > maxKeyBytes) {
+      long bytes = encoded.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      if (bytes > maxKeyBytes) {
+        statistics.rejectedEntries.increment();
+        throw new EntryTooLargeException("A key of " + bytes + " bytes (encoded) is over the limit of "
+            + maxKeyBytes + " bytes (maxKeyBytes); nothing was written");
+      }
+    }
+    return encoded;
+  }
+
+  /** Encodes a value, refusing one over the size limit; reuses what {@link #checkEntry} just encoded. */
+  private byte[] encodeValue(V value) {
+    Checked check = checked.get();
+    if (check != null && check.value == value) {
+      checked.remove();
+      return check.bytes;
+    }
+    byte[] bytes = codec.encodeValue(value);
+    if (bytes.length > maxValueBytes) {
+      statistics.rejectedEntries.increment();
+      throw new EntryTooLargeException("A value of " + bytes.length + " bytes (serialized) is over the limit of "
+          + maxValueBytes + " bytes (maxValueBytes); nothing was written");
+    }
+    return bytes;
+  }
+
+  /** The last entry {@link #checkEntry} encoded on this thread, so that the write that follows need not encode it again. */
+  private static final class Checked {
+    final Object key;
+    final String encodedKey;
+    final Object value;
+    final byte[] bytes;
+
+    Checked(Object key, String encodedKey, Object value, byte[] bytes) {
+      this.key = key;
+      this.encodedKey = encodedKey;
+      this.value = value;
+      this.bytes = bytes;
     }
   }
 

@@ -43,17 +43,28 @@ public final class RedisServer implements AutoCloseable {
   private final Path executable;
   private final Path directory;
   private final int port;
+  private final List<String> extraArguments;
   private final Thread reaper = new Thread(this::kill, "redis-server-reaper");
   private Process process;
 
-  private RedisServer(Path executable, Path directory, int port) {
+  private RedisServer(Path executable, Path directory, int port, List<String> extraArguments) {
     this.executable = executable;
     this.directory = directory;
     this.port = port;
+    this.extraArguments = List.copyOf(extraArguments);
   }
 
   /** Starts a server on a free loopback port and waits until it answers PING. */
   public static RedisServer start() {
+    return start(List.of());
+  }
+
+  /**
+   * Starts a server on a free loopback port with extra {@code redis-server} arguments (TLS, ACL,
+   * Cluster settings; paths are relative to the server's own directory, {@link #directory()}) and
+   * waits until it answers PING on its plain port.
+   */
+  public static RedisServer start(List<String> extraArguments) {
     Path executable = findExecutable();
     Path directory;
     try {
@@ -63,7 +74,7 @@ public final class RedisServer implements AutoCloseable {
     }
     IllegalStateException failure = null;
     for (int attempt = 0; attempt < 3; attempt++) {
-      RedisServer server = new RedisServer(executable, directory, freePort());
+      RedisServer server = new RedisServer(executable, directory, freePort(), extraArguments);
       try {
         server.launch();
         Runtime.getRuntime().addShutdownHook(server.reaper);
@@ -79,6 +90,11 @@ public final class RedisServer implements AutoCloseable {
   /** Returns the address in Redisson's form, {@code redis://127.0.0.1:PORT}. */
   public String address() {
     return "redis://127.0.0.1:" + port;
+  }
+
+  /** Returns the server's own directory (its log and any file a test puts there). */
+  public Path directory() {
+    return directory;
   }
 
   /** Returns the port the server listens on. */
@@ -172,24 +188,54 @@ public final class RedisServer implements AutoCloseable {
    * bulk strings, a {@link Long} for integers, a {@link List} for arrays, {@code null} for nil.
    */
   public Object call(String... command) {
+    return session(List.<byte[][]>of(utf8(command)));
+  }
+
+  /** As {@link #call(String...)}, with binary-safe arguments (to store bytes no client of ours wrote). */
+  public Object callBytes(byte[]... command) {
+    return session(List.<byte[][]>of(command));
+  }
+
+  /**
+   * Authenticates as an ACL user on a fresh connection, then sends one command and returns its
+   * reply; an error reply is thrown as {@link IllegalStateException} with Redis's message.
+   */
+  public Object callAs(String user, String password, String... command) {
+    return session(List.of(utf8("AUTH", user, password), utf8(command)));
+  }
+
+  private Object session(List<byte[][]> commands) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), SOCKET_TIMEOUT_MILLIS);
       socket.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
       OutputStream out = socket.getOutputStream();
-      ByteArrayOutputStream request = new ByteArrayOutputStream();
-      request.writeBytes(("*" + command.length + "\r\n").getBytes(UTF_8));
-      for (String part : command) {
-        byte[] bytes = part.getBytes(UTF_8);
-        request.writeBytes(("$" + bytes.length + "\r\n").getBytes(UTF_8));
-        request.writeBytes(bytes);
-        request.writeBytes("\r\n".getBytes(UTF_8));
+      BufferedInputStream in = new BufferedInputStream(socket.getInputStream());
+      Object reply = null;
+      for (byte[][] command : commands) {
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.writeBytes(("*" + command.length + "\r\n").getBytes(UTF_8));
+        for (byte[] bytes : command) {
+          request.writeBytes(("$" + bytes.length + "\r\n").getBytes(UTF_8));
+          request.writeBytes(bytes);
+          request.writeBytes("\r\n".getBytes(UTF_8));
+        }
+        out.write(request.toByteArray());
+        out.flush();
+        reply = readReply(in);
       }
-      out.write(request.toByteArray());
-      out.flush();
-      return readReply(new BufferedInputStream(socket.getInputStream()));
+      return reply;
     } catch (IOException e) {
-      throw new UncheckedIOException("redis-server on port " + port + " did not answer " + command[0], e);
+      throw new UncheckedIOException("redis-server on port " + port + " did not answer "
+          + new String(commands.get(commands.size() - 1)[0], UTF_8), e);
     }
+  }
+
+  private static byte[][] utf8(String... parts) {
+    byte[][] bytes = new byte[parts.length][];
+    for (int i = 0; i < parts.length; i++) {
+      bytes[i] = parts[i].getBytes(UTF_8);
+    }
+    return bytes;
   }
 
   @Override
@@ -205,7 +251,9 @@ public final class RedisServer implements AutoCloseable {
         "--save", "",
         "--appendonly", "no",
         "--dir", directory.toString(),
-        "--daemonize", "no")
+        "--daemonize", "no");
+    builder.command().addAll(extraArguments);
+    builder.directory(directory.toFile())
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     try {
@@ -337,7 +385,8 @@ public final class RedisServer implements AutoCloseable {
     throw new IllegalStateException(EXECUTABLE + " is not on PATH: run .ci/install-redis.sh (as root) to install it");
   }
 
-  private static int freePort() {
+  /** Returns a loopback port that was free a moment ago. */
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();

@@ -7,12 +7,15 @@ import io.multitier.jcache.spi.L2CacheBackend;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import javax.cache.CacheException;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
+import org.redisson.config.ConstantDelay;
+import org.redisson.config.SingleServerConfig;
 
 /**
  * A CacheManager's link to Redis. CacheManagers with equal {@link RedisSettings} share one
@@ -75,7 +78,18 @@ public final class RedisConnection implements AutoCloseable {
   private static Config config(RedisSettings settings, ClassLoader classLoader) {
     if (settings.address() != null) {
       Config config = new Config();
-      config.useSingleServer().setAddress(settings.address());
+      SingleServerConfig server = config.useSingleServer().setAddress(settings.address());
+      Duration timeout = settings.timeoutDuration();
+      if (timeout != null) {
+        server.setTimeout((int) timeout.toMillis());
+      }
+      if (settings.retryAttempts() != null) {
+        server.setRetryAttempts(settings.retryAttempts());
+      }
+      Duration retryDelay = settings.retryDelayDuration();
+      if (retryDelay != null) {
+        server.setRetryDelay(new ConstantDelay(retryDelay));
+      }
       return config;
     }
     URI uri = URI.create(settings.redissonConfig());

@@ -1,0 +1,40 @@
+package io.multitier.jcache.tier;
+
+import java.util.Locale;
+
+/**
+ * What a tiered cache does while its shared tier (Redis) cannot be reached: the connection is down,
+ * a command timed out, or the server answered with an error. See {@code docs/operations.md}.
+ *
+ * <p>Under both policies an L1 hit is answered from memory without touching Redis, a write is
+ * acknowledged only once Redis has it (a write that fails raises {@link javax.cache.CacheException}
+ * and drops this JVM's L1 copy of the key), and once the invalidation subscription is restored
+ * every L1 copy is dropped.
+ */
+public enum DegradationPolicy {
+
+  /**
+   * Every operation that needs Redis raises {@link javax.cache.CacheException} naming the tier and
+   * the operation. The default.
+   */
+  FAIL_FAST,
+
+  /**
+   * Reads carry on: a key missing from L1 is treated as a miss (so a read-through cache calls its
+   * {@code CacheLoader}, whose value is returned but not stored), {@code containsKey} answers from
+   * L1, and the access-expiry update of an L1 hit that Redis cannot take drops the L1 copy instead
+   * of failing. Writes, conditional operations, {@code invoke}, {@code clear} and iteration still
+   * raise {@link javax.cache.CacheException}: nothing is acknowledged that Redis does not hold.
+   */
+  SERVE_LOCAL;
+
+  /** Reads a policy name: {@code FAIL_FAST}, {@code fail-fast}, {@code failFast}, any case. */
+  public static DegradationPolicy parse(String name) {
+    String normalised = name.strip().replaceAll("([a-z])([A-Z])", "$1_$2").replace('-', '_').toUpperCase(Locale.ROOT);
+    try {
+      return valueOf(normalised);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("degradation must be FAIL_FAST or SERVE_LOCAL, not '" + name + "'", e);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package io.multitier.jcache.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.multitier.jcache.TieredCache;
+import io.multitier.jcache.spi.Health;
+import io.multitier.jcache.testing.ChildJvm;
+import io.multitier.jcache.testing.ManagerFiles;
+import io.multitier.jcache.testing.RedisCluster;
+import io.multitier.jcache.testing.RedisServer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tiered cache over a local Redis Cluster of three masters: every Cache operation across two
+ * CacheManagers in this JVM, caches spread over the masters (one cache's keys share a hash slot),
+ * and the two-JVM coherence test (this JVM and a child {@code CacheNode}): a write in one is read by
+ * the other, and an update or removal drops the other's L1 copy within a bound.
+ */
+final class ClusterTest {
+
+  private static final Duration INVALIDATION_BOUND = Duration.ofSeconds(2);
+  private static final String PREFIX = "cluster:";
+  private static final String CACHES = "caches:\n"
+      + "  shared:\n"
+      + "    keyType: java.lang.String\n"
+      + "    valueType: java.lang.String\n";
+
+  private static RedisCluster cluster;
+  private static ManagerFiles managers;
+  private static String redis;
+
+  @BeforeAll
+  static void start() {
+    long start = System.nanoTime();
+    cluster = RedisCluster.start();
+    System.out.printf("ClusterTest: 3-master cluster ready in %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    managers = new ManagerFiles();
+    redis = managers.redis(PREFIX, cluster.redissonYaml("timeout: 3000\n"));
+  }
+
+  @AfterAll
+  static void stop() {
+    try {
+      if (managers != null) {
+        managers.close();
+      }
+    } finally {
+      if (cluster != null) {
+        cluster.close();
+      }
+    }
+  }
+
+  @Test
+  void everyOperationWorksAcrossTwoManagersAndManyCachesSpreadOverTheMasters() {
+    cluster.flushAll();
+    CacheManager a = managers.open(redis + CACHES);
+    CacheManager b = managers.open(managers.redis(PREFIX, cluster.redissonYaml("timeout: 3000\n")) + CACHES);
+    io.multitier.jcache.security.Workload.run(a.getCache("shared", String.class, String.class),
+        b.getCache("shared", String.class, String.class));
+    assertThat(a.getCache("shared", String.class, String.class).unwrap(TieredCache.class).health()).allMatch(Health::healthy);
+
+    // twenty caches: their hash tags land on every master, and each stays coherent
+    Set<Integer> nodesUsed = new HashSet<>();
+    for (int i = 0; i < 20; i++) {
+      String name = "c" + i;
+      Cache<String, String> inA = a.createCache(name, new javax.cache.configuration.MutableConfiguration<String, String>()
+          .setTypes(String.class, String.class));
+      Cache<String, String> inB = b.createCache(name, new javax.cache.configuration.MutableConfiguration<String, String>()
+          .setTypes(String.class, String.class));
+      Map<String, String> entries = new HashMap<>();
+      for (int k = 0; k < 5; k++) {
+        entries.put("k" + k, name + "-" + k);
+      }
+      inA.putAll(entries);
+      assertThat(inB.getAll(entries.keySet())).isEqualTo(entries);
+      inB.put("k0", "changed");
+      await().atMost(INVALIDATION_BOUND).until(() -> "changed".equals(inA.get("k0")));
+      for (int n = 0; n < cluster.nodes().size(); n++) {
+        RedisServer node = cluster.nodes().get(n);
+        if ((Long) node.call("DBSIZE") > 0 && !nodesUsed.contains(n)) {
+          nodesUsed.add(n);
+        }
+      }
+    }
+    assertThat(nodesUsed).as("masters holding entries").hasSize(3);
+  }
+
+  @Test
+  void twoJvmsStayCoherent() {
+    cluster.flushAll();
+    CacheManager manager = managers.open(redis + CACHES);
+    Cache<String, String> here = manager.getCache("shared", String.class, String.class);
+    try (ChildJvm child = ChildJvm.start(managers.write("child.yaml", redis + CACHES).toUri())) {
+      here.put("j1", "from-parent");
+      assertThat(child.get("shared", "j1")).isEqualTo("from-parent");
+      child.put("shared", "j2", "from-child");
+      assertThat(here.get("j2")).isEqualTo("from-child");
+
+      // both hold j1 in L1; an update in one reaches the other's L1 within the bound
+      assertThat(here.get("j1")).isEqualTo("from-parent");
+      child.put("shared", "j1", "updated-by-child");
+      long start = System.nanoTime();
+      await().atMost(INVALIDATION_BOUND).pollInterval(Duration.ofMillis(5)).until(() -> "updated-by-child".equals(here.get("j1")));
+      System.out.printf("ClusterTest: invalidation child -> parent seen after %d ms%n",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+      assertThat(child.get("shared", "j1")).isEqualTo("updated-by-child");
+      here.put("j1", "updated-by-parent");
+      await().atMost(INVALIDATION_BOUND).until(() -> "updated-by-parent".equals(child.get("shared", "j1")));
+      assertThat(child.remove("shared", "j1")).isTrue();
+      await().atMost(INVALIDATION_BOUND).until(() -> here.get("j1") == null);
+      assertThat(child.stat("shared", "invalidations.received")).isGreaterThanOrEqualTo(1);
+    }
+  }
+}

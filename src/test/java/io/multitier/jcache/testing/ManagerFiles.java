@@ -1,0 +1,111 @@
+package io.multitier.jcache.testing;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+
+/**
+ * CacheManagers for a test, each reading its own YAML file in a temporary directory, each with a
+ * Redisson client of its own (a Redisson file per manager); closes them all and deletes the files
+ * at the end.
+ */
+public final class ManagerFiles implements AutoCloseable {
+
+  /** Redisson settings for fault tests: 500 ms per attempt, one retry 100 ms later, quick reconnection. */
+  public static final String SHORT_TIMEOUTS = "timeout: 500\n"
+      + "connectTimeout: 500\n"
+      + "retryAttempts: 1\n"
+      + "retryDelay: !<org.redisson.config.EqualJitterDelay> {baseDelay: PT0.1S, maxDelay: PT0.1S}\n"
+      + "reconnectionDelay: !<org.redisson.config.EqualJitterDelay> {baseDelay: PT0.1S, maxDelay: PT0.2S}\n"
+      + "pingConnectionInterval: 0\n";
+
+  private final Path directory;
+  private final List<CacheManager> opened = new ArrayList<>();
+  private int files;
+
+  public ManagerFiles() {
+    try {
+      directory = Files.createTempDirectory("manager-files-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Returns the {@code redis:} section of a CacheManager with a Redisson client of its own, from a
+   * Redisson file written here: {@code serversConfig} is the whole server part of that file
+   * ({@code singleServerConfig:} or {@code clusterServersConfig:} and its settings).
+   */
+  public String redis(String keyPrefix, String serversConfig) {
+    Path redisson = write("redisson-" + (++files) + ".yaml", serversConfig
+        + "threads: 4\n"
+        + "nettyThreads: 4\n");
+    return "redis:\n"
+        + "  redissonConfig: \"" + redisson.toUri() + "\"\n"
+        + "  keyPrefix: \"" + keyPrefix + "\"\n";
+  }
+
+  /** As {@link #redis(String, String)} for one server at {@code address} with these settings. */
+  public String single(String address, String keyPrefix, String settings) {
+    return redis(keyPrefix, "singleServerConfig:\n  address: \"" + address + "\"\n" + settings.indent(2));
+  }
+
+  /** Opens a CacheManager on a new file with this content. */
+  public CacheManager open(String yaml) {
+    Path file = write("manager-" + (++files) + ".yaml", yaml);
+    CacheManager manager = Caching.getCachingProvider().getCacheManager(file.toUri(), ManagerFiles.class.getClassLoader());
+    opened.add(manager);
+    return manager;
+  }
+
+  /** Writes a file into the directory and returns its path. */
+  public Path write(String name, String content) {
+    Path file = directory.resolve(name);
+    try {
+      Files.writeString(file, content, UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file;
+  }
+
+  /** Returns the temporary directory. */
+  public Path directory() {
+    return directory;
+  }
+
+  @Override
+  public void close() {
+    RuntimeException failure = null;
+    for (CacheManager manager : opened) {
+      try {
+        manager.close();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    opened.clear();
+    try (Stream<Path> paths = Files.walk(directory)) {
+      paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+}
