@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.multitier.jcache.TieredCache;
 import io.multitier.jcache.frameworks.ConfigFiles;
 import io.multitier.jcache.testing.RedisServerExtension;
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.util.List;
 import java.util.Properties;
 import javax.cache.Cache;
@@ -49,16 +52,48 @@ final class DropInTest {
       "frameworks/dropin/ehcache.properties, org.ehcache.jsr107.Eh107Cache",
       "frameworks/dropin/caffeine.properties, com.github.benmanes.caffeine.jcache.CacheProxy",
       "frameworks/dropin/multitier.properties, io.multitier.jcache.MultiTierCache"})
-  void theSameApplicationGivesTheSameResults(String settings, String cacheClass) {
-    try (Inventory inventory = Inventory.open(settings)) {
-      assertThat(inventory.run()).containsExactlyElementsOf(EXPECTED);
-      assertThat(inventory.cacheManager().getCache("prices", String.class, Integer.class).getClass().getName())
-          .as("the caches are the provider's own").isEqualTo(cacheClass);
+  void theSameApplicationGivesTheSameResults(String settings, String cacheClass) throws IOException {
+    asAnApplicationOfItsOwn(() -> {
+      try (Inventory inventory = Inventory.open(settings)) {
+        assertThat(inventory.run()).containsExactlyElementsOf(EXPECTED);
+        assertThat(inventory.cacheManager().getCache("prices", String.class, Integer.class).getClass().getName())
+            .as("the caches are the provider's own").isEqualTo(cacheClass);
+      }
+    });
+  }
+
+  /**
+   * Runs the application with a class loader of its own as its context class loader. JSR-107's
+   * {@code Caching} remembers every provider it loaded per class loader, and from then on
+   * {@code Caching.getCachingProvider()} with that loader finds them all: Ehcache and Caffeine
+   * loaded through the test's own class loader would break every later test that relies on finding
+   * one provider.
+   */
+  static void asAnApplicationOfItsOwn(Runnable application) throws IOException {
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    try (URLClassLoader own = new URLClassLoader(new URL[0], previous)) {
+      thread.setContextClassLoader(own);
+      application.run();
+    } finally {
+      thread.setContextClassLoader(previous);
     }
   }
 
   @Test
-  void theSameApplicationGivesTheSameResultsTiered() {
+  void noOtherProviderLeaksIntoTheTestClassLoader() throws IOException {
+    theSameApplicationGivesTheSameResults("frameworks/dropin/ehcache.properties", "org.ehcache.jsr107.Eh107Cache");
+    // what the other test classes of this run do: find this provider, through the system property
+    assertThat(javax.cache.Caching.getCachingProvider().getClass().getName())
+        .isEqualTo("io.multitier.jcache.MultiTierCachingProvider");
+  }
+
+  @Test
+  void theSameApplicationGivesTheSameResultsTiered() throws IOException {
+    asAnApplicationOfItsOwn(this::runTiered);
+  }
+
+  private void runTiered() {
     try (ConfigFiles files = new ConfigFiles()) {
       Properties settings = new Properties();
       settings.setProperty("cache.provider", "io.multitier.jcache.MultiTierCachingProvider");

@@ -41,7 +41,7 @@ public final class Inventory implements AutoCloseable {
   /** Reads the settings from a class-path {@code .properties} resource and opens the caches. */
   public static Inventory open(String settingsResource) {
     Properties settings = new Properties();
-    ClassLoader loader = Inventory.class.getClassLoader();
+    ClassLoader loader = loader();
     try (InputStream in = loader.getResourceAsStream(settingsResource)) {
       if (in == null) {
         throw new IllegalArgumentException("no settings " + settingsResource);
@@ -55,7 +55,7 @@ public final class Inventory implements AutoCloseable {
 
   /** Opens the caches with these settings. */
   public static Inventory open(Properties settings) {
-    ClassLoader loader = Inventory.class.getClassLoader();
+    ClassLoader loader = loader();
     String config = settings.getProperty("cache.config");
     URI uri;
     try {
@@ -73,6 +73,12 @@ public final class Inventory implements AutoCloseable {
     }
     return new Inventory(Caching.getCachingProvider(settings.getProperty("cache.provider"), loader)
         .getCacheManager(uri, loader));
+  }
+
+  /** The application's class loader: the thread's context class loader, as in a container. */
+  private static ClassLoader loader() {
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    return (context == null) ? Inventory.class.getClassLoader() : context;
   }
 
   /** The JCache CacheManager the application runs on. */
