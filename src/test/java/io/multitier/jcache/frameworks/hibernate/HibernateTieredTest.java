@@ -75,6 +75,24 @@ final class HibernateTieredTest extends SecondLevelCacheContract {
   void resetB() {
     // seed() cleared L2 through A; B drops its own L1 copies and counters
     b.resetCachesAndStatistics();
+    settle();
+  }
+
+  private static int barrier;
+
+  /**
+   * Waits until B has handled every invalidation notice A published so far. A notice still on its
+   * way when B promotes a fresh copy drops that copy again (correct, but it turns B's next read into
+   * an L2 hit), so tests that count B's L1 hits settle first. B holds a barrier entry in its L1; A
+   * overwrites it; Redis delivers A's notices in order, so once B's read of the barrier sees A's
+   * value, the earlier notices have been handled too.
+   */
+  private static void settle() {
+    int value = ++barrier;
+    b.region(Node.BOOK_REGION).put("barrier", -value);
+    a.region(Node.BOOK_REGION).put("barrier", value);
+    await().atMost(INVALIDATION_BOUND).pollInterval(Duration.ofMillis(1))
+        .until(() -> Integer.valueOf(value).equals(b.region(Node.BOOK_REGION).get("barrier")));
   }
 
   @Test
@@ -88,6 +106,7 @@ final class HibernateTieredTest extends SecondLevelCacheContract {
   @Test
   void nodeBReadsFromRedisWhatNodeACached() {
     assertThat(a.read(s -> s.find(Book.class, 10L)).getTitle()).isEqualTo("Notes");
+    settle();
     TierStatistics bBooks = b.tiers(Node.BOOK_REGION);
     long l2Hits = bBooks.l2Hits();
     long l1Hits = bBooks.l1Hits();
@@ -219,6 +238,7 @@ final class HibernateTieredTest extends SecondLevelCacheContract {
   void anInvalidationDropsOnlyTheKeyThatChanged() {
     b.read(s -> s.find(Book.class, 10L));
     b.read(s -> s.find(Book.class, 11L));
+    settle();
     TierStatistics bBooks = b.tiers(Node.BOOK_REGION);
     long heard = bBooks.invalidationsReceived();
     a.write(s -> {

@@ -74,6 +74,23 @@ final class SpringTieredTest extends SpringCacheContract {
     return node.getBean(javax.cache.CacheManager.class).getCache(cache).unwrap(TieredCache.class).tierStatistics();
   }
 
+  private static int barrier;
+
+  /**
+   * Waits until B has handled every invalidation notice A published so far (a notice still on its
+   * way drops whatever copy B promoted meanwhile). B holds a barrier entry in L1; A overwrites it;
+   * Redis delivers A's notices in order, so once B reads A's value the earlier ones are handled.
+   */
+  private static void settle() {
+    long value = -(++barrier);
+    javax.cache.Cache<Object, Object> inA = a.getBean(javax.cache.CacheManager.class).getCache("books");
+    javax.cache.Cache<Object, Object> inB = b.getBean(javax.cache.CacheManager.class).getCache("books");
+    inB.put(value, "held by B");
+    inA.put(value, "written by A");
+    await().atMost(INVALIDATION_BOUND).pollInterval(Duration.ofMillis(1))
+        .until(() -> "written by A".equals(inB.get(value)));
+  }
+
   @Test
   void whatOneNodeCachedTheOtherReadsWithoutCallingItsService() {
     BookService bBooks = booksOf(b);
@@ -98,6 +115,7 @@ final class SpringTieredTest extends SpringCacheContract {
   void whatOneNodeEvictsOrPutsTheOtherStopsServing() {
     BookService aBooks = booksOf(a);
     BookService bBooks = booksOf(b);
+    settle();
     bBooks.find(2);
     bBooks.find(2);
     assertThat(tiers(b, "books").l1Hits()).as("B holds book 2 in L1").isGreaterThanOrEqualTo(1);
