@@ -1,58 +1,275 @@
 package io.multitier.jcache.demo;
 
 import io.multitier.jcache.TieredCache;
-import io.multitier.jcache.configuration.MultiTierConfiguration;
-import io.multitier.jcache.testing.FakeTicker;
-import java.lang.management.ManagementFactory;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import javax.cache.Cache;
-import javax.cache.CacheManager;
-import javax.cache.Caching;
-import javax.cache.expiry.CreatedExpiryPolicy;
-import javax.management.ObjectName;
+import io.multitier.jcache.tier.TierStatistics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.hibernate.Session;
+import org.hibernate.SessionFactory;
+import org.hibernate.cache.jcache.internal.JCacheRegionFactory;
+import org.hibernate.cfg.Configuration;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.hibernate.stat.Statistics;
 
-/** A short tour of the embedded default: puts, gets, expiry and statistics, with no Redis. */
+/**
+ * Multi-Tier JCache as Hibernate's second-level cache, in a minute.
+ *
+ * <p>With no argument: one application node, the embedded default (in-process tier only, no
+ * Redis). With a Redis address ({@code -Ddemo.redis=redis://127.0.0.1:6379}, or as the first
+ * argument): two nodes that share that Redis, printing which tier answers each read and the
+ * invalidations that keep the other node's in-process copies fresh.
+ */
 public final class Demo {
+
+  private static final String QUERY = "select b.title from Book b where b.price < 20 order by b.id";
 
   private Demo() {}
 
-  /** Runs the tour and prints what happens. */
   public static void main(String[] args) throws Exception {
-    CacheManager manager = Caching.getCachingProvider().getCacheManager();
-    System.out.println("Provider:     " + manager.getCachingProvider().getClass().getName());
-    System.out.println("CacheManager: " + manager.getURI() + " (in-process tier only: no Redis named)");
-
-    FakeTicker clock = new FakeTicker();
-    MultiTierConfiguration<String, String> config = new MultiTierConfiguration<String, String>()
-        .setMaximumSize(1_000)
-        .setTicker(clock);
-    config.setTypes(String.class, String.class)
-        .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(
-            new javax.cache.expiry.Duration(TimeUnit.SECONDS, 30)))
-        .setStatisticsEnabled(true);
-    Cache<String, String> cities = manager.createCache("demo.cities$EU#1", config);
-
-    cities.put("paris", "France");
-    cities.put("berlin", "Germany");
-    cities.putIfAbsent("paris", "Texas");
-    System.out.println();
-    System.out.println("put paris, berlin; putIfAbsent(paris, Texas) kept: " + cities.get("paris"));
-    System.out.println("get berlin -> " + cities.get("berlin"));
-    System.out.println("get rome   -> " + cities.get("rome"));
-
-    clock.advance(Duration.ofSeconds(31));
-    System.out.println("31 s later (entries live 30 s): get paris -> " + cities.get("paris"));
-
-    ObjectName stats = new ObjectName("javax.cache:type=CacheStatistics,CacheManager="
-        + manager.getURI().toString().replaceAll(":|=|\n|,", ".") + ",Cache=" + cities.getName());
-    System.out.println();
-    System.out.println("JCache statistics (from the platform MBeanServer):");
-    for (String attribute : new String[] {"CachePuts", "CacheHits", "CacheMisses", "CacheHitPercentage"}) {
-      System.out.printf("  %-20s %s%n", attribute,
-          ManagementFactory.getPlatformMBeanServer().getAttribute(stats, attribute));
+    quietLogs();
+    String redis = (args.length > 0) ? args[0] : System.getProperty("demo.redis");
+    Path dir = Files.createTempDirectory("multitier-demo-");
+    try {
+      if (redis == null || redis.isBlank()) {
+        oneNode(dir);
+      } else {
+        twoNodes(dir, redis.strip());
+      }
+    } finally {
+      try (var files = Files.list(dir)) {
+        files.forEach(f -> f.toFile().delete());
+      }
+      Files.deleteIfExists(dir);
     }
-    System.out.println("Tier counters: " + cities.unwrap(TieredCache.class).tierStatistics());
-    manager.close();
+  }
+
+  /** The embedded default: Hibernate's regions in this JVM's memory. */
+  private static void oneNode(Path dir) throws IOException {
+    System.out.println("Multi-Tier JCache demo: Hibernate ORM's second-level cache");
+    System.out.println("Mode: embedded default, in-process tier (L1) only, no Redis.");
+    System.out.println("      (Run with -Ddemo.redis=redis://HOST:PORT for two nodes sharing a Redis.)");
+    System.out.println();
+    Path config = write(dir, "demo.yaml", """
+        # no redis: section, so every cache is in-process only
+        caches:
+          "books": {maximumSize: 1000}
+          "default-query-results-region": {maximumSize: 100}
+          "default-update-timestamps-region": {}
+        """);
+    try (Node app = new Node("app", config, true)) {
+      app.seed();
+      System.out.println("Hibernate settings: hibernate.javax.cache.provider=io.multitier.jcache.MultiTierCachingProvider");
+      System.out.println("                    hibernate.javax.cache.uri=" + config.getFileName());
+      System.out.println();
+      app.find(1);
+      app.find(1);
+      app.find(2);
+      app.find(2);
+      app.query();
+      app.query();
+      app.rename(1, "Dune (new edition)");
+      app.find(1);
+      app.query();
+      System.out.println();
+      app.summary();
+    }
+  }
+
+  /** Two application nodes, A and B, each with its own CacheManager and Redis client, sharing one Redis. */
+  private static void twoNodes(Path dir, String redis) throws IOException {
+    System.out.println("Multi-Tier JCache demo: Hibernate ORM's second-level cache on two nodes");
+    System.out.println("Mode: tiered. Each node has its own in-process tier (L1); both share Redis (L2) at " + redis);
+    System.out.println();
+    String caches = """
+          keyPrefix: "multitier-demo:"
+        defaults:
+          allowedClasses:     # what Hibernate stores, read back from Redis
+            - "org.hibernate.cache.spi.support.AbstractReadWriteAccess$Item"
+            - "org.hibernate.cache.spi.support.AbstractReadWriteAccess$SoftLockImpl"
+            - "org.hibernate.cache.spi.entry.StandardCacheEntryImpl"
+            - "org.hibernate.cache.internal.QueryResultsCacheImpl$CacheItem"
+            - "org.hibernate.cache.internal.BasicCacheKeyImplementation"
+            - "org.hibernate.cache.internal.CacheKeyImplementation"
+            - "org.hibernate.cache.spi.QueryKey"
+            - "org.hibernate.query.internal.QueryParameterBindingsImpl$ParameterBindingsMementoImpl"
+            - "java.io.Serializable"
+        caches:
+          "books": {maximumSize: 1000}
+          "default-query-results-region": {maximumSize: 100}
+          "default-update-timestamps-region": {}
+        """;
+    // node B names the same server through a Redisson file: different settings, so its own client,
+    // as a second JVM would have
+    Path redisson = write(dir, "redisson-b.yaml", "singleServerConfig:\n  address: \"" + redis + "\"\n");
+    Path configA = write(dir, "node-a.yaml", "redis:\n  address: \"" + redis + "\"\n" + caches);
+    Path configB = write(dir, "node-b.yaml", "redis:\n  redissonConfig: \"" + redisson.toUri() + "\"\n" + caches);
+    try (Node a = new Node("A", configA, true); Node b = new Node("B", configB, false)) {
+      a.evictAll();
+      b.evictAll();
+      a.seed();
+      b.listenToInvalidations();
+      a.listenToInvalidations();
+      System.out.println("Both nodes read book 1; A reads it first.");
+      a.find(1);
+      b.find(1);
+      b.find(1);
+      a.find(1);
+      System.out.println();
+      System.out.println("A renames book 1. Its write tells B, through Redis, to drop B's L1 copy.");
+      a.rename(1, "Dune (new edition)");
+      b.awaitInvalidation();
+      b.find(1);
+      b.find(1);
+      System.out.println();
+      System.out.println("B runs a cached query; A runs the same one.");
+      b.query();
+      a.query();
+      System.out.println();
+      a.summary();
+      b.summary();
+    }
+  }
+
+  private static Path write(Path dir, String name, String text) throws IOException {
+    return Files.writeString(dir.resolve(name), text);
+  }
+
+  private static void quietLogs() {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    System.setProperty("org.slf4j.simpleLogger.log.org.hibernate", "error");
+    Logger.getLogger("org.hibernate").setLevel(Level.SEVERE);
+  }
+
+  /** One application node: a SessionFactory whose second-level cache is this provider. */
+  private static final class Node implements AutoCloseable {
+
+    private final String name;
+    private final SessionFactory sessionFactory;
+    private long invalidationsSeen;
+
+    Node(String name, Path config, boolean createSchema) {
+      this.name = name;
+      this.sessionFactory = new Configuration()
+          .addAnnotatedClass(Book.class)
+          .setProperty("hibernate.connection.url", "jdbc:h2:mem:demo;DB_CLOSE_DELAY=-1")
+          .setProperty("hibernate.hbm2ddl.auto", createSchema ? "create" : "none")
+          .setProperty("hibernate.cache.use_second_level_cache", "true")
+          .setProperty("hibernate.cache.use_query_cache", "true")
+          .setProperty("hibernate.cache.region.factory_class", "jcache")
+          .setProperty("hibernate.javax.cache.provider", "io.multitier.jcache.MultiTierCachingProvider")
+          .setProperty("hibernate.javax.cache.uri", config.toUri().toString())
+          .setProperty("hibernate.javax.cache.missing_cache_strategy", "fail")
+          .setProperty("hibernate.generate_statistics", "true")
+          .buildSessionFactory();
+    }
+
+    void seed() {
+      write(s -> {
+        s.persist(new Book(1L, "Dune", 18));
+        s.persist(new Book(2L, "Neuromancer", 12));
+        s.persist(new Book(3L, "Hyperion", 25));
+      });
+      evictAll();
+      System.out.println("[" + name + "] stored 3 books in H2 (an in-memory database) and emptied the cache");
+    }
+
+    void find(long id) {
+      Snapshot before = snapshot();
+      String title = read(s -> s.find(Book.class, id).getTitle());
+      System.out.printf("[%s] find book %d      -> %-22s %s%n", name, id, quote(title), before.explain(snapshot()));
+    }
+
+    void query() {
+      Snapshot before = snapshot();
+      List<String> titles = read(s -> s.createSelectionQuery(QUERY, String.class).setCacheable(true).getResultList());
+      Statistics stats = sessionFactory.getStatistics();
+      String how = (stats.getQueryCacheHitCount() > before.queryHits) ? "query cache hit" : "query cache miss: ran on H2";
+      System.out.printf("[%s] query price < 20 -> %-22s %s%n", name, titles, how);
+    }
+
+    void rename(long id, String title) {
+      write(s -> s.find(Book.class, id).setTitle(title));
+      System.out.printf("[%s] rename book %d    -> %-22s committed; the cache holds the new version%n",
+          name, id, quote(title));
+    }
+
+    void listenToInvalidations() {
+      invalidationsSeen = tiers().invalidationsReceived();
+    }
+
+    /** Waits (at most 2 s) for the other node's invalidation of a book to arrive, and prints it. */
+    void awaitInvalidation() {
+      long deadline = System.nanoTime() + 2_000_000_000L;
+      while (tiers().invalidationsReceived() == invalidationsSeen && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      long heard = tiers().invalidationsReceived() - invalidationsSeen;
+      invalidationsSeen += heard;
+      System.out.printf("[%s] invalidation notices for \"books\" received so far: %d (B dropped its L1 copy of book 1)%n",
+          name, heard);
+    }
+
+    void evictAll() {
+      sessionFactory.getCache().evictAllRegions();
+      sessionFactory.getStatistics().clear();
+    }
+
+    void summary() {
+      Statistics stats = sessionFactory.getStatistics();
+      TierStatistics tiers = tiers();
+      System.out.printf("[%s] Hibernate statistics: second-level hits %d, misses %d, puts %d; query cache hits %d, misses %d%n",
+          name, stats.getSecondLevelCacheHitCount(), stats.getSecondLevelCacheMissCount(),
+          stats.getSecondLevelCachePutCount(), stats.getQueryCacheHitCount(), stats.getQueryCacheMissCount());
+      System.out.printf("[%s] region \"books\" per tier: %s%n", name, tiers);
+    }
+
+    private TierStatistics tiers() {
+      JCacheRegionFactory regions = (JCacheRegionFactory) sessionFactory.unwrap(SessionFactoryImplementor.class)
+          .getCache().getRegionFactory();
+      return regions.getCacheManager().getCache("books").unwrap(TieredCache.class).tierStatistics();
+    }
+
+    private Snapshot snapshot() {
+      Statistics stats = sessionFactory.getStatistics();
+      TierStatistics tiers = tiers();
+      return new Snapshot(stats.getSecondLevelCacheHitCount(), stats.getQueryCacheHitCount(),
+          tiers.l1Hits(), tiers.l2Hits());
+    }
+
+    private <T> T read(Function<Session, T> work) {
+      return sessionFactory.fromTransaction(work);
+    }
+
+    private void write(Consumer<Session> work) {
+      sessionFactory.inTransaction(work);
+    }
+
+    @Override
+    public void close() {
+      sessionFactory.close();
+    }
+  }
+
+  private record Snapshot(long hibernateHits, long queryHits, long l1Hits, long l2Hits) {
+
+    String explain(Snapshot after) {
+      if (after.hibernateHits == hibernateHits) {
+        return "cache miss: read from H2, then cached";
+      }
+      if (after.l2Hits > l2Hits) {
+        return "cache hit in Redis (L2), promoted to this node's L1";
+      }
+      return after.l1Hits > l1Hits ? "cache hit in L1 (this JVM's memory)" : "cache hit";
+    }
+  }
+
+  private static String quote(String text) {
+    return "\"" + text + "\"";
   }
 }
