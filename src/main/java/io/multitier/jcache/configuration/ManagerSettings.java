@@ -32,7 +32,8 @@ import javax.cache.expiry.TouchedExpiryPolicy;
  * What a CacheManager reads from the YAML file its URI names: where the shared tier is, settings
  * for every cache, and caches declared by name. See {@code docs/configuration.md}.
  *
- * <p>The URI {@code classpath:path} names a class-path resource and {@code file:path} a file; both
+ * <p>The URI {@code classpath:path} names a class-path resource, {@code file:path} a file and
+ * {@code jar:file:…!/path} a file inside a jar (as frameworks resolve a packaged resource); each
  * must exist. Any other URI (the default one among them) is only a name, and its CacheManager
  * reads the system-wide file: the one the system property {@value #CONFIG_PROPERTY} names, else the
  * class-path resource {@value #DEFAULT_RESOURCE} if there is one, else none.
@@ -77,7 +78,7 @@ public final class ManagerSettings {
       }
       return read(resource, uri.toString(), classLoader);
     }
-    if ("file".equals(uri.getScheme())) {
+    if ("file".equals(uri.getScheme()) || "jar".equals(uri.getScheme())) {
       try {
         return read(uri.toURL(), uri.toString(), classLoader);
       } catch (IOException e) {

@@ -96,11 +96,15 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
     return l1MaxTtl;
   }
 
-  /** Sets how long the in-process tier may keep a copy of a shared entry (the staleness bound if a notice is lost). */
+  /**
+   * Sets how long the in-process tier may keep a copy of a shared entry: the staleness bound if an
+   * invalidation notice is lost. {@link Duration#ZERO} keeps no copy at all, so every read of a
+   * tiered cache goes to Redis and no node ever reads another's committed write stale.
+   */
   public MultiTierConfiguration<K, V> setL1MaxTtl(Duration l1MaxTtl) {
     requireNonNull(l1MaxTtl, "l1MaxTtl");
-    if (l1MaxTtl.isNegative() || l1MaxTtl.isZero()) {
-      throw new IllegalArgumentException("l1MaxTtl must be positive: " + l1MaxTtl);
+    if (l1MaxTtl.isNegative()) {
+      throw new IllegalArgumentException("l1MaxTtl must not be negative: " + l1MaxTtl);
     }
     this.l1MaxTtl = l1MaxTtl;
     return this;

@@ -28,7 +28,7 @@ public final class JavaSerializer implements Serializer {
   static final List<String> JDK_VALUE_TYPES = List.of("java.lang.String", "java.lang.Number",
       "java.lang.Boolean", "java.lang.Byte", "java.lang.Short", "java.lang.Integer",
       "java.lang.Long", "java.lang.Float", "java.lang.Double", "java.lang.Character",
-      "java.lang.Enum", "java.lang.Record", "java.lang.Object", "java.math.*", "java.time.*", "java.util.*",
+      "java.lang.Enum", "java.lang.Record", "java.lang.Object", "java.io.Serializable", "java.math.*", "java.time.*", "java.util.*",
       "java.util.concurrent.ConcurrentHashMap", "java.util.concurrent.ConcurrentHashMap$*",
       "java.util.concurrent.CopyOnWriteArrayList", "java.util.concurrent.ConcurrentSkipListMap",
       "java.util.concurrent.ConcurrentSkipListSet", "java.util.UUID", "java.net.URI");

@@ -536,7 +536,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
    */
   private void promote(K key, V value, Duration ttl, long asked, int stripe, long epochBefore) {
     Duration left = remaining(ttl, asked);
-    if (left.isZero()) {
+    if (left.isZero() || l1MaxTtl.isZero()) {
       return;
     }
     l1.setWithTtl(key, value, Ttl.min(left, l1MaxTtl));
@@ -550,7 +550,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
   /** Fills L1 after a write to L2 sent at {@code since} with this time to live. */
   private void fillL1(K key, V value, Duration ttl, long since) {
     Duration left = remaining(ttl, since);
-    if (left.isZero()) {
+    if (left.isZero() || l1MaxTtl.isZero()) {
       l1.remove(key);
     } else {
       l1.setWithTtl(key, value, Ttl.min(left, l1MaxTtl));

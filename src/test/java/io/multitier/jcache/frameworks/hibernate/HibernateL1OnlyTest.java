@@ -13,7 +13,6 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,16 +52,11 @@ final class HibernateL1OnlyTest extends SecondLevelCacheContract {
 
   /**
    * A packaged application keeps its configuration file in a jar: Hibernate resolves the resource
-   * to a {@code jar:file:…!/…} URL and hands the provider that URI. The provider reads only
-   * {@code classpath:} and {@code file:} URIs and takes any other as a name, so it reads the
-   * system-wide file (here none) and, with {@code missing_cache_strategy=fail}, Hibernate does not
-   * start: "On-the-fly creation of JCache Cache objects is not supported [default-update-timestamps-region]".
+   * to a {@code jar:file:…!/…} URL and hands the provider that URI, which must read the file there
+   * (if it took the URI as a mere name, {@code missing_cache_strategy=fail} would stop Hibernate:
+   * "On-the-fly creation of JCache Cache objects is not supported").
    */
   @Test
-  @Disabled("provider: ManagerSettings.forUri ignores jar: URIs (it reads classpath: and file: only), so a"
-      + " configuration file inside a jar, as Hibernate resolves hibernate.javax.cache.uri in a packaged"
-      + " application, is silently replaced by the system-wide file. Fix: read any URI whose scheme is a URL"
-      + " protocol (jar:, and file:) with uri.toURL().openStream()")
   void aConfigFileInsideAJarIsRead(@TempDir Path dir) throws Exception {
     Path jar = dir.resolve("app-config.jar");
     try (InputStream yaml = getClass().getClassLoader().getResourceAsStream("frameworks/hibernate/l1-only.yaml");
