@@ -167,7 +167,8 @@ public final class Report {
       Double other = heap.get("caffeine-jcache/" + storeBy);
       if (ours != null && other != null) {
         target(md, "heap per L1 entry ≤ caffeine-jcache's, store-by-" + storeBy,
-            String.format(Locale.ROOT, "%.0f vs %.0f bytes", ours, other), ours <= other,
+            String.format(Locale.ROOT, "%.0f vs %.0f bytes", ours, other),
+            Math.round(ours) <= Math.round(other),
             String.format(Locale.ROOT, "%.0f bytes (%.0f%%) more", ours - other, 100 * (ours - other) / other));
       }
     }

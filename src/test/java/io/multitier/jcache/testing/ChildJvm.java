@@ -11,14 +11,14 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Deque;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@link io.multitier.jcache.tiered.CacheNode} in a separate JVM process (a public copy of the
- * tiered tests' own, for the Cluster tests), on this JVM's class path. Its stdout replies are
+ * A {@link io.multitier.jcache.tiered.CacheNode} in a separate JVM process, on this JVM's class path. Its stdout replies are
  * read by one thread and its stderr is drained by another (the last lines are kept for failure
  * messages); {@link #close()} always ends the process.
  */
@@ -120,6 +120,11 @@ public final class ChildJvm implements AutoCloseable {
 
   public boolean remove(String cache, String key) {
     return Boolean.parseBoolean(send("remove " + cache + " " + key));
+  }
+
+  /** Has the child read the key from {@code threads} threads at once; returns what each read. */
+  public List<String> getAtOnce(String cache, String key, int threads, int loaderRedisPort) {
+    return List.of(send("stampede " + cache + " " + key + " " + threads + " " + loaderRedisPort).split(","));
   }
 
   /** Returns one counter of the child's tier statistics. */

@@ -55,6 +55,29 @@ public final class ManagerFiles implements AutoCloseable {
         + "  keyPrefix: \"" + keyPrefix + "\"\n";
   }
 
+  /** Returns the {@code redis:} section of a CacheManager that shares the server's default client. */
+  public static String sharedClient(RedisServer server, String keyPrefix) {
+    return "redis:\n"
+        + "  address: " + server.address() + "\n"
+        + "  keyPrefix: \"" + keyPrefix + "\"\n";
+  }
+
+  /**
+   * Returns the {@code redis:} section of a CacheManager with a Redisson client of its own for the
+   * server, with these single-server settings; CacheManagers given the same {@code tag} share that
+   * client (they name the same Redisson file).
+   */
+  public String separateClient(RedisServer server, String keyPrefix, String tag, String settings) {
+    Path redisson = write("redisson-" + tag + ".yaml", "singleServerConfig:\n"
+        + "  address: \"" + server.address() + "\"\n"
+        + settings.indent(2)
+        + "threads: 4\n"
+        + "nettyThreads: 4\n");
+    return "redis:\n"
+        + "  redissonConfig: \"" + redisson.toUri() + "\"\n"
+        + "  keyPrefix: \"" + keyPrefix + "\"\n";
+  }
+
   /** As {@link #redis(String, String)} for one server at {@code address} with these settings. */
   public String single(String address, String keyPrefix, String settings) {
     return redis(keyPrefix, "singleServerConfig:\n  address: \"" + address + "\"\n" + settings.indent(2));

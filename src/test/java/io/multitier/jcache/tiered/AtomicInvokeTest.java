@@ -1,5 +1,6 @@
 package io.multitier.jcache.tiered;
 
+import io.multitier.jcache.testing.ManagerFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -49,13 +50,13 @@ final class AtomicInvokeTest {
   @RegisterExtension
   static final RedisServerExtension redis = new RedisServerExtension();
 
-  private Managers managers;
+  private ManagerFiles managers;
   private ExecutorService threads;
 
   @BeforeEach
   void emptyServer() {
     redis.server().call("FLUSHALL");
-    managers = new Managers();
+    managers = new ManagerFiles();
     threads = Executors.newFixedThreadPool(2 * THREADS_PER_MANAGER);
   }
 
@@ -68,7 +69,7 @@ final class AtomicInvokeTest {
 
   @Test
   void concurrentIncrementsFromTwoManagersAreNeverLost() throws Exception {
-    Cache<String, Integer> a = managers.open(Managers.sharedClient(redis.server(), "atomic:") + CACHES)
+    Cache<String, Integer> a = managers.open(ManagerFiles.sharedClient(redis.server(), "atomic:") + CACHES)
         .getCache("counters", String.class, Integer.class);
     Cache<String, Integer> b = managers.open(
             managers.separateClient(redis.server(), "atomic:", "b", "timeout: 3000\n") + CACHES)

@@ -1,5 +1,6 @@
 package io.multitier.jcache.tiered;
 
+import io.multitier.jcache.testing.ManagerFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -31,14 +32,14 @@ final class CoherenceTest {
   @RegisterExtension
   static final RedisServerExtension redis = new RedisServerExtension();
 
-  private Managers managers;
+  private ManagerFiles managers;
   private Cache<String, String> a;
   private Cache<String, String> b;
 
   @BeforeEach
   void emptyServer() {
     redis.server().call("FLUSHALL");
-    managers = new Managers();
+    managers = new ManagerFiles();
   }
 
   @AfterEach
@@ -50,10 +51,10 @@ final class CoherenceTest {
     String redisA;
     String redisB;
     if (clients.equals("shared")) {
-      redisA = Managers.sharedClient(redis.server(), "coherence:");
+      redisA = ManagerFiles.sharedClient(redis.server(), "coherence:");
       redisB = redisA;
     } else {
-      redisA = Managers.sharedClient(redis.server(), "coherence:");
+      redisA = ManagerFiles.sharedClient(redis.server(), "coherence:");
       redisB = managers.separateClient(redis.server(), "coherence:", "b", "timeout: 3000\n");
     }
     CacheManager managerA = managers.open(redisA + CACHES);

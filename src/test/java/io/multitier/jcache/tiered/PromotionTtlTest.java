@@ -1,5 +1,6 @@
 package io.multitier.jcache.tiered;
 
+import io.multitier.jcache.testing.ManagerFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -41,15 +42,15 @@ final class PromotionTtlTest {
   @RegisterExtension
   static final RedisServerExtension redis = new RedisServerExtension();
 
-  private Managers managers;
+  private ManagerFiles managers;
   private CacheManager writer;
 
   @BeforeEach
   void open() {
     redis.server().call("FLUSHALL");
     SlowValue.decodeMillis = 0;
-    managers = new Managers();
-    writer = managers.open(Managers.sharedClient(redis.server(), PREFIX) + CACHES);
+    managers = new ManagerFiles();
+    writer = managers.open(ManagerFiles.sharedClient(redis.server(), PREFIX) + CACHES);
   }
 
   @AfterEach

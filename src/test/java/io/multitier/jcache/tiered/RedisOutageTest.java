@@ -1,5 +1,6 @@
 package io.multitier.jcache.tiered;
 
+import io.multitier.jcache.testing.ManagerFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -41,14 +42,14 @@ final class RedisOutageTest {
       + "    valueType: java.lang.String\n";
 
   private RedisServer server;
-  private Managers managers;
+  private ManagerFiles managers;
   private Cache<String, String> cache;
   private Cache<String, String> other;
 
   @BeforeEach
   void start() {
     server = RedisServer.start();
-    managers = new Managers();
+    managers = new ManagerFiles();
     cache = managers.open(managers.separateClient(server, PREFIX, "a", SHORT_TIMEOUTS) + CACHES)
         .getCache("users", String.class, String.class);
     other = managers.open(managers.separateClient(server, PREFIX, "b", SHORT_TIMEOUTS) + CACHES)

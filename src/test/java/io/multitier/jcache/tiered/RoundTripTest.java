@@ -2,6 +2,7 @@ package io.multitier.jcache.tiered;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.multitier.jcache.testing.ManagerFiles;
 import io.multitier.jcache.TieredCache;
 import io.multitier.jcache.testing.RedisServer;
 import io.multitier.jcache.testing.RedisServerExtension;
@@ -36,14 +37,14 @@ final class RoundTripTest {
   static final RedisServerExtension redis = new RedisServerExtension();
 
   private final RedisServer server = redis.server();
-  private Managers managers;
+  private ManagerFiles managers;
   private Cache<String, String> warm;
   private Cache<String, String> cold;
 
   @BeforeEach
   void warmUp() {
     server.call("FLUSHALL");
-    managers = new Managers();
+    managers = new ManagerFiles();
     String redisSection = managers.separateClient(server, "rt:", "shared", REDISSON);
     warm = managers.open(redisSection + CACHES).getCache("rt", String.class, String.class);
     for (int i = 0; i < 200; i++) {

@@ -2,6 +2,8 @@ package io.multitier.jcache.tiered;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.multitier.jcache.testing.ChildJvm;
+import io.multitier.jcache.testing.ManagerFiles;
 import io.multitier.jcache.testing.RedisServerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,14 +41,14 @@ final class StampedeTest {
   @RegisterExtension
   static final RedisServerExtension redis = new RedisServerExtension();
 
-  private static Managers managers;
+  private static ManagerFiles managers;
   private static ChildJvm child;
   private static CacheManager manager;
 
   @BeforeAll
   static void start() {
-    managers = new Managers();
-    String yaml = Managers.sharedClient(redis.server(), "stampede:") + CACHES;
+    managers = new ManagerFiles();
+    String yaml = ManagerFiles.sharedClient(redis.server(), "stampede:") + CACHES;
     try {
       manager = managers.open(yaml);
       child = ChildJvm.start(managers.write("child.yaml", yaml).toUri());

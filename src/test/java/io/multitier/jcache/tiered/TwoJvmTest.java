@@ -1,5 +1,7 @@
 package io.multitier.jcache.tiered;
 
+import io.multitier.jcache.testing.ChildJvm;
+import io.multitier.jcache.testing.ManagerFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -40,7 +42,7 @@ final class TwoJvmTest {
   @RegisterExtension
   static final RedisServerExtension redis = new RedisServerExtension();
 
-  private static Managers managers;
+  private static ManagerFiles managers;
   private static ChildJvm child;
   private static Cache<String, String> shared;
   private static Cache<String, String> expiring;
@@ -48,8 +50,8 @@ final class TwoJvmTest {
   @BeforeAll
   static void start() {
     redis.server().call("FLUSHALL");
-    managers = new Managers();
-    String yaml = Managers.sharedClient(redis.server(), PREFIX) + CACHES;
+    managers = new ManagerFiles();
+    String yaml = ManagerFiles.sharedClient(redis.server(), PREFIX) + CACHES;
     try {
       CacheManager manager = managers.open(yaml);
       shared = manager.getCache("shared", String.class, String.class);

@@ -1,5 +1,6 @@
 package io.multitier.jcache.tiered;
 
+import io.multitier.jcache.testing.ManagerFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -43,12 +44,12 @@ final class UpdateKeepsExpiryTest {
   @RegisterExtension
   static final RedisServerExtension redis = new RedisServerExtension();
 
-  private Managers managers;
+  private ManagerFiles managers;
 
   @BeforeEach
   void open() {
     redis.server().call("FLUSHALL");
-    managers = new Managers();
+    managers = new ManagerFiles();
   }
 
   @AfterEach
@@ -58,7 +59,7 @@ final class UpdateKeepsExpiryTest {
 
   @Test
   void slowAtomicUpdatesDoNotPushTheExpiryBack() {
-    Cache<String, String> cache = managers.open(Managers.sharedClient(redis.server(), PREFIX) + CACHES)
+    Cache<String, String> cache = managers.open(ManagerFiles.sharedClient(redis.server(), PREFIX) + CACHES)
         .getCache("created", String.class, String.class);
     cache.put("k", "v");
     long expiresAt = expiryInstantMillis();
