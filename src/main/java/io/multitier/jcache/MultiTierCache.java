@@ -307,10 +307,14 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
         }
       }
     }
-    toStore.forEach((key, value) -> {
-      Map.Entry<K, V> copy = copies.get(key);
-      putAndPublish(key, value, copy.getKey(), copy.getValue());
-    });
+    if (expiry.isFixed() && !dispatcher.hasListeners() && toStore.size() > 1) {
+      putAllAtOnce(toStore, copies);
+    } else {
+      toStore.forEach((key, value) -> {
+        Map.Entry<K, V> copy = copies.get(key);
+        putAndPublish(key, value, copy.getKey(), copy.getValue());
+      });
+    }
     recordPutTime(start);
     dispatcher.awaitSynchronous();
     if (failure != null) {
@@ -918,6 +922,16 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
   // ---------------------------------------------------------------- helpers
 
   /** Stores the value with creation or update expiry and publishes the event; returns the previous value. */
+  /** Stores many entries in one step of the store (one round trip to a shared tier); no listener is registered. */
+  private void putAllAtOnce(Map<K, V> toStore, Map<K, Map.Entry<K, V>> copies) {
+    Map<K, V> stored = new LinkedHashMap<>(toStore.size());
+    toStore.keySet().forEach(key -> stored.put(copies.get(key).getKey(), copies.get(key).getValue()));
+    Map<K, V> previous = store.getAndPutAll(stored, expiry.creation(), expiry.update());
+    boolean createdIsStored = !expiry.creation().isZero();
+    long puts = createdIsStored ? stored.size() : previous.size();
+    statistics.recordPuts(puts);
+  }
+
   private V putAndPublish(K key, V value) {
     return putAndPublish(key, value, copyIn(key), copyIn(value));
   }

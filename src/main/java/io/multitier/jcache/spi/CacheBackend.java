@@ -71,6 +71,22 @@ public interface CacheBackend<K, V> extends AutoCloseable {
    */
   V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent);
 
+  /**
+   * Does {@link #getAndPut} for every entry, in as few round trips as possible, and returns the
+   * previous values of the keys that had one.
+   */
+  default Map<K, V> getAndPutAll(Map<? extends K, ? extends V> entries, Duration ttlIfAbsent,
+      Duration ttlIfPresent) {
+    Map<K, V> previous = new HashMap<>();
+    entries.forEach((key, value) -> {
+      V old = getAndPut(key, value, ttlIfAbsent, ttlIfPresent);
+      if (old != null) {
+        previous.put(key, old);
+      }
+    });
+    return previous;
+  }
+
   /** Removes the key and returns its value, or {@code null} if it was absent. */
   V getAndRemove(K key);
 

@@ -73,6 +73,11 @@ public final class LocalStore<K, V> implements Store<K, V> {
   }
 
   @Override
+  public Map<K, V> getAndPutAll(Map<K, V> entries, Duration ttlIfAbsent, Duration ttlIfPresent) {
+    return l1.getAndPutAll(entries, ttlIfAbsent, ttlIfPresent);
+  }
+
+  @Override
   public boolean putIfAbsent(K key, V value, Duration ttl) {
     return l1.putIfAbsent(key, value, ttl);
   }

@@ -48,6 +48,9 @@ public interface Store<K, V> extends AutoCloseable {
   /** Stores the value and returns the previous one; see {@code CacheBackend#getAndPut}. */
   V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent);
 
+  /** Does {@link #getAndPut} for every entry, in as few round trips as the tiers allow; returns the previous values. */
+  Map<K, V> getAndPutAll(Map<K, V> entries, Duration ttlIfAbsent, Duration ttlIfPresent);
+
   /** Stores the value only if absent; returns whether it did. */
   boolean putIfAbsent(K key, V value, Duration ttl);
 

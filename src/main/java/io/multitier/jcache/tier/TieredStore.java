@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -298,6 +299,58 @@ public final class TieredStore<K, V> implements Store<K, V> {
     } finally {
       lock.unlock();
     }
+  }
+
+  @Override
+  public Map<K, V> getAndPutAll(Map<K, V> entries, Duration ttlIfAbsent, Duration ttlIfPresent) {
+    Map<String, K> keys = new LinkedHashMap<>();
+    Map<String, byte[]> encoded = new LinkedHashMap<>();
+    for (Map.Entry<K, V> entry : entries.entrySet()) {
+      String key = encodeKey(entry.getKey());
+      keys.put(key, entry.getKey());
+      encoded.put(key, encodeValue(entry.getValue()));
+    }
+    List<ReentrantLock> locks = locks(entries.keySet());
+    locks.forEach(ReentrantLock::lock);
+    try {
+      long since = System.nanoTime();
+      Map<String, byte[]> previous;
+      try {
+        previous = l2(() -> l2.getAndPutAll(encoded, ttlIfAbsent, ttlIfPresent), "putAll");
+      } catch (CacheException e) {
+        entries.keySet().forEach(l1::remove);
+        throw e;
+      }
+      Map<K, V> found = new HashMap<>();
+      keys.forEach((encodedKey, key) -> {
+        written(key);
+        byte[] old = previous.get(encodedKey);
+        Duration ttl = (old == null) ? ttlIfAbsent : ttlIfPresent;
+        if (Ttl.isUnchanged(ttl) || ttl.isZero()) {
+          l1.remove(key);
+        } else {
+          fillL1(key, entries.get(key), ttl, since);
+        }
+        V oldValue = (old == null) ? null : decode(old);
+        if (oldValue != null) {
+          found.put(key, oldValue);
+        }
+      });
+      return found;
+    } finally {
+      for (int i = locks.size() - 1; i >= 0; i--) {
+        locks.get(i).unlock();
+      }
+    }
+  }
+
+  /** Returns the stripe locks of the keys, each once, in stripe order so that no two writers deadlock. */
+  private List<ReentrantLock> locks(Collection<? extends K> keys) {
+    java.util.TreeSet<Integer> stripes = new java.util.TreeSet<>();
+    keys.forEach(key -> stripes.add(stripe(key)));
+    List<ReentrantLock> ordered = new ArrayList<>(stripes.size());
+    stripes.forEach(stripe -> ordered.add(locks[stripe]));
+    return ordered;
   }
 
   @Override

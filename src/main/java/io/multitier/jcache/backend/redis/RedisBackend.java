@@ -228,6 +228,34 @@ public final class RedisBackend implements L2CacheBackend<String, byte[]> {
   }
 
   @Override
+  public Map<String, byte[]> getAndPutAll(Map<? extends String, ? extends byte[]> entries,
+      Duration ttlIfAbsent, Duration ttlIfPresent) {
+    requireNonNull(entries, "entries");
+    byte[] ifAbsent = ttlArgument(ttlIfAbsent);
+    byte[] ifPresent = ttlArgument(ttlIfPresent);
+    Map<String, byte[]> previous = new HashMap<>();
+    for (List<String> batch : batches(new ArrayList<>(entries.keySet()))) {
+      List<Object> redisKeys = new ArrayList<>(batch.size());
+      Object[] args = new Object[writeHeader.length + 2 + batch.size()];
+      System.arraycopy(writeHeader, 0, args, 0, writeHeader.length);
+      int next = writeHeader.length;
+      args[next++] = ifAbsent;
+      args[next++] = ifPresent;
+      for (String key : batch) {
+        redisKeys.add(namespace.key(key));
+        args[next++] = requireNonNull(entries.get(key), "value");
+      }
+      List<Object> olds = eval("getAndPutAll", Scripts.GET_AND_PUT_ALL, ReturnType.MULTI, redisKeys, args);
+      for (int i = 0; i < batch.size(); i++) {
+        if (olds.get(i) instanceof byte[]) {
+          previous.put(batch.get(i), (byte[]) olds.get(i));
+        }
+      }
+    }
+    return previous;
+  }
+
+  @Override
   public byte[] getAndPut(String key, byte[] value, Duration ttlIfAbsent, Duration ttlIfPresent) {
     requireNonNull(value, "value");
     return write("getAndPut", Scripts.GET_AND_PUT, ReturnType.VALUE, key, value,

@@ -123,6 +123,26 @@ final class Scripts {
       return previous
       """);
 
+  /**
+   * KEYS; ARGV[4] ttl if absent, ARGV[5] ttl if present, ARGV[5 + i] the value of KEYS[i]; returns
+   * per key its previous value, or the integer 0 where it had none.
+   */
+  static final Script GET_AND_PUT_ALL = write("getAndPutAll", """
+      local previous = {}
+      for i, key in ipairs(KEYS) do
+        local old = redis.call('get', key)
+        if old then
+          store(key, ARGV[5 + i], ARGV[5])
+          previous[i] = old
+        else
+          store(key, ARGV[5 + i], ARGV[4])
+          previous[i] = 0
+        end
+        notify(key)
+      end
+      return previous
+      """);
+
   /** KEYS[1]; returns the removed value. */
   static final Script GET_AND_REMOVE = write("getAndRemove", """
       local previous = redis.call('get', KEYS[1])
