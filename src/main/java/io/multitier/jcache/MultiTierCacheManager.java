@@ -12,6 +12,7 @@ import io.multitier.jcache.event.EventDispatcher;
 import io.multitier.jcache.expiry.ExpiryCalculator;
 import io.multitier.jcache.backend.redis.RedisConnection;
 import io.multitier.jcache.tier.LocalStore;
+import io.multitier.jcache.tier.LowerTiers;
 import io.multitier.jcache.tier.SerializingCodec;
 import io.multitier.jcache.tier.TieredStore;
 import io.multitier.jcache.tier.Store;
@@ -225,6 +226,7 @@ final class MultiTierCacheManager implements CacheManager {
         }, expiring);
     Store<K, V> store = tiered
         ? new TieredStore<>(l1, redis().backend(name),
+            LowerTiers.of(config.getLowerTiers(), name, classLoader),
             new SerializingCodec<>(JavaSerializer.allowing(config.getAllowedClasses()), classLoader),
             config.getL1MaxTtl(), config.getDegradation(), config.getMaxKeyBytes(), config.getMaxValueBytes())
         : new LocalStore<>(l1);

@@ -26,10 +26,11 @@ record CacheSettings(
     @JsonProperty("loader") String loader,
     @JsonProperty("writer") String writer,
     @JsonProperty("eventStream") EventStreamSettings eventStream,
-    @JsonProperty("stampedeLease") String stampedeLease) {
+    @JsonProperty("stampedeLease") String stampedeLease,
+    @JsonProperty("tiers") List<TierSettings> tiers) {
 
   static final CacheSettings NONE = new CacheSettings(null, null, null, null, null, null, null,
-      null, null, null, null, null, null, null, null, null, null, null, null);
+      null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   /** Returns these settings with every field this one leaves out taken from {@code base}. */
   CacheSettings over(CacheSettings base) {
@@ -43,12 +44,18 @@ record CacheSettings(
         pick(statistics, base.statistics), pick(management, base.management),
         pick(readThrough, base.readThrough), pick(writeThrough, base.writeThrough),
         pick(loader, base.loader), pick(writer, base.writer), pick(eventStream, base.eventStream),
-        pick(stampedeLease, base.stampedeLease));
+        pick(stampedeLease, base.stampedeLease), pick(tiers, base.tiers));
   }
 
   private static <T> T pick(T own, T base) {
     return (own == null) ? base : own;
   }
+
+  /** A tier below the shared one. */
+  record TierSettings(
+      @JsonProperty("backend") String backend,
+      @JsonProperty("ttlScale") Integer ttlScale,
+      @JsonProperty("promotion") String promotion) {}
 
   /** The stream a cache appends its changes to. */
   record EventStreamSettings(

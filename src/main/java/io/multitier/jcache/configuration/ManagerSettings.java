@@ -226,6 +226,12 @@ public final class ManagerSettings {
       if (settings.allowedClasses() != null) {
         config.setAllowedClasses(settings.allowedClasses());
       }
+      if (settings.tiers() != null) {
+        for (CacheSettings.TierSettings tier : settings.tiers()) {
+          config.addLowerTier(new TierSpec(tier.backend(), (tier.ttlScale() == null) ? 1 : tier.ttlScale(),
+              (tier.promotion() == null) ? "always" : tier.promotion()));
+        }
+      }
       if (settings.stampedeLease() != null) {
         Duration lease = Durations.parse(settings.stampedeLease(), "stampedeLease");
         if (lease == null) {
@@ -249,7 +255,7 @@ public final class ManagerSettings {
       if (settings.maxValueBytes() != null) {
         config.setMaxValueBytes(settings.maxValueBytes());
       }
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | NullPointerException e) {
       throw new CacheException("Invalid configuration in " + where + ": " + e.getMessage(), e);
     }
   }

@@ -50,6 +50,7 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
   private List<String> allowedClasses = new ArrayList<>();
   private String eventStream;
   private Duration stampedeLease;
+  private List<TierSpec> lowerTiers = new ArrayList<>();
   private long eventStreamMaxLength = DEFAULT_EVENT_STREAM_MAX_LENGTH;
   private transient Ticker ticker = Ticker.systemTicker();
   private transient Executor executor = ForkJoinPool.commonPool();
@@ -71,6 +72,7 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
       this.allowedClasses = new ArrayList<>(other.allowedClasses);
       this.eventStream = other.eventStream;
       this.stampedeLease = other.stampedeLease;
+      this.lowerTiers = new ArrayList<>(other.lowerTiers);
       this.eventStreamMaxLength = other.eventStreamMaxLength;
       this.ticker = other.ticker;
       this.executor = other.executor;
@@ -156,6 +158,17 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
     }
     this.eventStream = name;
     this.eventStreamMaxLength = maxLength;
+    return this;
+  }
+
+  /** Returns the tiers below the shared one, fastest first. */
+  public List<TierSpec> getLowerTiers() {
+    return List.copyOf(lowerTiers);
+  }
+
+  /** Adds a tier below the shared one (and below those added before); only a tiered cache uses them. */
+  public MultiTierConfiguration<K, V> addLowerTier(TierSpec tier) {
+    lowerTiers.add(requireNonNull(tier, "tier"));
     return this;
   }
 
@@ -260,7 +273,7 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
         && maxValueBytes == other.maxValueBytes
         && l1MaxTtl.equals(other.l1MaxTtl) && allowedClasses.equals(other.allowedClasses)
         && Objects.equals(eventStream, other.eventStream) && eventStreamMaxLength == other.eventStreamMaxLength
-        && Objects.equals(stampedeLease, other.stampedeLease);
+        && Objects.equals(stampedeLease, other.stampedeLease) && lowerTiers.equals(other.lowerTiers);
   }
 
   @Override

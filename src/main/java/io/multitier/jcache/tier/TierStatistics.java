@@ -11,6 +11,7 @@ public final class TierStatistics {
   final LongAdder l2Hits = new LongAdder();
   final LongAdder misses = new LongAdder();
   final LongAdder promotions = new LongAdder();
+  final LongAdder lowerHits = new LongAdder();
   final LongAdder invalidationsSent = new LongAdder();
   final LongAdder invalidationsReceived = new LongAdder();
   final LongAdder l2Errors = new LongAdder();
@@ -32,6 +33,11 @@ public final class TierStatistics {
   /** Returns reads that no tier could answer. */
   public long misses() {
     return misses.sum();
+  }
+
+  /** Returns reads answered by a tier below the shared one (L3 and further). */
+  public long lowerHits() {
+    return lowerHits.sum();
   }
 
   /** Returns values copied from the shared tier into the in-process one. */
@@ -80,6 +86,7 @@ public final class TierStatistics {
     map.put("l1.hits", l1Hits());
     map.put("l2.hits", l2Hits());
     map.put("misses", misses());
+    map.put("lower.hits", lowerHits());
     map.put("promotions", promotions());
     map.put("invalidations.sent", invalidationsSent());
     map.put("invalidations.received", invalidationsReceived());

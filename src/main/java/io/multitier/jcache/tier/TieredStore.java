@@ -73,6 +73,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
   private final AtomicLongArray epochs = new AtomicLongArray(STRIPES);
   private final TierStatistics statistics = new TierStatistics();
   private final String leaseOwner = UUID.randomUUID().toString();
+  private final LowerTiers lower;
 
   /**
    * Creates the store.
@@ -100,6 +101,24 @@ public final class TieredStore<K, V> implements Store<K, V> {
    */
   public TieredStore(CaffeineBackend<K, V> l1, L2CacheBackend<String, byte[]> l2,
       EntryCodec<K, V> codec, Duration l1MaxTtl, DegradationPolicy policy, int maxKeyBytes, int maxValueBytes) {
+    this(l1, l2, new LowerTiers(List.of()), codec, l1MaxTtl, policy, maxKeyBytes, maxValueBytes);
+  }
+
+  /**
+   * Creates the store with tiers below the shared one.
+   *
+   * @param l1 the in-process tier
+   * @param l2 the shared tier
+   * @param lower the tiers below L2, slower and longer-lived
+   * @param codec how keys and values are stored in the shared tier
+   * @param l1MaxTtl the longest an entry stays in L1 before it is read again from L2
+   * @param policy what reads do while L2 fails
+   * @param maxKeyBytes the longest encoded key sent to L2
+   * @param maxValueBytes the largest encoded value sent to L2
+   */
+  public TieredStore(CaffeineBackend<K, V> l1, L2CacheBackend<String, byte[]> l2, LowerTiers lower,
+      EntryCodec<K, V> codec, Duration l1MaxTtl, DegradationPolicy policy, int maxKeyBytes, int maxValueBytes) {
+    this.lower = requireNonNull(lower, "lower");
     this.l1 = requireNonNull(l1, "l1");
     this.l2 = requireNonNull(l2, "l2");
     this.codec = requireNonNull(codec, "codec");
@@ -139,12 +158,52 @@ public final class TieredStore<K, V> implements Store<K, V> {
     }
     V decoded = (found == null) ? null : decode(found.value());
     if (decoded == null) {
-      statistics.misses.increment();
-      return null;
+      V fromBelow = (found == null) ? fromLowerTiers(key, encoded, asked, stripe, epoch) : null;
+      if (fromBelow == null) {
+        statistics.misses.increment();
+      }
+      return fromBelow;
     }
     statistics.l2Hits.increment();
     promote(key, decoded, found.ttl(), asked, stripe, epoch);
     return decoded;
+  }
+
+  /**
+   * Reads a key L2 does not have from the tiers below it; a hit that its tier's policy promotes is
+   * copied into L2 (unless a writer got there first), the lower tiers above it, and L1, each for
+   * what it still lives in the tier it came from.
+   */
+  private V fromLowerTiers(K key, String encoded, long asked, int stripe, long epoch) {
+    LowerTiers.Found found = lower.find(encoded, false);
+    V value = (found == null) ? null : decode(found.bytes());
+    if (value == null) {
+      return null;
+    }
+    statistics.lowerHits.increment();
+    if (found.promote()) {
+      Duration left = remaining(found.ttl(), asked);
+      if (!left.isZero() && l2Write(key, () -> l2.putIfAbsent(encoded, found.bytes(), left), "promote")) {
+        lower.promoteAbove(found.tier(), encoded, found.bytes(), left);
+        promote(key, value, found.ttl(), asked, stripe, epoch);
+      }
+    }
+    return value;
+  }
+
+  /** Before an atomic step: brings an entry only the lower tiers hold back into L2, so the step sees it. */
+  private void pullUp(K key, String encoded) {
+    if (lower.isEmpty() || l2(() -> l2.getWithTtl(encoded), "get") != null) {
+      return;
+    }
+    long asked = System.nanoTime();
+    LowerTiers.Found found = lower.find(encoded, true);
+    if (found != null) {
+      Duration left = remaining(found.ttl(), asked);
+      if (!left.isZero()) {
+        l2Write(key, () -> l2.putIfAbsent(encoded, found.bytes(), left), "promote");
+      }
+    }
   }
 
   @Override
@@ -205,6 +264,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
     ReentrantLock lock = lock(key);
     lock.lock();
     try {
+      pullUp(key, encoded);
       for (;;) {
         long asked = System.nanoTime();
         ValueWithTtl<byte[]> current = l2(() -> l2.getWithTtl(encoded), "compute");
@@ -242,6 +302,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
           return false;
         }
         written(key);
+        lower.removed(encoded);
         l1.remove(key);
         return true;
       default:
@@ -274,6 +335,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
           return false;
         }
         written(key);
+        lower.written(encoded, bytes, l2Ttl);
         fillL1(key, write.value, ttl, since);
         return true;
     }
@@ -286,10 +348,12 @@ public final class TieredStore<K, V> implements Store<K, V> {
     ReentrantLock lock = lock(key);
     lock.lock();
     try {
+      pullUp(key, encoded);
       long since = System.nanoTime();
       byte[] previous = l2Write(key, () -> l2.getAndPut(encoded, bytes, ttlIfAbsent, ttlIfPresent), "put");
       written(key);
       Duration ttl = (previous == null) ? ttlIfAbsent : ttlIfPresent;
+      lower.written(encoded, bytes, ttl);
       if (Ttl.isUnchanged(ttl) || ttl.isZero()) {
         l1.remove(key);
       } else {
@@ -326,6 +390,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
         written(key);
         byte[] old = previous.get(encodedKey);
         Duration ttl = (old == null) ? ttlIfAbsent : ttlIfPresent;
+        lower.written(encodedKey, encoded.get(encodedKey), ttl);
         if (Ttl.isUnchanged(ttl) || ttl.isZero()) {
           l1.remove(key);
         } else {
@@ -371,6 +436,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
       long since = System.nanoTime();
       boolean stored;
       try {
+        pullUp(key, encoded);
         stored = l2Write(key, () -> l2.putIfAbsent(encoded, bytes, ttl), "putIfAbsent");
       } catch (CacheException e) {
         if (policy != DegradationPolicy.SERVE_LOCAL) {
@@ -384,6 +450,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
         return false;
       }
       written(key);
+      lower.written(encoded, bytes, ttl);
       fillL1(key, value, ttl, since);
       return true;
     } finally {
@@ -397,8 +464,10 @@ public final class TieredStore<K, V> implements Store<K, V> {
     ReentrantLock lock = lock(key);
     lock.lock();
     try {
+      pullUp(key, encoded);
       byte[] previous = l2Write(key, () -> l2.getAndRemove(encoded), "remove");
       written(key);
+      lower.removed(encoded);
       l1.remove(key);
       return (previous == null) ? null : decode(previous);
     } finally {
@@ -424,6 +493,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
         return;
       }
       written(key);
+      lower.removed(encoded);
       Duration left = remaining(ttl, since);
       if (left.isZero()) {
         l1.remove(key);
@@ -476,6 +546,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
         return null;
       }, "clear");
       statistics.invalidationsSent.increment();
+      lower.clear();
     } finally {
       // even a failed clear may have removed some keys, so no L1 copy can be trusted
       dropAllL1();
@@ -541,6 +612,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
       recovered();
     }
     health.add(shared);
+    health.addAll(lower.health());
     return health;
   }
 
@@ -552,6 +624,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
   @Override
   public void close() {
     l2.close();
+    lower.close();
     l1.close();
   }
 
