@@ -183,9 +183,13 @@ public final class TieredStore<K, V> implements Store<K, V> {
     statistics.lowerHits.increment();
     if (found.promote()) {
       Duration left = remaining(found.ttl(), asked);
-      if (!left.isZero() && l2Write(key, () -> l2.putIfAbsent(encoded, found.bytes(), left), "promote")) {
-        lower.promoteAbove(found.tier(), encoded, found.bytes(), left);
-        promote(key, value, found.ttl(), asked, stripe, epoch);
+      try {
+        if (!left.isZero() && l2Write(key, () -> l2.putIfAbsent(encoded, found.bytes(), left), "promote")) {
+          lower.promoteAbove(found.tier(), encoded, found.bytes(), left);
+          promote(key, value, found.ttl(), asked, stripe, epoch);
+        }
+      } catch (CacheException e) {
+        logger.debug("Not promoting a lower-tier hit while {} fails: {}", l2.name(), e.toString());
       }
     }
     return value;
