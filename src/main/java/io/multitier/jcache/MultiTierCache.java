@@ -50,7 +50,6 @@ import javax.cache.CacheManager;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
-import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheLoaderException;
 import javax.cache.integration.CacheWriter;
@@ -93,14 +92,14 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
   private final ReentrantReadWriteLock loadsInFlight = new ReentrantReadWriteLock();
 
   MultiTierCache(String name, MultiTierCacheManager manager, MultiTierConfiguration<K, V> configuration,
-      Store<K, V> store, Copier copier, ExpiryPolicy expiryPolicy, CacheLoader<K, V> loader,
+      Store<K, V> store, Copier copier, ExpiryCalculator expiry, CacheLoader<K, V> loader,
       CacheWriter<K, V> writer, EventDispatcher<K, V> dispatcher) {
     this.name = requireNonNull(name);
     this.manager = requireNonNull(manager);
     this.configuration = requireNonNull(configuration);
     this.store = requireNonNull(store);
     this.copier = requireNonNull(copier);
-    this.expiry = new ExpiryCalculator(expiryPolicy);
+    this.expiry = requireNonNull(expiry);
     this.loader = loader;
     this.writer = writer;
     this.dispatcher = requireNonNull(dispatcher);

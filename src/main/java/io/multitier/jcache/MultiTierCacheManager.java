@@ -29,7 +29,6 @@ import javax.cache.CacheManager;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
 import javax.cache.configuration.MutableConfiguration;
-import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
 import javax.cache.spi.CachingProvider;
@@ -210,8 +209,8 @@ final class MultiTierCacheManager implements CacheManager {
     EventDispatcher<K, V> dispatcher = new EventDispatcher<>(config.getExecutor());
     AtomicReference<MultiTierCache<K, V>> self = new AtomicReference<>();
     boolean tiered = config.isTiered() && settings.redis().isPresent();
-    ExpiryPolicy expiryPolicy = config.getExpiryPolicyFactory().create();
-    boolean expiring = tiered || !new ExpiryCalculator(expiryPolicy).neverExpires();
+    ExpiryCalculator expiry = new ExpiryCalculator(config.getExpiryPolicyFactory().create());
+    boolean expiring = tiered || !expiry.neverExpires();
     CaffeineBackend<K, V> l1 = new CaffeineBackend<>("L1", config.getMaximumSize(),
         config.getTicker(), Runnable::run, (key, value) -> {
           MultiTierCache<K, V> cache = self.get();
@@ -238,7 +237,7 @@ final class MultiTierCacheManager implements CacheManager {
     CacheWriter<K, V> writer = (config.isWriteThrough() && config.getCacheWriterFactory() != null)
         ? cast(config.getCacheWriterFactory().create()) : null;
     MultiTierCache<K, V> cache = new MultiTierCache<>(name, this, config, store, copier,
-        expiryPolicy, loader, writer, dispatcher);
+        expiry, loader, writer, dispatcher);
     self.set(cache);
     return cache;
   }

@@ -83,7 +83,9 @@ public final class LowerTiers implements AutoCloseable {
   public static final class Tier {
     final L2CacheBackend<String, byte[]> backend;
     final int ttlScale;
-    final String promotion;
+    private final boolean always;
+    private final boolean sampling;
+    private final int every;
     private final AtomicLong sampled = new AtomicLong();
     private final Cache<String, AtomicInteger> keyHits = Caffeine.newBuilder().maximumSize(10_000).build();
 
@@ -91,19 +93,20 @@ public final class LowerTiers implements AutoCloseable {
     public Tier(L2CacheBackend<String, byte[]> backend, int ttlScale, String promotion) {
       this.backend = requireNonNull(backend, "backend");
       this.ttlScale = ttlScale;
-      this.promotion = requireNonNull(promotion, "promotion");
+      this.always = requireNonNull(promotion, "promotion").equals("always");
+      this.sampling = promotion.startsWith("sample:");
+      this.every = always ? 1 : Integer.parseInt(promotion.substring(promotion.indexOf(':') + 1));
     }
 
     boolean promotes(String key) {
-      if (promotion.equals("always")) {
+      if (always) {
         return true;
       }
-      int n = Integer.parseInt(promotion.substring(promotion.indexOf(':') + 1));
-      if (promotion.startsWith("sample:")) {
-        return sampled.incrementAndGet() % n == 0;
+      if (sampling) {
+        return sampled.incrementAndGet() % every == 0;
       }
       AtomicInteger count = keyHits.get(key, k -> new AtomicInteger());
-      if (count.incrementAndGet() >= n) {
+      if (count.incrementAndGet() >= every) {
         keyHits.invalidate(key);
         return true;
       }

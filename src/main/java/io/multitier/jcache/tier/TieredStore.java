@@ -182,10 +182,9 @@ public final class TieredStore<K, V> implements Store<K, V> {
     }
     statistics.lowerHits.increment();
     if (found.promote()) {
-      Duration left = remaining(found.ttl(), asked);
       try {
-        if (!left.isZero() && l2Write(key, () -> l2.putIfAbsent(encoded, found.bytes(), left), "promote")) {
-          lower.promoteAbove(found.tier(), encoded, found.bytes(), left);
+        if (copyIntoL2(key, encoded, found, asked)) {
+          lower.promoteAbove(found.tier(), encoded, found.bytes(), remaining(found.ttl(), asked));
           promote(key, value, found.ttl(), asked, stripe, epoch);
         }
       } catch (CacheException e) {
@@ -203,11 +202,14 @@ public final class TieredStore<K, V> implements Store<K, V> {
     long asked = System.nanoTime();
     LowerTiers.Found found = lower.find(encoded, true);
     if (found != null) {
-      Duration left = remaining(found.ttl(), asked);
-      if (!left.isZero()) {
-        l2Write(key, () -> l2.putIfAbsent(encoded, found.bytes(), left), "promote");
-      }
+      copyIntoL2(key, encoded, found, asked);
     }
+  }
+
+  /** Stores a lower tier's copy in L2, unless L2 got a value meanwhile, for what it still lives; returns whether it did. */
+  private boolean copyIntoL2(K key, String encoded, LowerTiers.Found found, long asked) {
+    Duration left = remaining(found.ttl(), asked);
+    return !left.isZero() && l2Write(key, () -> l2.putIfAbsent(encoded, found.bytes(), left), "promote");
   }
 
   @Override
