@@ -132,7 +132,6 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
       }
     } else {
       statistics.recordHits(1);
-      touch(key);
     }
     recordGetTime(start);
     dispatcher.awaitSynchronous();
@@ -147,9 +146,6 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     Map<K, V> found = store.getAll(keys);
     statistics.recordHits(found.size());
     statistics.recordMisses(keys.size() - found.size());
-    for (K key : found.keySet()) {
-      touch(key);
-    }
     if (configuration.isReadThrough() && loader != null && found.size() < keys.size()) {
       List<K> missing = new ArrayList<>();
       for (K key : keys) {
@@ -251,11 +247,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     requireOpen();
     requireKeyValue(key, value, "put");
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
-    K storedKey = copyIn(key);
-    V stored = copyIn(value);
-    store.checkEntry(storedKey, stored);
-    Writing.write(writer, new CacheEntry<>(key, value));
-    putAndPublish(key, value, storedKey, stored);
+    putAndPublish(key, value, copyIn(key), copyIn(value), writeThrough(key, value));
     recordPutTime(start);
     dispatcher.awaitSynchronous();
   }
@@ -265,11 +257,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     requireOpen();
     requireKeyValue(key, value, "getAndPut");
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
-    K storedKey = copyIn(key);
-    V stored = copyIn(value);
-    store.checkEntry(storedKey, stored);
-    Writing.write(writer, new CacheEntry<>(key, value));
-    V previous = putAndPublish(key, value, storedKey, stored);
+    V previous = putAndPublish(key, value, copyIn(key), copyIn(value), writeThrough(key, value));
     if (previous == null) {
       statistics.recordMisses(1);
     } else {
@@ -311,7 +299,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     } else {
       toStore.forEach((key, value) -> {
         Map.Entry<K, V> copy = copies.get(key);
-        putAndPublish(key, value, copy.getKey(), copy.getValue());
+        putAndPublish(key, value, copy.getKey(), copy.getValue(), null);
       });
     }
     recordPutTime(start);
@@ -328,7 +316,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
     K storedKey = copyIn(key);
     V stored = copyIn(value);
-    store.checkEntry(storedKey, stored);
+    Runnable writeThrough = writeThrough(key, value);
     boolean[] added = {false};
     dispatcher.inKeyOrder(key, () -> {
       store.compute(storedKey, current -> {
@@ -336,13 +324,12 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
         if (current != null) {
           return Write.keep();
         }
-        Writing.write(writer, new CacheEntry<>(key, value));
         Duration ttl = expiry.creation();
         if (ttl.isZero()) {
-          return Write.keep();
+          return Write.<V>keep().withWriter(writeThrough);
         }
         added[0] = true;
-        return Write.put(stored, ttl);
+        return Write.put(stored, ttl).withWriter(writeThrough);
       });
       if (added[0]) {
         dispatcher.publishCreated(this, key, value);
@@ -365,8 +352,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     requireOpen();
     requireNonNull(key, "a null key was given to remove");
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
-    Writing.delete(writer, key);
-    V removed = removeAndPublish(key);
+    V removed = removeAndPublish(key, deleteThrough(key));
     if (removed != null) {
       statistics.recordRemovals(1);
     }
@@ -391,11 +377,10 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
           return Write.keep();
         }
         if (!current.equals(oldValue)) {
-          return accessed(current);
+          return Write.access();
         }
-        Writing.delete(writer, key);
         removed[0] = current;
-        return Write.remove();
+        return Write.<V>remove().withWriter(deleteThrough(key));
       });
       if (removed[0] != null) {
         dispatcher.publishRemoved(this, key, removed[0]);
@@ -420,8 +405,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     requireOpen();
     requireNonNull(key, "a null key was given to getAndRemove");
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
-    Writing.delete(writer, key);
-    V removed = removeAndPublish(key);
+    V removed = removeAndPublish(key, deleteThrough(key));
     if (removed == null) {
       statistics.recordMisses(1);
     } else {
@@ -442,7 +426,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     checkValueType(newValue);
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
     V stored = copyIn(newValue);
-    store.checkEntry(key, stored);
+    Runnable writeThrough = writeThrough(key, newValue);
     @SuppressWarnings("unchecked")
     V[] replaced = (V[]) new Object[1];
     boolean[] present = {false};
@@ -454,11 +438,10 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
           return Write.keep();
         }
         if (!current.equals(oldValue)) {
-          return accessed(current);
+          return Write.access();
         }
-        Writing.write(writer, new CacheEntry<>(key, newValue));
         replaced[0] = current;
-        return Write.put(stored, expiry.update());
+        return Write.put(stored, expiry.update()).withWriter(writeThrough);
       });
       if (replaced[0] != null) {
         dispatcher.publishUpdated(this, key, replaced[0], newValue);
@@ -495,7 +478,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
   private V replaceAndGet(K key, V value) {
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
     V stored = copyIn(value);
-    store.checkEntry(key, stored);
+    Runnable writeThrough = writeThrough(key, value);
     @SuppressWarnings("unchecked")
     V[] replaced = (V[]) new Object[1];
     dispatcher.inKeyOrder(key, () -> {
@@ -504,8 +487,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
         if (current == null) {
           return Write.keep();
         }
-        Writing.write(writer, new CacheEntry<>(key, value));
-        return Write.put(stored, expiry.update());
+        return Write.put(stored, expiry.update()).withWriter(writeThrough);
       });
       if (replaced[0] != null) {
         dispatcher.publishUpdated(this, key, replaced[0], value);
@@ -553,7 +535,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
       }
     }
     for (K key : toRemove) {
-      if (removeAndPublish(key) != null) {
+      if (removeAndPublish(key, null) != null) {
         statistics.recordRemovals(1);
       }
     }
@@ -621,27 +603,23 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
   private Write<V> decide(K key, V current, MutableCacheEntry<K, V> entry) {
     switch (entry.action()) {
       case READ:
-        return accessed(current);
+        return Write.access();
       case LOADED: {
         Duration ttl = expiry.creation();
         return ttl.isZero() ? Write.keep() : Write.put(copyIn(entry.value()), ttl);
       }
       case CREATED: {
         V stored = copyIn(entry.value());
-        store.checkEntry(key, stored);
-        Writing.write(writer, new CacheEntry<>(key, entry.value()));
         Duration ttl = expiry.creation();
-        return ttl.isZero() ? Write.keep() : Write.put(stored, ttl);
+        Write<V> write = ttl.isZero() ? Write.keep() : Write.put(stored, ttl);
+        return write.withWriter(writeThrough(key, entry.value()));
       }
-      case UPDATED: {
-        V stored = copyIn(entry.value());
-        store.checkEntry(key, stored);
-        Writing.write(writer, new CacheEntry<>(key, entry.value()));
-        return Write.put(stored, expiry.update());
+      case UPDATED:
+        return Write.put(copyIn(entry.value()), expiry.update()).withWriter(writeThrough(key, entry.value()));
+      case DELETED: {
+        Write<V> write = (current == null) ? Write.keep() : Write.remove();
+        return write.withWriter(deleteThrough(key));
       }
-      case DELETED:
-        Writing.delete(writer, key);
-        return (current == null) ? Write.keep() : Write.remove();
       default:
         return Write.keep();
     }
@@ -718,7 +696,6 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
           V value = store.get(key);
           if (value != null) {
             statistics.recordHits(1);
-            touch(key);
             next = new CacheEntry<>(copyOut(key), copyOut(value));
           }
         }
@@ -849,7 +826,6 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     V value = store.get(key);
     if (value != null) {
       statistics.recordHits(1);
-      touch(key);
     } else {
       statistics.recordMisses(1);
       value = loadOnce(key, () -> {
@@ -931,31 +907,27 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     statistics.recordPuts(puts);
   }
 
-  private V putAndPublish(K key, V value) {
-    return putAndPublish(key, value, copyIn(key), copyIn(value));
+  /**
+   * Stores the copies with creation or update expiry, telling the writer first if
+   * {@code writeThrough} is not {@code null}, and publishes the event; returns the previous value.
+   */
+  private V putAndPublish(K key, V value, K storedKey, V stored, Runnable writeThrough) {
+    return dispatcher.inKeyOrder(key, () -> storeAndPublish(key, value, storedKey, stored, writeThrough));
   }
 
-  /** As {@link #putAndPublish(Object, Object)}, with the copies to store already made. */
-  private V putAndPublish(K key, V value, K storedKey, V stored) {
-    return dispatcher.inKeyOrder(key, () -> storeAndPublish(key, value, storedKey, stored));
-  }
-
-  private V storeAndPublish(K key, V value, K storedKey, V stored) {
+  private V storeAndPublish(K key, V value, K storedKey, V stored, Runnable writeThrough) {
     V previous;
     boolean[] storedIt = {true};
     if (expiry.isFixed()) {
-      previous = store.getAndPut(storedKey, stored, expiry.creation(), expiry.update());
+      previous = store.getAndPut(storedKey, stored, expiry.creation(), expiry.update(), writeThrough);
       storedIt[0] = !(previous == null && expiry.creation().isZero());
     } else {
-      @SuppressWarnings("unchecked")
-      V[] old = (V[]) new Object[1];
-      store.compute(storedKey, current -> {
-        old[0] = current;
+      previous = store.compute(storedKey, current -> {
         Duration ttl = (current == null) ? expiry.creation() : expiry.update();
         storedIt[0] = !(current == null && ttl.isZero());
-        return storedIt[0] ? Write.put(stored, ttl) : Write.keep();
+        Write<V> write = storedIt[0] ? Write.put(stored, ttl) : Write.keep();
+        return write.withWriter(writeThrough);
       });
-      previous = old[0];
     }
     if (storedIt[0]) {
       statistics.recordPuts(1);
@@ -968,10 +940,10 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     return previous;
   }
 
-  /** Removes the key and publishes the removal; returns the removed value, or {@code null}. */
-  private V removeAndPublish(K key) {
+  /** Removes the key (telling the writer first, if given) and publishes the removal; returns the removed value, or {@code null}. */
+  private V removeAndPublish(K key, Runnable deleteThrough) {
     return dispatcher.inKeyOrder(key, () -> {
-      V removed = store.getAndRemove(key);
+      V removed = store.getAndRemove(key, deleteThrough);
       if (removed != null) {
         dispatcher.publishRemoved(this, key, removed);
       }
@@ -997,7 +969,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
 
   /** Stores a loaded value, replacing any present one, without write-through (loadAll with replace). */
   private void putWithoutWriter(K key, V value) {
-    putAndPublish(key, value);
+    putAndPublish(key, value, copyIn(key), copyIn(value), null);
   }
 
   /**
@@ -1042,18 +1014,14 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     return loaded;
   }
 
-  /** Applies the access expiry to a present entry, if the policy changes it. */
-  private void touch(K key) {
-    Duration ttl = expiry.access();
-    if (!Ttl.isUnchanged(ttl)) {
-      store.setTtl(key, ttl);
-    }
+  /** Returns the call that tells the writer of a new value, or {@code null} if the cache does not write through. */
+  private Runnable writeThrough(K key, V value) {
+    return (writer == null) ? null : () -> Writing.write(writer, new CacheEntry<>(key, value));
   }
 
-  /** The write for an entry that was only read inside an atomic step. */
-  private Write<V> accessed(V current) {
-    Duration ttl = expiry.access();
-    return Ttl.isUnchanged(ttl) ? Write.keep() : Write.put(current, ttl);
+  /** Returns the call that tells the writer of a removal, or {@code null} if the cache does not write through. */
+  private Runnable deleteThrough(K key) {
+    return (writer == null) ? null : () -> Writing.delete(writer, key);
   }
 
   private <T> T copyIn(T value) {

@@ -2,35 +2,21 @@ package io.multitier.jcache;
 
 import static java.util.Objects.requireNonNull;
 
-import io.multitier.jcache.backend.caffeine.CaffeineBackend;
 import io.multitier.jcache.configuration.ManagerSettings;
 import io.multitier.jcache.configuration.MultiTierConfiguration;
-import io.multitier.jcache.copy.Copier;
-import io.multitier.jcache.copy.JavaSerializer;
-import io.multitier.jcache.copy.SerializingCopier;
-import io.multitier.jcache.event.EventDispatcher;
-import io.multitier.jcache.expiry.ExpiryCalculator;
 import io.multitier.jcache.backend.redis.RedisConnection;
-import io.multitier.jcache.tier.LocalStore;
-import io.multitier.jcache.tier.LowerTiers;
-import io.multitier.jcache.tier.SerializingCodec;
-import io.multitier.jcache.tier.TieredStore;
-import io.multitier.jcache.tier.Store;
 import java.net.URI;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicReference;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
 import javax.cache.configuration.MutableConfiguration;
-import javax.cache.integration.CacheLoader;
-import javax.cache.integration.CacheWriter;
 import javax.cache.spi.CachingProvider;
 
 /**
@@ -206,40 +192,7 @@ final class MultiTierCacheManager implements CacheManager {
   }
 
   private <K, V> MultiTierCache<K, V> build(String name, MultiTierConfiguration<K, V> config) {
-    EventDispatcher<K, V> dispatcher = new EventDispatcher<>(config.getExecutor());
-    AtomicReference<MultiTierCache<K, V>> self = new AtomicReference<>();
-    boolean tiered = config.isTiered() && settings.redis().isPresent();
-    ExpiryCalculator expiry = new ExpiryCalculator(config.getExpiryPolicyFactory().create());
-    boolean expiring = tiered || !expiry.neverExpires();
-    CaffeineBackend<K, V> l1 = new CaffeineBackend<>("L1", config.getMaximumSize(),
-        config.getTicker(), Runnable::run, (key, value) -> {
-          MultiTierCache<K, V> cache = self.get();
-          if (cache != null && !tiered) {
-            dispatcher.publishExpired(cache, key, value);
-          }
-        }, (key, value) -> {
-          MultiTierCache<K, V> cache = self.get();
-          if (cache != null && !tiered) {
-            cache.statistics().recordEvictions(1);
-          }
-        }, expiring);
-    Store<K, V> store = tiered
-        ? new TieredStore<>(l1, redis().backend(name),
-            LowerTiers.of(config.getLowerTiers(), name, classLoader),
-            new SerializingCodec<>(JavaSerializer.allowing(config.getAllowedClasses()), classLoader),
-            config.getL1MaxTtl(), config.getDegradation(), config.getMaxKeyBytes(), config.getMaxValueBytes())
-        : new LocalStore<>(l1);
-    Copier copier = config.isStoreByValue()
-        ? new SerializingCopier(JavaSerializer.trustingOwnBytes())
-        : Copier.identity();
-    CacheLoader<K, V> loader = (config.getCacheLoaderFactory() == null) ? null
-        : config.getCacheLoaderFactory().create();
-    CacheWriter<K, V> writer = (config.isWriteThrough() && config.getCacheWriterFactory() != null)
-        ? cast(config.getCacheWriterFactory().create()) : null;
-    MultiTierCache<K, V> cache = new MultiTierCache<>(name, this, config, store, copier,
-        expiry, loader, writer, dispatcher);
-    self.set(cache);
-    return cache;
+    return CacheFactory.build(name, config, this, settings.redis().isPresent() ? cache -> redis().backend(cache) : null);
   }
 
   /** Returns the link to Redis, opening it on first use. */
@@ -248,11 +201,6 @@ final class MultiTierCacheManager implements CacheManager {
       redis = RedisConnection.open(settings.redis().orElseThrow(), uri, classLoader);
     }
     return redis;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <K, V> CacheWriter<K, V> cast(CacheWriter<? super K, ? super V> writer) {
-    return (CacheWriter<K, V>) writer;
   }
 
   private static <K, V> CompleteConfiguration<K, V> complete(Configuration<K, V> configuration) {

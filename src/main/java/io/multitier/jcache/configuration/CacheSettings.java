@@ -27,10 +27,11 @@ record CacheSettings(
     @JsonProperty("writer") String writer,
     @JsonProperty("eventStream") EventStreamSettings eventStream,
     @JsonProperty("stampedeLease") String stampedeLease,
+    @JsonProperty("writeLease") String writeLease,
     @JsonProperty("tiers") List<TierSettings> tiers) {
 
   static final CacheSettings NONE = new CacheSettings(null, null, null, null, null, null, null,
-      null, null, null, null, null, null, null, null, null, null, null, null, null);
+      null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   /** Returns these settings with every field this one leaves out taken from {@code base}. */
   CacheSettings over(CacheSettings base) {
@@ -44,7 +45,7 @@ record CacheSettings(
         pick(statistics, base.statistics), pick(management, base.management),
         pick(readThrough, base.readThrough), pick(writeThrough, base.writeThrough),
         pick(loader, base.loader), pick(writer, base.writer), pick(eventStream, base.eventStream),
-        pick(stampedeLease, base.stampedeLease), pick(tiers, base.tiers));
+        pick(stampedeLease, base.stampedeLease), pick(writeLease, base.writeLease), pick(tiers, base.tiers));
   }
 
   private static <T> T pick(T own, T base) {

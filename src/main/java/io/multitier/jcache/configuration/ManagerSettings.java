@@ -239,6 +239,13 @@ public final class ManagerSettings {
         }
         config.setStampedeLease(lease);
       }
+      if (settings.writeLease() != null) {
+        Duration lease = Durations.parse(settings.writeLease(), "writeLease");
+        if (lease == null) {
+          throw new IllegalArgumentException("writeLease cannot be eternal");
+        }
+        config.setWriteLease(lease);
+      }
       if (settings.eventStream() != null) {
         if (settings.eventStream().name() == null) {
           throw new IllegalArgumentException("eventStream needs a name");

@@ -38,6 +38,9 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
   /** The longest encoded key the shared tier takes when nothing else is configured, in bytes. */
   public static final int DEFAULT_MAX_KEY_BYTES = 8 * 1024;
 
+  /** How long a write of a write-through tiered cache may hold its key's lease when nothing else is configured. */
+  public static final Duration DEFAULT_WRITE_LEASE = Duration.ofSeconds(10);
+
   /** The largest serialized value the shared tier takes when nothing else is configured, in bytes. */
   public static final int DEFAULT_MAX_VALUE_BYTES = 16 * 1024 * 1024;
 
@@ -50,6 +53,7 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
   private List<String> allowedClasses = new ArrayList<>();
   private String eventStream;
   private Duration stampedeLease;
+  private Duration writeLease = DEFAULT_WRITE_LEASE;
   private List<TierSpec> lowerTiers = new ArrayList<>();
   private long eventStreamMaxLength = DEFAULT_EVENT_STREAM_MAX_LENGTH;
   private transient Ticker ticker = Ticker.systemTicker();
@@ -72,6 +76,7 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
       this.allowedClasses = new ArrayList<>(other.allowedClasses);
       this.eventStream = other.eventStream;
       this.stampedeLease = other.stampedeLease;
+      this.writeLease = other.writeLease;
       this.lowerTiers = new ArrayList<>(other.lowerTiers);
       this.eventStreamMaxLength = other.eventStreamMaxLength;
       this.ticker = other.ticker;
@@ -190,6 +195,26 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
     return this;
   }
 
+  /** Returns the longest one JVM holds a key's lease while it writes through (tiered caches with a writer). */
+  public Duration getWriteLease() {
+    return writeLease;
+  }
+
+  /**
+   * Sets the longest a JVM holds a key's lease while it tells the {@code CacheWriter} of a change
+   * and writes it to Redis (default 10 seconds). While one JVM holds it, the others' writes to that
+   * key wait, so the system of record and the cache see the changes in one order; a holder that
+   * dies lets the others go on after this long. It must outlast a call to the writer.
+   */
+  public MultiTierConfiguration<K, V> setWriteLease(Duration lease) {
+    requireNonNull(lease, "lease");
+    if (lease.isNegative() || lease.isZero()) {
+      throw new IllegalArgumentException("the write lease must be positive: " + lease);
+    }
+    this.writeLease = lease;
+    return this;
+  }
+
   /** Returns what the cache does while the shared tier cannot be reached. */
   public DegradationPolicy getDegradation() {
     return degradation;
@@ -273,7 +298,8 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
         && maxValueBytes == other.maxValueBytes
         && l1MaxTtl.equals(other.l1MaxTtl) && allowedClasses.equals(other.allowedClasses)
         && Objects.equals(eventStream, other.eventStream) && eventStreamMaxLength == other.eventStreamMaxLength
-        && Objects.equals(stampedeLease, other.stampedeLease) && lowerTiers.equals(other.lowerTiers);
+        && Objects.equals(stampedeLease, other.stampedeLease) && writeLease.equals(other.writeLease)
+        && lowerTiers.equals(other.lowerTiers);
   }
 
   @Override

@@ -46,6 +46,50 @@ public interface L2CacheBackend<K, V> extends CacheBackend<K, V> {
   default void releaseLease(K key, String owner) {}
 
   /**
+   * Reads the entry for an atomic step and, in the same round trip where the backend can, takes the
+   * key's lease for {@code owner} (held for at most {@code lease}): always when
+   * {@code leaseIfPresent}, else only when the key is absent. While another owner holds the lease
+   * the answer is {@link ReadForUpdate#blockedByAnother()}. The default takes two calls.
+   */
+  default ReadForUpdate<V> readForUpdate(K key, String owner, Duration lease, boolean leaseIfPresent) {
+    if (!leaseIfPresent) {
+      ValueWithTtl<V> present = getWithTtl(key);
+      if (present != null) {
+        return ReadForUpdate.unleased(present);
+      }
+    }
+    return acquireLease(key, owner, lease) ? ReadForUpdate.leased(getWithTtl(key))
+        : ReadForUpdate.blockedByAnother();
+  }
+
+  /**
+   * Carries out an atomic step's decision if the entry is still what the step read, and gives back
+   * the lease of {@code owner} (if not {@code null}) in the same round trip where the backend can.
+   * {@code expected} {@code null} means the key must be absent; {@code value} {@code null} removes
+   * the entry, else it is stored with {@code ttl} ({@link Ttl#UNCHANGED} keeps its expiry). Other
+   * clients are told of a change. Returns whether the entry was as expected (and so changed).
+   */
+  default boolean commit(K key, V expected, V value, Duration ttl, String owner) {
+    try {
+      if (value == null) {
+        return expected == null || remove(key, expected);
+      }
+      return (expected == null) ? putIfAbsent(key, value, ttl) : replace(key, expected, value, ttl);
+    } finally {
+      if (owner != null) {
+        releaseLease(key, owner);
+      }
+    }
+  }
+
+  /**
+   * Lengthens the time to live of present entries to the given ones, never shortening one and
+   * without telling other clients (their copies stay valid: the values did not change). The default
+   * does nothing: entries then expire on the schedule their last write set.
+   */
+  default void extendAll(Map<K, Duration> ttls) {}
+
+  /**
    * Registers the listener that hears of changes made by other clients of this store: a key that
    * was written or removed elsewhere, or {@code null} when every key may have changed (the store was
    * cleared, or the connection was lost and notices may have been missed). A backend that cannot

@@ -1,6 +1,7 @@
 package io.multitier.jcache.tier;
 
 import java.util.Locale;
+import javax.cache.CacheException;
 
 /**
  * What a tiered cache does while its shared tier (Redis) cannot be reached: the connection is down,
@@ -17,16 +18,32 @@ public enum DegradationPolicy {
    * Every operation that needs Redis raises {@link javax.cache.CacheException} naming the tier and
    * the operation. The default.
    */
-  FAIL_FAST,
+  FAIL_FAST {
+    @Override
+    <T> T onReadFailure(CacheException failure, T fallback) {
+      throw failure;
+    }
+  },
 
   /**
    * Reads carry on: a key missing from L1 is treated as a miss (so a read-through cache calls its
    * {@code CacheLoader}, whose value is returned but not stored), {@code containsKey} answers from
-   * L1, and the access-expiry update of an L1 hit that Redis cannot take drops the L1 copy instead
-   * of failing. Writes, conditional operations, {@code invoke}, {@code clear} and iteration still
-   * raise {@link javax.cache.CacheException}: nothing is acknowledged that Redis does not hold.
+   * L1, and an access that shortens an entry's life, which Redis cannot take, drops the L1 copy
+   * instead of failing. Writes, conditional operations, {@code invoke}, {@code clear} and iteration
+   * still raise {@link javax.cache.CacheException}: nothing is acknowledged that Redis does not hold.
    */
-  SERVE_LOCAL;
+  SERVE_LOCAL {
+    @Override
+    <T> T onReadFailure(CacheException failure, T fallback) {
+      return fallback;
+    }
+  };
+
+  /**
+   * Decides what a read-side call that L2 could not answer gives its caller: the fallback (a miss,
+   * "not stored", "not present") or the failure itself. The only place the policy is applied.
+   */
+  abstract <T> T onReadFailure(CacheException failure, T fallback);
 
   /** Reads a policy name: {@code FAIL_FAST}, {@code fail-fast}, {@code failFast}, any case. */
   public static DegradationPolicy parse(String name) {

@@ -2,8 +2,8 @@ package io.multitier.jcache.tier;
 
 import static java.util.Objects.requireNonNull;
 
-import io.multitier.jcache.backend.caffeine.CaffeineBackend;
 import io.multitier.jcache.spi.Health;
+import io.multitier.jcache.spi.NearCacheBackend;
 import io.multitier.jcache.spi.StreamingBackend;
 import io.multitier.jcache.spi.Ttl;
 import io.multitier.jcache.spi.ValueWithTtl;
@@ -17,25 +17,32 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The embedded default: one in-process tier that is also the source of truth.
+ * The embedded default: one in-process tier that is also the source of truth. Atomic steps are
+ * the tier's own atomic {@code compute}, so each decision is made, and the writer told, once.
  *
  * @param <K> the key type
  * @param <V> the value type
  */
-public final class LocalStore<K, V> implements Store<K, V> {
+final class LocalStore<K, V> implements Store<K, V> {
 
-  private final CaffeineBackend<K, V> l1;
+  private final NearCacheBackend<K, V> l1;
+  private final Supplier<Duration> accessTtl;
   private final TierStatistics statistics = new TierStatistics();
 
-  /** Creates the store over the in-process tier. */
-  public LocalStore(CaffeineBackend<K, V> l1) {
+  LocalStore(NearCacheBackend<K, V> l1, Supplier<Duration> accessTtl) {
     this.l1 = requireNonNull(l1, "l1");
+    this.accessTtl = requireNonNull(accessTtl, "accessTtl");
   }
 
   @Override
   public V get(K key) {
     V value = l1.get(key);
-    (value == null ? statistics.misses : statistics.l1Hits).increment();
+    if (value == null) {
+      statistics.misses.increment();
+    } else {
+      statistics.l1Hits.increment();
+      accessed(key);
+    }
     return value;
   }
 
@@ -44,7 +51,15 @@ public final class LocalStore<K, V> implements Store<K, V> {
     Map<K, V> found = l1.getAll(keys);
     statistics.l1Hits.add(found.size());
     statistics.misses.add(keys.size() - found.size());
+    found.keySet().forEach(this::accessed);
     return found;
+  }
+
+  private void accessed(K key) {
+    Duration ttl = accessTtl.get();
+    if (!Ttl.isUnchanged(ttl)) {
+      l1.setTtl(key, ttl);
+    }
   }
 
   @Override
@@ -53,11 +68,19 @@ public final class LocalStore<K, V> implements Store<K, V> {
   }
 
   @Override
-  public void compute(K key, Function<V, Write<V>> function) {
+  public V compute(K key, Function<V, Write<V>> decide) {
+    @SuppressWarnings("unchecked")
+    V[] seen = (V[]) new Object[1];
+    boolean[] access = {false};
     l1.compute(key, current -> {
-      Write<V> write = function.apply(current);
+      seen[0] = current;
+      Write<V> write = decide.apply(current);
+      write.runWriter();
       switch (write.kind) {
         case KEEP:
+          return (current == null) ? null : new ValueWithTtl<>(current, Ttl.UNCHANGED);
+        case ACCESS:
+          access[0] = current != null;
           return (current == null) ? null : new ValueWithTtl<>(current, Ttl.UNCHANGED);
         case REMOVE:
           return null;
@@ -65,10 +88,17 @@ public final class LocalStore<K, V> implements Store<K, V> {
           return new ValueWithTtl<>(write.value, write.ttl);
       }
     });
+    if (access[0]) {
+      accessed(key);
+    }
+    return seen[0];
   }
 
   @Override
-  public V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent) {
+  public V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Runnable writeThrough) {
+    if (writeThrough != null) {
+      writeThrough.run();
+    }
     return l1.getAndPut(key, value, ttlIfAbsent, ttlIfPresent);
   }
 
@@ -83,13 +113,11 @@ public final class LocalStore<K, V> implements Store<K, V> {
   }
 
   @Override
-  public V getAndRemove(K key) {
+  public V getAndRemove(K key, Runnable writeThrough) {
+    if (writeThrough != null) {
+      writeThrough.run();
+    }
     return l1.getAndRemove(key);
-  }
-
-  @Override
-  public void setTtl(K key, Duration ttl) {
-    l1.setTtl(key, ttl);
   }
 
   @Override

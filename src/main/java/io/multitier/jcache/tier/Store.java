@@ -22,43 +22,45 @@ import java.util.function.Supplier;
 public interface Store<K, V> extends AutoCloseable {
 
   /**
-   * Checks, before anything is written anywhere (the {@code CacheWriter} included), that the key and
-   * value can be stored; throws {@link IllegalArgumentException} for one over the configured size
-   * limit and {@link io.multitier.jcache.copy.SerializationException} for one that cannot be
-   * serialized. Nothing to check by default.
+   * Checks that the key and value can be stored, before a {@code CacheWriter} hears of them:
+   * throws {@link IllegalArgumentException} for one over the configured size limit and
+   * {@link io.multitier.jcache.copy.SerializationException} for one that cannot be serialized.
+   * Only {@code putAll}, which tells the writer of every entry at once, needs it.
    */
   default void checkEntry(K key, V value) {}
 
-  /** Returns the value, or {@code null} if no tier has it. */
+  /** Returns the value, or {@code null} if no tier has it; a hit is an access for the expiry policy. */
   V get(K key);
 
-  /** Returns the present values of the keys. */
+  /** Returns the present values of the keys; each hit is an access for the expiry policy. */
   Map<K, V> getAll(Collection<? extends K> keys);
 
-  /** Returns whether some tier has the key, without promoting it. */
+  /** Returns whether some tier has the key, without promoting it or counting as an access. */
   boolean containsKey(K key);
 
   /**
-   * Atomically applies the function to the current value ({@code null} if absent) and carries out
-   * the returned {@link Write}. The function may run more than once when another JVM wins a race,
-   * so it must tolerate being retried.
+   * Atomically decides from the current value ({@code null} if absent) what to do with the entry,
+   * tells the writer the {@link Write} names once, and carries the decision out; returns the value
+   * the decision was made from. The function has no side effects: it may be asked again when
+   * another JVM wins a race (never in a cache that writes through, whose steps hold the key's lease).
    */
-  void compute(K key, Function<V, Write<V>> function);
+  V compute(K key, Function<V, Write<V>> decide);
 
-  /** Stores the value and returns the previous one; see {@code CacheBackend#getAndPut}. */
-  V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent);
+  /**
+   * Stores the value and returns the previous one; see {@code CacheBackend#getAndPut}.
+   * {@code writeThrough}, if not {@code null}, runs once before the change; if it throws, nothing
+   * changes.
+   */
+  V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Runnable writeThrough);
 
   /** Does {@link #getAndPut} for every entry, in as few round trips as the tiers allow; returns the previous values. */
   Map<K, V> getAndPutAll(Map<K, V> entries, Duration ttlIfAbsent, Duration ttlIfPresent);
 
-  /** Stores the value only if absent; returns whether it did. */
+  /** Stores a loaded value only if absent; returns whether it did. */
   boolean putIfAbsent(K key, V value, Duration ttl);
 
-  /** Removes the key and returns its value, or {@code null}. */
-  V getAndRemove(K key);
-
-  /** Sets a new time to live on a present entry; zero removes it. */
-  void setTtl(K key, Duration ttl);
+  /** Removes the key and returns its value, or {@code null}; {@code writeThrough} as in {@link #getAndPut}. */
+  V getAndRemove(K key, Runnable writeThrough);
 
   /**
    * Returns the value of a missing key from {@code loader}, called by one client of the shared

@@ -19,6 +19,8 @@ public final class TierStatistics {
   final LongAdder degradedReads = new LongAdder();
   final LongAdder l1Flushes = new LongAdder();
   final LongAdder rejectedEntries = new LongAdder();
+  final LongAdder ttlExtensions = new LongAdder();
+  final LongAdder leaseWaits = new LongAdder();
 
   /** Returns reads answered by the in-process tier. */
   public long l1Hits() {
@@ -80,6 +82,16 @@ public final class TierStatistics {
     return rejectedEntries.sum();
   }
 
+  /** Returns the entries whose time to live in the shared tier was lengthened after reads (access expiry), without a notice. */
+  public long ttlExtensions() {
+    return ttlExtensions.sum();
+  }
+
+  /** Returns how often an atomic step waited because another client held the key's lease. */
+  public long leaseWaits() {
+    return leaseWaits.sum();
+  }
+
   /** Returns every counter by name, in a stable order. */
   public Map<String, Long> asMap() {
     Map<String, Long> map = new LinkedHashMap<>();
@@ -95,6 +107,8 @@ public final class TierStatistics {
     map.put("l2.degraded", degradedReads());
     map.put("l1.flushes", l1Flushes());
     map.put("rejected.entries", rejectedEntries());
+    map.put("ttl.extensions", ttlExtensions());
+    map.put("lease.waits", leaseWaits());
     return map;
   }
 

@@ -2,13 +2,15 @@ package io.multitier.jcache.tier;
 
 import static java.util.Objects.requireNonNull;
 
-import io.multitier.jcache.backend.caffeine.CaffeineBackend;
 import io.multitier.jcache.spi.BackendException;
 import io.multitier.jcache.spi.Health;
-import io.multitier.jcache.spi.StreamingBackend;
 import io.multitier.jcache.spi.L2CacheBackend;
+import io.multitier.jcache.spi.ReadForUpdate;
+import io.multitier.jcache.spi.StreamingBackend;
 import io.multitier.jcache.spi.Ttl;
 import io.multitier.jcache.spi.ValueWithTtl;
+import io.multitier.jcache.tier.NearTier.Copy;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,115 +19,79 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.TimeUnit;
-import java.util.UUID;
 import javax.cache.CacheException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Two tiers behind one map: an in-process near cache (L1) in front of a shared store (L2) that is
- * the source of truth.
+ * Two tiers behind one map: a {@link NearTier} (this JVM's copies) in front of the authoritative
+ * tier, an {@link L2CacheBackend} shared between JVMs that is the source of truth.
  *
- * <p>Reads try L1, then L2 in one round trip that also returns the remaining time to live, and
- * promote an L2 hit into L1 for no longer than it lives in L2. Writes go to L2 first (which tells
- * other JVMs to drop their copy in the same round trip), then to L1. Within this JVM, writes to one
- * key are serialised by a striped lock; across JVMs, atomic steps are compare-and-set loops on L2.
+ * <p>Reads try the near tier, then the authoritative one in one round trip that also returns the
+ * remaining time to live, and promote a hit for no longer than it lives there. Writes go to the
+ * authoritative tier first (which tells other JVMs to drop their copy in the same round trip), then
+ * to the near tier. Within this JVM, writes to one key are serialised by a striped lock.
  *
- * <p>A promotion can race with an invalidation: a reader fetches a value from L2, another writer
- * replaces it and its notice arrives, and only then does the reader put the old value into L1. Each
- * key maps to a stripe with an epoch that every invalidation and every local write advances; a
- * reader re-checks the epoch after filling L1 and drops what it put there if the epoch moved.
+ * <p>An atomic step reads the entry, asks its {@link Write} decision (a function without side
+ * effects), tells the {@code CacheWriter} once, and commits with a compare-and-set. When the cache
+ * writes through (or loads under a stampede lease), the read also takes the key's lease in the
+ * same round trip and the commit gives it back, so no other JVM's step on that key runs between:
+ * the decision is final and the writer hears of it once. Without a writer a step that loses a race
+ * is decided again.
  *
- * <p>When L2 fails, the {@link DegradationPolicy} decides what a read does; a write always fails
- * (nothing is acknowledged that L2 does not hold) and drops the key's L1 copy. After a failure, the
- * first L2 call that succeeds again drops every L1 copy, as does a restored invalidation
- * subscription: invalidations sent while this JVM could not hear them cannot leave a stale copy.
+ * <p>An access under an access-expiry rule costs no round trip: the copy lives longer here, and
+ * the authoritative tier's time to live is lengthened later, in batches, at most once per key per
+ * half of the access duration ({@link TtlExtender}); only an access that shortens an entry's life
+ * is sent at once, with a notice to the other JVMs.
  *
- * <p>Keys and values are checked against size limits in their encoded form before they are sent.
+ * <p>What a read does while the authoritative tier fails is the {@link DegradationPolicy}'s call; a
+ * write always fails (nothing is acknowledged that it does not hold) and drops the key's copy.
+ * After a failure, the first call that succeeds again drops every copy, as does a restored
+ * invalidation subscription. Keys and values are checked against size limits in their encoded form
+ * before anything is written or the writer is told.
  *
  * @param <K> the key type
  * @param <V> the value type
  */
-public final class TieredStore<K, V> implements Store<K, V> {
+final class TieredStore<K, V> implements Store<K, V> {
 
   private static final Logger logger = LoggerFactory.getLogger(TieredStore.class);
   private static final int STRIPES = 1024;
+  private static final long FIRST_PAUSE = TimeUnit.MILLISECONDS.toNanos(1);
+  private static final long LONGEST_PAUSE = TimeUnit.MILLISECONDS.toNanos(20);
 
-  private final CaffeineBackend<K, V> l1;
+  private final NearTier<K, V> near;
   private final L2CacheBackend<String, byte[]> l2;
-  private final EntryCodec<K, V> codec;
-  private final Duration l1MaxTtl;
-  private final DegradationPolicy policy;
-  private final int maxKeyBytes;
-  private final int maxValueBytes;
-  private final AtomicBoolean failing = new AtomicBoolean();
-  private final ThreadLocal<Checked> checked = new ThreadLocal<>();
-  private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
-  private final AtomicLongArray epochs = new AtomicLongArray(STRIPES);
-  private final TierStatistics statistics = new TierStatistics();
-  private final String leaseOwner = UUID.randomUUID().toString();
   private final LowerTiers lower;
+  private final EntryCodec<K, V> codec;
+  private final StoreSettings settings;
+  private final Supplier<Duration> accessTtl;
+  private final TtlExtender extender;
+  private final AtomicBoolean failing = new AtomicBoolean();
+  private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
+  private final TierStatistics statistics;
+  private final String leaseOwner = UUID.randomUUID().toString();
 
-  /**
-   * Creates the store.
-   *
-   * @param l1 the in-process tier
-   * @param l2 the shared tier
-   * @param codec how keys and values are stored in the shared tier
-   * @param l1MaxTtl the longest an entry stays in L1 before it is read again from L2
-   */
-  public TieredStore(CaffeineBackend<K, V> l1, L2CacheBackend<String, byte[]> l2,
-      EntryCodec<K, V> codec, Duration l1MaxTtl) {
-    this(l1, l2, codec, l1MaxTtl, DegradationPolicy.FAIL_FAST, Integer.MAX_VALUE, Integer.MAX_VALUE);
-  }
-
-  /**
-   * Creates the store.
-   *
-   * @param l1 the in-process tier
-   * @param l2 the shared tier
-   * @param codec how keys and values are stored in the shared tier
-   * @param l1MaxTtl the longest an entry stays in L1 before it is read again from L2
-   * @param policy what reads do while L2 fails
-   * @param maxKeyBytes the longest encoded key sent to L2
-   * @param maxValueBytes the largest encoded value sent to L2
-   */
-  public TieredStore(CaffeineBackend<K, V> l1, L2CacheBackend<String, byte[]> l2,
-      EntryCodec<K, V> codec, Duration l1MaxTtl, DegradationPolicy policy, int maxKeyBytes, int maxValueBytes) {
-    this(l1, l2, new LowerTiers(List.of()), codec, l1MaxTtl, policy, maxKeyBytes, maxValueBytes);
-  }
-
-  /**
-   * Creates the store with tiers below the shared one.
-   *
-   * @param l1 the in-process tier
-   * @param l2 the shared tier
-   * @param lower the tiers below L2, slower and longer-lived
-   * @param codec how keys and values are stored in the shared tier
-   * @param l1MaxTtl the longest an entry stays in L1 before it is read again from L2
-   * @param policy what reads do while L2 fails
-   * @param maxKeyBytes the longest encoded key sent to L2
-   * @param maxValueBytes the largest encoded value sent to L2
-   */
-  public TieredStore(CaffeineBackend<K, V> l1, L2CacheBackend<String, byte[]> l2, LowerTiers lower,
-      EntryCodec<K, V> codec, Duration l1MaxTtl, DegradationPolicy policy, int maxKeyBytes, int maxValueBytes) {
-    this.lower = requireNonNull(lower, "lower");
-    this.l1 = requireNonNull(l1, "l1");
+  TieredStore(NearTier<K, V> near, L2CacheBackend<String, byte[]> l2, LowerTiers lower,
+      EntryCodec<K, V> codec, StoreSettings settings, Supplier<Duration> accessTtl, TierStatistics statistics) {
+    this.near = requireNonNull(near, "near");
     this.l2 = requireNonNull(l2, "l2");
+    this.lower = requireNonNull(lower, "lower");
     this.codec = requireNonNull(codec, "codec");
-    this.l1MaxTtl = requireNonNull(l1MaxTtl, "l1MaxTtl");
-    this.policy = requireNonNull(policy, "policy");
-    this.maxKeyBytes = maxKeyBytes;
-    this.maxValueBytes = maxValueBytes;
+    this.settings = requireNonNull(settings, "settings");
+    this.accessTtl = requireNonNull(accessTtl, "accessTtl");
+    this.statistics = requireNonNull(statistics, "statistics");
+    this.extender = new TtlExtender(l2, statistics);
     for (int i = 0; i < STRIPES; i++) {
       locks[i] = new ReentrantLock();
     }
@@ -137,35 +103,36 @@ public final class TieredStore<K, V> implements Store<K, V> {
     }
   }
 
+  // ---------------------------------------------------------------- reads
+
   @Override
   public V get(K key) {
-    V value = l1.get(key);
-    if (value != null) {
+    Copy<V> copy = near.copy(key);
+    if (copy != null) {
       statistics.l1Hits.increment();
-      return value;
+      accessed(key, null, copy, 0L);
+      return copy.value;
     }
-    int stripe = stripe(key);
-    long epoch = epochs.get(stripe);
-    long asked = System.nanoTime();
+    long epoch = near.epoch(key);
+    long asked = near.now();
     String encoded = encodeKey(key);
     ValueWithTtl<byte[]> found;
     try {
       found = l2(() -> l2.getWithTtl(encoded), "get");
     } catch (CacheException e) {
-      degradedRead(e);
-      statistics.misses.increment();
-      return null;
+      return degradedRead(e, null);
     }
     V decoded = (found == null) ? null : decode(found.value());
     if (decoded == null) {
-      V fromBelow = (found == null) ? fromLowerTiers(key, encoded, asked, stripe, epoch) : null;
+      V fromBelow = (found == null) ? fromLowerTiers(key, encoded, asked, epoch) : null;
       if (fromBelow == null) {
         statistics.misses.increment();
       }
       return fromBelow;
     }
     statistics.l2Hits.increment();
-    promote(key, decoded, found.ttl(), asked, stripe, epoch);
+    Copy<V> promoted = near.promote(key, decoded, found.ttl(), asked, epoch);
+    accessed(key, encoded, promoted, NearTier.deadline(asked, found.ttl()));
     return decoded;
   }
 
@@ -174,7 +141,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
    * copied into L2 (unless a writer got there first), the lower tiers above it, and L1, each for
    * what it still lives in the tier it came from.
    */
-  private V fromLowerTiers(K key, String encoded, long asked, int stripe, long epoch) {
+  private V fromLowerTiers(K key, String encoded, long asked, long epoch) {
     LowerTiers.Found found = lower.find(encoded, false);
     V value = (found == null) ? null : decode(found.bytes());
     if (value == null) {
@@ -184,8 +151,8 @@ public final class TieredStore<K, V> implements Store<K, V> {
     if (found.promote()) {
       try {
         if (copyIntoL2(key, encoded, found, asked)) {
-          lower.promoteAbove(found.tier(), encoded, found.bytes(), remaining(found.ttl(), asked));
-          promote(key, value, found.ttl(), asked, stripe, epoch);
+          lower.promoteAbove(found.tier(), encoded, found.bytes(), near.remaining(found.ttl(), asked));
+          near.promote(key, value, found.ttl(), asked, epoch);
         }
       } catch (CacheException e) {
         logger.debug("Not promoting a lower-tier hit while {} fails: {}", l2.name(), e.toString());
@@ -199,7 +166,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
     if (lower.isEmpty() || l2(() -> l2.getWithTtl(encoded), "get") != null) {
       return;
     }
-    long asked = System.nanoTime();
+    long asked = near.now();
     LowerTiers.Found found = lower.find(encoded, true);
     if (found != null) {
       copyIntoL2(key, encoded, found, asked);
@@ -208,32 +175,35 @@ public final class TieredStore<K, V> implements Store<K, V> {
 
   /** Stores a lower tier's copy in L2, unless L2 got a value meanwhile, for what it still lives; returns whether it did. */
   private boolean copyIntoL2(K key, String encoded, LowerTiers.Found found, long asked) {
-    Duration left = remaining(found.ttl(), asked);
+    Duration left = near.remaining(found.ttl(), asked);
     return !left.isZero() && l2Write(key, () -> l2.putIfAbsent(encoded, found.bytes(), left), "promote");
   }
 
   @Override
   public Map<K, V> getAll(Collection<? extends K> keys) {
-    Map<K, V> found = new HashMap<>(l1.getAll(keys));
-    statistics.l1Hits.add(found.size());
-    if (found.size() == keys.size()) {
-      return found;
-    }
+    Map<K, V> found = new HashMap<>();
     Map<String, K> missing = new HashMap<>();
     Map<K, Long> epochsBefore = new HashMap<>();
     for (K key : keys) {
-      if (!found.containsKey(key)) {
+      Copy<V> copy = near.copy(key);
+      if (copy != null) {
+        statistics.l1Hits.increment();
+        accessed(key, null, copy, 0L);
+        found.put(key, copy.value);
+      } else if (!epochsBefore.containsKey(key)) {
+        epochsBefore.put(key, near.epoch(key));
         missing.put(encodeKey(key), key);
-        epochsBefore.put(key, epochs.get(stripe(key)));
       }
     }
-    long asked = System.nanoTime();
+    if (missing.isEmpty()) {
+      return found;
+    }
+    long asked = near.now();
     Map<String, ValueWithTtl<byte[]>> fromL2;
     try {
       fromL2 = l2(() -> l2.getAllWithTtl(missing.keySet()), "getAll");
     } catch (CacheException e) {
-      degradedRead(e);
-      fromL2 = Map.of();
+      fromL2 = degradedRead(e, Map.of());
     }
     for (Map.Entry<String, ValueWithTtl<byte[]>> entry : fromL2.entrySet()) {
       K key = missing.get(entry.getKey());
@@ -241,7 +211,9 @@ public final class TieredStore<K, V> implements Store<K, V> {
       if (key != null && value != null) {
         statistics.l2Hits.increment();
         found.put(key, value);
-        promote(key, value, entry.getValue().ttl(), asked, stripe(key), epochsBefore.get(key));
+        Duration ttl = entry.getValue().ttl();
+        Copy<V> promoted = near.promote(key, value, ttl, asked, epochsBefore.get(key));
+        accessed(key, entry.getKey(), promoted, NearTier.deadline(asked, ttl));
       }
     }
     statistics.misses.add(keys.size() - found.size());
@@ -250,7 +222,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
 
   @Override
   public boolean containsKey(K key) {
-    if (l1.get(key) != null) {
+    if (near.copy(key) != null) {
       return true;
     }
     String encoded = encodeKey(key);
@@ -258,113 +230,227 @@ public final class TieredStore<K, V> implements Store<K, V> {
     try {
       found = l2(() -> l2.getWithTtl(encoded), "containsKey");
     } catch (CacheException e) {
-      degradedRead(e);
-      return false;
+      return degradedRead(e, false);
     }
     return found != null && decode(found.value()) != null;
   }
 
-  @Override
-  public void compute(K key, Function<V, Write<V>> function) {
+  /**
+   * Applies the access rule to a present entry that was just read: the near copy (if any) lives
+   * longer, and the authoritative tier's time to live follows lazily, without a notice; a rule that
+   * shortens the entry's life is sent at once. {@code sharedDeadline} is used when there is no copy.
+   */
+  private void accessed(K key, String encoded, Copy<V> copy, long sharedDeadline) {
+    Duration ttl = accessTtl.get();
+    if (Ttl.isUnchanged(ttl)) {
+      return;
+    }
+    long now = near.now();
+    long known = (copy == null) ? sharedDeadline : copy.sharedDeadline;
+    long target = NearTier.deadline(now, ttl);
+    if (ttl.isZero() || target < known) {
+      shorten(key, ttl, now);
+      return;
+    }
+    if (copy != null) {
+      near.extend(key, copy, ttl, now);
+    }
+    if (target != known && (target == Long.MAX_VALUE || target - known >= ttl.toNanos() / 2)) {
+      if (copy != null) {
+        copy.sharedDeadline = target;
+      }
+      extender.extend((encoded == null) ? encodeKey(key) : encoded, ttl);
+    }
+  }
+
+  /** Sets a shorter time to live on a present entry in both tiers (zero removes it), telling other JVMs. */
+  private void shorten(K key, Duration ttl, long since) {
     String encoded = encodeKey(key);
     ReentrantLock lock = lock(key);
     lock.lock();
     try {
-      pullUp(key, encoded);
-      for (;;) {
-        long asked = System.nanoTime();
-        ValueWithTtl<byte[]> current = l2(() -> l2.getWithTtl(encoded), "compute");
-        V value = (current == null) ? null : decode(current.value());
-        if (current != null && value == null) {
-          l2Write(key, () -> l2.remove(encoded, current.value()), "compute");
-          continue;
-        }
-        Write<V> write = function.apply(value);
-        if (apply(key, encoded, current, asked, value, write)) {
-          return;
-        }
+      try {
+        l2Write(key, () -> l2.setTtl(encoded, ttl), "setTtl");
+      } catch (CacheException e) {
+        // the read itself succeeded; l2Write dropped the copy
+        degradedRead(e, null);
+        return;
+      }
+      written(key);
+      lower.removed(encoded);
+      Copy<V> copy = near.copy(key);
+      if (copy != null) {
+        near.fill(key, copy.value, ttl, since);
       }
     } finally {
       lock.unlock();
     }
   }
 
-  /**
-   * Carries out one decision with compare-and-set on L2; returns false if another writer won.
-   * {@code asked} is when the current entry was read from L2.
-   */
-  private boolean apply(K key, String encoded, ValueWithTtl<byte[]> current, long asked, V value, Write<V> write) {
-    switch (write.kind) {
-      case KEEP:
-        if (value != null) {
-          fillL1(key, value, current.ttl(), asked);
+  // ---------------------------------------------------------------- atomic steps
+
+  @Override
+  public V compute(K key, Function<V, Write<V>> decide) {
+    String encoded = encodeKey(key);
+    boolean leased = settings.exclusiveWrites() || settings.stampedeLease() != null;
+    String owner = leased ? leaseOwner + "/" + Thread.currentThread().getId() : null;
+    long pause = FIRST_PAUSE;
+    long waited = 0;
+    for (;;) {
+      ReentrantLock lock = lock(key);
+      lock.lock();
+      try {
+        pullUp(key, encoded);
+        for (;;) {
+          long asked = near.now();
+          ReadForUpdate<byte[]> read = (owner == null)
+              ? ReadForUpdate.unleased(l2(() -> l2.getWithTtl(encoded), "compute"))
+              : l2(() -> l2.readForUpdate(encoded, owner, lease(), settings.exclusiveWrites()), "compute");
+          if (read.blocked()) {
+            break;
+          }
+          Attempt<V> attempt = attempt(key, encoded, read, owner, asked, decide);
+          if (attempt.done()) {
+            return attempt.current();
+          }
         }
-        return true;
-      case REMOVE:
-        if (current == null) {
-          return true;
-        }
-        if (!l2Write(key, () -> l2.remove(encoded, current.value()), "remove")) {
-          return false;
-        }
-        written(key);
-        lower.removed(encoded);
-        l1.remove(key);
-        return true;
-      default:
-        Duration ttl;
-        Duration l2Ttl;
-        long since;
-        if (!Ttl.isUnchanged(write.ttl)) {
-          ttl = write.ttl;
-          l2Ttl = ttl;
-          since = System.nanoTime();
-        } else if (current == null) {
-          ttl = Ttl.ETERNAL;
-          l2Ttl = Ttl.ETERNAL;
-          since = System.nanoTime();
-        } else {
-          // L2 keeps its own expiry (re-sending what remained at the read would push it back by
-          // the time since); L1 gets what remained at the read, counted from the read
-          ttl = current.ttl();
-          l2Ttl = Ttl.UNCHANGED;
-          since = asked;
-        }
-        if (ttl.isZero()) {
-          return apply(key, encoded, current, asked, value, Write.remove());
-        }
-        byte[] bytes = encodeValue(write.value);
-        boolean stored = (current == null)
-            ? l2Write(key, () -> l2.putIfAbsent(encoded, bytes, l2Ttl), "putIfAbsent")
-            : l2Write(key, () -> l2.replace(encoded, current.value(), bytes, l2Ttl), "replace");
-        if (!stored) {
-          return false;
-        }
-        written(key);
-        lower.written(encoded, bytes, l2Ttl);
-        fillL1(key, write.value, ttl, since);
-        return true;
+      } finally {
+        lock.unlock();
+      }
+      // another JVM holds the lease: wait for it outside the lock, so that this JVM's holder can finish
+      statistics.leaseWaits.increment();
+      if (waited > 3 * lease().toNanos()) {
+        throw new CacheException(l2.name() + ": the lease of a key was held by another client for over "
+            + TimeUnit.NANOSECONDS.toMillis(waited) + " ms; an atomic step gave up (writeLease bounds how long one may hold it)");
+      }
+      LockSupport.parkNanos(pause);
+      waited += pause;
+      pause = Math.min(pause * 2, LONGEST_PAUSE);
     }
   }
 
+  /** The outcome of one try of an atomic step: whether it is over, and the value it saw. */
+  private record Attempt<V>(boolean done, V current) {}
+
+  /** Decides, tells the writer, and commits, once; gives back a lease the read took however it ends. */
+  private Attempt<V> attempt(K key, String encoded, ReadForUpdate<byte[]> read, String owner, long asked,
+      Function<V, Write<V>> decide) {
+    String holder = read.leased() ? owner : null;
+    try {
+      ValueWithTtl<byte[]> current = read.current();
+      V value = (current == null) ? null : decode(current.value());
+      if (current != null && value == null) {
+        // undecodable bytes: removed, then the step reads again (still holding the lease)
+        l2Write(key, () -> l2.commit(encoded, current.value(), null, null, null), "compute");
+        return new Attempt<>(false, null);
+      }
+      Write<V> write = decide.apply(value);
+      boolean committed = carryOut(key, encoded, current, value, asked, write, holder);
+      holder = null;
+      return new Attempt<>(committed, value);
+    } finally {
+      if (holder != null) {
+        releaseQuietly(encoded, holder);
+      }
+    }
+  }
+
+  /** Gives a lease back after a step that failed; if that fails too, the lease runs out by itself. */
+  private void releaseQuietly(String encoded, String holder) {
+    try {
+      l2.releaseLease(encoded, holder);
+    } catch (RuntimeException e) {
+      logger.debug("{} could not give a lease back (it runs out by itself): {}", l2.name(), e.toString());
+    }
+  }
+
+  /**
+   * Carries out one decision: encodes it (size limits first), tells the writer, then commits it on
+   * L2 with compare-and-set, giving back {@code holder}'s lease; returns false if another writer won.
+   */
+  private boolean carryOut(K key, String encoded, ValueWithTtl<byte[]> current, V value, long asked,
+      Write<V> write, String holder) {
+    Write.Kind kind = write.kind;
+    Duration ttl = write.ttl;
+    if (kind == Write.Kind.PUT && !Ttl.isUnchanged(ttl) && ttl.isZero()) {
+      kind = Write.Kind.REMOVE;
+    } else if (kind == Write.Kind.PUT && Ttl.isUnchanged(ttl) && current == null) {
+      ttl = Ttl.ETERNAL;
+    }
+    if (kind == Write.Kind.REMOVE && current == null) {
+      kind = Write.Kind.KEEP;
+    }
+    byte[] bytes = (kind == Write.Kind.PUT) ? encodeValue(write.value) : null;
+    write.runWriter();
+    if (kind == Write.Kind.KEEP || kind == Write.Kind.ACCESS) {
+      if (holder != null) {
+        l2(() -> {
+          l2.releaseLease(encoded, holder);
+          return null;
+        }, "releaseLease");
+      }
+      if (value != null) {
+        near.fill(key, value, current.ttl(), asked);
+        if (kind == Write.Kind.ACCESS) {
+          accessed(key, encoded, near.copy(key), NearTier.deadline(asked, current.ttl()));
+        }
+      }
+      return true;
+    }
+    byte[] expected = (current == null) ? null : current.value();
+    Duration l2Ttl = ttl;
+    long since = near.now();
+    boolean committed = l2Write(key, () -> l2.commit(encoded, expected, bytes, l2Ttl, holder),
+        (kind == Write.Kind.REMOVE) ? "remove" : "replace");
+    if (!committed) {
+      return false;
+    }
+    written(key);
+    if (kind == Write.Kind.REMOVE) {
+      lower.removed(encoded);
+      near.drop(key);
+    } else {
+      lower.written(encoded, bytes, ttl);
+      // an unchanged expiry keeps L2's own; the copy gets what remained at the read, counted from it
+      if (Ttl.isUnchanged(ttl)) {
+        near.fill(key, write.value, current.ttl(), asked);
+      } else {
+        near.fill(key, write.value, ttl, since);
+      }
+    }
+    return true;
+  }
+
+  private Duration lease() {
+    return settings.exclusiveWrites() ? settings.writeLease() : settings.stampedeLease();
+  }
+
+  // ---------------------------------------------------------------- writes
+
   @Override
-  public V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent) {
+  public V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Runnable writeThrough) {
+    if (settings.exclusiveWrites()) {
+      return compute(key, current -> {
+        Duration ttl = (current == null) ? ttlIfAbsent : ttlIfPresent;
+        Write<V> write = (current == null && ttl.isZero()) ? Write.keep() : Write.put(value, ttl);
+        return write.withWriter(writeThrough);
+      });
+    }
     String encoded = encodeKey(key);
     byte[] bytes = encodeValue(value);
+    if (writeThrough != null) {
+      writeThrough.run();
+    }
     ReentrantLock lock = lock(key);
     lock.lock();
     try {
       pullUp(key, encoded);
-      long since = System.nanoTime();
+      long since = near.now();
       byte[] previous = l2Write(key, () -> l2.getAndPut(encoded, bytes, ttlIfAbsent, ttlIfPresent), "put");
       written(key);
       Duration ttl = (previous == null) ? ttlIfAbsent : ttlIfPresent;
       lower.written(encoded, bytes, ttl);
-      if (Ttl.isUnchanged(ttl) || ttl.isZero()) {
-        l1.remove(key);
-      } else {
-        fillL1(key, value, ttl, since);
-      }
+      near.fill(key, value, ttl, since);
       return (previous == null) ? null : decode(previous);
     } finally {
       lock.unlock();
@@ -380,15 +466,15 @@ public final class TieredStore<K, V> implements Store<K, V> {
       keys.put(key, entry.getKey());
       encoded.put(key, encodeValue(entry.getValue()));
     }
-    List<ReentrantLock> locks = locks(entries.keySet());
-    locks.forEach(ReentrantLock::lock);
+    List<ReentrantLock> held = locks(entries.keySet());
+    held.forEach(ReentrantLock::lock);
     try {
-      long since = System.nanoTime();
+      long since = near.now();
       Map<String, byte[]> previous;
       try {
         previous = l2(() -> l2.getAndPutAll(encoded, ttlIfAbsent, ttlIfPresent), "putAll");
       } catch (CacheException e) {
-        entries.keySet().forEach(l1::remove);
+        entries.keySet().forEach(near::drop);
         throw e;
       }
       Map<K, V> found = new HashMap<>();
@@ -397,11 +483,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
         byte[] old = previous.get(encodedKey);
         Duration ttl = (old == null) ? ttlIfAbsent : ttlIfPresent;
         lower.written(encodedKey, encoded.get(encodedKey), ttl);
-        if (Ttl.isUnchanged(ttl) || ttl.isZero()) {
-          l1.remove(key);
-        } else {
-          fillL1(key, entries.get(key), ttl, since);
-        }
+        near.fill(key, entries.get(key), ttl, since);
         V oldValue = (old == null) ? null : decode(old);
         if (oldValue != null) {
           found.put(key, oldValue);
@@ -409,15 +491,15 @@ public final class TieredStore<K, V> implements Store<K, V> {
       });
       return found;
     } finally {
-      for (int i = locks.size() - 1; i >= 0; i--) {
-        locks.get(i).unlock();
+      for (int i = held.size() - 1; i >= 0; i--) {
+        held.get(i).unlock();
       }
     }
   }
 
   /** Returns the stripe locks of the keys, each once, in stripe order so that no two writers deadlock. */
   private List<ReentrantLock> locks(Collection<? extends K> keys) {
-    java.util.TreeSet<Integer> stripes = new java.util.TreeSet<>();
+    TreeSet<Integer> stripes = new TreeSet<>();
     keys.forEach(key -> stripes.add(stripe(key)));
     List<ReentrantLock> ordered = new ArrayList<>(stripes.size());
     stripes.forEach(stripe -> ordered.add(locks[stripe]));
@@ -439,25 +521,21 @@ public final class TieredStore<K, V> implements Store<K, V> {
     ReentrantLock lock = lock(key);
     lock.lock();
     try {
-      long since = System.nanoTime();
+      long since = near.now();
       boolean stored;
       try {
         pullUp(key, encoded);
         stored = l2Write(key, () -> l2.putIfAbsent(encoded, bytes, ttl), "putIfAbsent");
       } catch (CacheException e) {
-        if (policy != DegradationPolicy.SERVE_LOCAL) {
-          throw e;
-        }
-        // a loaded value while L2 fails: returned to the reader, kept in neither tier
-        degradedRead(e);
-        return false;
+        // a loaded value while L2 fails: returned to the reader, kept in neither tier (SERVE_LOCAL)
+        return degradedRead(e, false);
       }
       if (!stored) {
         return false;
       }
       written(key);
       lower.written(encoded, bytes, ttl);
-      fillL1(key, value, ttl, since);
+      near.fill(key, value, ttl, since);
       return true;
     } finally {
       lock.unlock();
@@ -465,7 +543,13 @@ public final class TieredStore<K, V> implements Store<K, V> {
   }
 
   @Override
-  public V getAndRemove(K key) {
+  public V getAndRemove(K key, Runnable writeThrough) {
+    if (settings.exclusiveWrites()) {
+      return compute(key, current -> Write.<V>remove().withWriter(writeThrough));
+    }
+    if (writeThrough != null) {
+      writeThrough.run();
+    }
     String encoded = encodeKey(key);
     ReentrantLock lock = lock(key);
     lock.lock();
@@ -474,7 +558,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
       byte[] previous = l2Write(key, () -> l2.getAndRemove(encoded), "remove");
       written(key);
       lower.removed(encoded);
-      l1.remove(key);
+      near.drop(key);
       return (previous == null) ? null : decode(previous);
     } finally {
       lock.unlock();
@@ -482,34 +566,12 @@ public final class TieredStore<K, V> implements Store<K, V> {
   }
 
   @Override
-  public void setTtl(K key, Duration ttl) {
-    String encoded = encodeKey(key);
-    ReentrantLock lock = lock(key);
-    lock.lock();
-    try {
-      long since = System.nanoTime();
-      try {
-        l2Write(key, () -> l2.setTtl(encoded, ttl), "setTtl");
-      } catch (CacheException e) {
-        if (policy != DegradationPolicy.SERVE_LOCAL) {
-          throw e;
-        }
-        // the access expiry of a read: l2Write dropped the L1 copy, the read itself succeeded
-        degradedRead(e);
-        return;
-      }
-      written(key);
-      lower.removed(encoded);
-      Duration left = remaining(ttl, since);
-      if (left.isZero()) {
-        l1.remove(key);
-      } else {
-        l1.setTtl(key, Ttl.min(left, l1MaxTtl));
-      }
-    } finally {
-      lock.unlock();
-    }
+  public void checkEntry(K key, V value) {
+    encodeKey(key);
+    encodeValue(value);
   }
+
+  // ---------------------------------------------------------------- iteration, clear, leases
 
   @Override
   public Iterator<K> keys() {
@@ -555,23 +617,24 @@ public final class TieredStore<K, V> implements Store<K, V> {
       lower.clear();
     } finally {
       // even a failed clear may have removed some keys, so no L1 copy can be trusted
-      dropAllL1();
+      near.dropAll();
     }
   }
 
   @Override
   public V loadShared(K key, Supplier<V> loader, Duration lease, Duration maxWait) {
     String encoded = codec.encodeKey(key);
-    long deadline = System.nanoTime() + maxWait.toNanos();
-    long pause = TimeUnit.MILLISECONDS.toNanos(2);
+    String owner = leaseOwner + "/" + Thread.currentThread().getId();
+    long pause = FIRST_PAUSE;
+    long waited = 0;
     for (;;) {
-      if (l2(() -> l2.acquireLease(encoded, leaseOwner, lease), "acquireLease")) {
+      if (l2(() -> l2.acquireLease(encoded, owner, lease), "acquireLease")) {
         try {
           V loadedElsewhere = quietGet(key, encoded);
           return (loadedElsewhere != null) ? loadedElsewhere : loader.get();
         } finally {
           l2(() -> {
-            l2.releaseLease(encoded, leaseOwner);
+            l2.releaseLease(encoded, owner);
             return null;
           }, "releaseLease");
         }
@@ -580,19 +643,20 @@ public final class TieredStore<K, V> implements Store<K, V> {
       if (loadedElsewhere != null) {
         return loadedElsewhere;
       }
-      if (System.nanoTime() - deadline > 0) {
+      if (waited > maxWait.toNanos()) {
         return loader.get();
       }
       LockSupport.parkNanos(pause);
-      pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(50));
+      waited += pause;
+      pause = Math.min(pause * 2, LONGEST_PAUSE);
     }
   }
 
-  /** Reads L1, then L2 (promoting a hit), without counting the read in the statistics. */
+  /** Reads L1, then L2, without counting the read in the statistics. */
   private V quietGet(K key, String encoded) {
-    V value = l1.get(key);
-    if (value != null) {
-      return value;
+    Copy<V> copy = near.copy(key);
+    if (copy != null) {
+      return copy.value;
     }
     ValueWithTtl<byte[]> found = l2(() -> l2.getWithTtl(encoded), "get");
     return (found == null) ? null : decode(found.value());
@@ -604,15 +668,9 @@ public final class TieredStore<K, V> implements Store<K, V> {
   }
 
   @Override
-  public void checkEntry(K key, V value) {
-    Checked check = new Checked(key, encodeKey(key), value, encodeValue(value));
-    checked.set(check);
-  }
-
-  @Override
   public List<Health> health() {
     List<Health> health = new ArrayList<>(2);
-    health.add(l1.healthCheck());
+    health.add(near.health());
     Health shared = l2.healthCheck();
     if (shared.healthy()) {
       recovered();
@@ -629,16 +687,19 @@ public final class TieredStore<K, V> implements Store<K, V> {
 
   @Override
   public void close() {
+    extender.flush();
     l2.close();
     lower.close();
-    l1.close();
+    near.close();
   }
+
+  // ---------------------------------------------------------------- coherence and faults
 
   /** Drops L1 copies that another JVM changed; {@code null} means every key. */
   private void invalidated(String encodedKey) {
     statistics.invalidationsReceived.increment();
     if (encodedKey == null) {
-      dropAllL1();
+      near.dropAll();
       return;
     }
     K key;
@@ -646,61 +707,15 @@ public final class TieredStore<K, V> implements Store<K, V> {
       key = codec.decodeKey(encodedKey);
     } catch (RuntimeException e) {
       logger.debug("Dropping every L1 entry: undecodable invalidated key {}", encodedKey, e);
-      dropAllL1();
+      near.dropAll();
       return;
     }
-    epochs.incrementAndGet(stripe(key));
-    l1.remove(key);
-  }
-
-  private void dropAllL1() {
-    statistics.l1Flushes.increment();
-    for (int i = 0; i < STRIPES; i++) {
-      epochs.incrementAndGet(i);
-    }
-    l1.clear();
-  }
-
-  /**
-   * Copies an L2 hit into L1 for what remains of its L2 time to live, counted from {@code asked},
-   * when the read was sent: Redis measured the TTL after that, so the copy cannot outlive the
-   * entry in Redis however long the answer took to arrive and decode.
-   */
-  private void promote(K key, V value, Duration ttl, long asked, int stripe, long epochBefore) {
-    Duration left = remaining(ttl, asked);
-    if (left.isZero() || l1MaxTtl.isZero()) {
-      return;
-    }
-    l1.setWithTtl(key, value, Ttl.min(left, l1MaxTtl));
-    if (epochs.get(stripe) != epochBefore) {
-      l1.remove(key);
-    } else {
-      statistics.promotions.increment();
-    }
-  }
-
-  /** Fills L1 after a write to L2 sent at {@code since} with this time to live. */
-  private void fillL1(K key, V value, Duration ttl, long since) {
-    Duration left = remaining(ttl, since);
-    if (left.isZero() || l1MaxTtl.isZero()) {
-      l1.remove(key);
-    } else {
-      l1.setWithTtl(key, value, Ttl.min(left, l1MaxTtl));
-    }
-  }
-
-  /** Returns what is left of a time to live that started no earlier than {@code since} (System.nanoTime). */
-  private static Duration remaining(Duration ttl, long since) {
-    if (Ttl.isEternal(ttl) || Ttl.isUnchanged(ttl) || ttl.isZero()) {
-      return ttl;
-    }
-    Duration left = ttl.minusNanos(System.nanoTime() - since);
-    return left.isNegative() ? Duration.ZERO : left;
+    near.drop(key);
   }
 
   private void written(K key) {
     statistics.invalidationsSent.increment();
-    epochs.incrementAndGet(stripe(key));
+    near.written(key);
   }
 
   private V decode(byte[] bytes) {
@@ -713,7 +728,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
     }
   }
 
-  private <T> T l2(java.util.function.Supplier<T> operation, String name) {
+  private <T> T l2(Supplier<T> operation, String name) {
     T result;
     try {
       result = operation.get();
@@ -721,7 +736,7 @@ public final class TieredStore<K, V> implements Store<K, V> {
       statistics.l2Errors.increment();
       if (failing.compareAndSet(false, true)) {
         logger.warn("{} failed during {} (policy {}); L1 will be dropped when it answers again: {}",
-            l2.name(), name, policy, e.getMessage());
+            l2.name(), name, settings.degradation(), e.getMessage());
       } else {
         logger.debug("{} failed during {}: {}", l2.name(), name, e.getMessage());
       }
@@ -735,67 +750,42 @@ public final class TieredStore<K, V> implements Store<K, V> {
   private void recovered() {
     if (failing.get() && failing.compareAndSet(true, false)) {
       logger.info("{} answers again; dropping every L1 copy", l2.name());
-      dropAllL1();
+      near.dropAll();
     }
   }
 
-  /** A read that L2 could not answer: a miss under SERVE_LOCAL, the failure otherwise. */
-  private void degradedRead(CacheException failure) {
-    if (policy != DegradationPolicy.SERVE_LOCAL) {
-      throw failure;
-    }
+  /** A read-side call that L2 could not answer: the degradation policy gives the fallback or the failure. */
+  private <T> T degradedRead(CacheException failure, T fallback) {
+    T answer = settings.degradation().onReadFailure(failure, fallback);
     statistics.degradedReads.increment();
+    return answer;
   }
 
-  /** Encodes a key, refusing one over the size limit; reuses what {@link #checkEntry} just encoded. */
+  /** Encodes a key, refusing one over the size limit. */
   private String encodeKey(K key) {
-    Checked check = checked.get();
-    if (check != null && check.key == key) {
-      return check.encodedKey;
-    }
     String encoded = codec.encodeKey(key);
     int length = encoded.length();
     // UTF-8 takes at most three bytes per char: only a long key needs counting
-    if ((long) length * 3 > maxKeyBytes) {
-      long bytes = encoded.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-      if (bytes > maxKeyBytes) {
+    if ((long) length * 3 > settings.maxKeyBytes()) {
+      long bytes = encoded.getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > settings.maxKeyBytes()) {
         statistics.rejectedEntries.increment();
         throw new EntryTooLargeException("A key of " + bytes + " bytes (encoded) is over the limit of "
-            + maxKeyBytes + " bytes (maxKeyBytes); nothing was written");
+            + settings.maxKeyBytes() + " bytes (maxKeyBytes); nothing was written");
       }
     }
     return encoded;
   }
 
-  /** Encodes a value, refusing one over the size limit; reuses what {@link #checkEntry} just encoded. */
+  /** Encodes a value, refusing one over the size limit. */
   private byte[] encodeValue(V value) {
-    Checked check = checked.get();
-    if (check != null && check.value == value) {
-      checked.remove();
-      return check.bytes;
-    }
     byte[] bytes = codec.encodeValue(value);
-    if (bytes.length > maxValueBytes) {
+    if (bytes.length > settings.maxValueBytes()) {
       statistics.rejectedEntries.increment();
       throw new EntryTooLargeException("A value of " + bytes.length + " bytes (serialized) is over the limit of "
-          + maxValueBytes + " bytes (maxValueBytes); nothing was written");
+          + settings.maxValueBytes() + " bytes (maxValueBytes); nothing was written");
     }
     return bytes;
-  }
-
-  /** The last entry {@link #checkEntry} encoded on this thread, so that the write that follows need not encode it again. */
-  private static final class Checked {
-    final Object key;
-    final String encodedKey;
-    final Object value;
-    final byte[] bytes;
-
-    Checked(Object key, String encodedKey, Object value, byte[] bytes) {
-      this.key = key;
-      this.encodedKey = encodedKey;
-      this.value = value;
-      this.bytes = bytes;
-    }
   }
 
   /**
@@ -803,12 +793,11 @@ public final class TieredStore<K, V> implements Store<K, V> {
    * and then other JVMs were told but this one was not: the L1 copy is dropped before the failure
    * is thrown, and a promotion racing with it is voided.
    */
-  private <T> T l2Write(K key, java.util.function.Supplier<T> operation, String name) {
+  private <T> T l2Write(K key, Supplier<T> operation, String name) {
     try {
       return l2(operation, name);
     } catch (CacheException e) {
-      epochs.incrementAndGet(stripe(key));
-      l1.remove(key);
+      near.drop(key);
       throw e;
     }
   }

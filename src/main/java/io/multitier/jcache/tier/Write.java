@@ -5,25 +5,49 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 
 /**
- * What an atomic step decided to do with one entry: keep it, remove it, or store a value.
+ * What an atomic step decided to do with one entry: keep it, note an access, remove it, or store a
+ * value; and what to tell the {@code CacheWriter} first. A step decides without side effects (it
+ * may be asked again when another JVM wins a race); the engine runs the writer once, for the
+ * decision it commits, before the change.
  *
  * @param <V> the value type
  */
 public final class Write<V> {
 
-  private static final Write<?> KEEP = new Write<>(Kind.KEEP, null, null);
-  private static final Write<?> REMOVE = new Write<>(Kind.REMOVE, null, null);
+  private static final Write<?> KEEP = new Write<>(Kind.KEEP, null, null, null);
+  private static final Write<?> ACCESS = new Write<>(Kind.ACCESS, null, null, null);
+  private static final Write<?> REMOVE = new Write<>(Kind.REMOVE, null, null, null);
 
-  enum Kind { KEEP, REMOVE, PUT }
+  enum Kind { KEEP, ACCESS, REMOVE, PUT }
 
   final Kind kind;
   final V value;
   final Duration ttl;
+  private final Runnable writeThrough;
 
-  private Write(Kind kind, V value, Duration ttl) {
+  private Write(Kind kind, V value, Duration ttl, Runnable writeThrough) {
     this.kind = kind;
     this.value = value;
     this.ttl = ttl;
+    this.writeThrough = writeThrough;
+  }
+
+  /** Leaves the entry as it is, but for the expiry policy's rule for an access (applied by the engine). */
+  @SuppressWarnings("unchecked")
+  public static <V> Write<V> access() {
+    return (Write<V>) ACCESS;
+  }
+
+  /** Returns this decision with the call to the {@code CacheWriter} to make once before it is carried out ({@code null}: none). */
+  public Write<V> withWriter(Runnable writeThrough) {
+    return (writeThrough == null) ? this : new Write<>(kind, value, ttl, writeThrough);
+  }
+
+  /** Tells the writer, if there is one; a failure leaves the entry as it was. */
+  void runWriter() {
+    if (writeThrough != null) {
+      writeThrough.run();
+    }
   }
 
   /** Leaves the entry as it is. */
@@ -40,6 +64,6 @@ public final class Write<V> {
 
   /** Stores the value with the time to live ({@code Ttl.UNCHANGED} keeps the current expiry, zero removes). */
   public static <V> Write<V> put(V value, Duration ttl) {
-    return new Write<>(Kind.PUT, requireNonNull(value, "value"), requireNonNull(ttl, "ttl"));
+    return new Write<>(Kind.PUT, requireNonNull(value, "value"), requireNonNull(ttl, "ttl"), null);
   }
 }

@@ -7,7 +7,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.multitier.jcache.spi.CacheBackend;
+import io.multitier.jcache.spi.NearCacheBackend;
 import io.multitier.jcache.spi.Health;
 import io.multitier.jcache.spi.StreamingBackend;
 import io.multitier.jcache.spi.Ttl;
@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  * @param <K> the key type
  * @param <V> the value type
  */
-public final class CaffeineBackend<K, V> implements CacheBackend<K, V> {
+public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
 
   private final String name;
   private final Ticker ticker;
@@ -152,12 +152,6 @@ public final class CaffeineBackend<K, V> implements CacheBackend<K, V> {
     return (timed == null) ? null : timed.value;
   }
 
-  /** Returns the value and its remaining time to live, or {@code null} if absent or expired. */
-  public ValueWithTtl<V> getWithTtl(K key) {
-    Timed<V> timed = cache.getIfPresent(key);
-    return (timed == null) ? null : new ValueWithTtl<>(timed.value, timed.remaining(ticker.read()));
-  }
-
   @Override
   public Map<K, V> getAll(Collection<? extends K> keys) {
     Map<K, V> found = new java.util.HashMap<>();
@@ -256,12 +250,7 @@ public final class CaffeineBackend<K, V> implements CacheBackend<K, V> {
     });
   }
 
-  /**
-   * Atomically replaces the entry with what the function returns for its current value
-   * ({@code null} if absent): a new value and time to live ({@link Ttl#UNCHANGED} keeps the
-   * expiry), or {@code null} to remove the entry. Returning the current value with
-   * {@link Ttl#UNCHANGED} leaves the entry as it is.
-   */
+  @Override
   public void compute(K key, Function<V, ValueWithTtl<V>> function) {
     write(null, () -> cache.asMap().compute(key, (k, current) -> {
       ValueWithTtl<V> result = function.apply((current == null) ? null : current.value);
@@ -375,10 +364,6 @@ public final class CaffeineBackend<K, V> implements CacheBackend<K, V> {
     Timed(V value, long expiresAt) {
       this.value = value;
       this.expiresAt = expiresAt;
-    }
-
-    Duration remaining(long now) {
-      return (expiresAt == NEVER) ? Ttl.ETERNAL : Duration.ofNanos(Math.max(0, expiresAt - now));
     }
 
     long nanosLeft(long now) {

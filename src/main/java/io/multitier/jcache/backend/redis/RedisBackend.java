@@ -8,6 +8,7 @@ import io.multitier.jcache.backend.redis.Scripts.Script;
 import io.multitier.jcache.spi.BackendException;
 import io.multitier.jcache.spi.Health;
 import io.multitier.jcache.spi.L2CacheBackend;
+import io.multitier.jcache.spi.ReadForUpdate;
 import io.multitier.jcache.spi.StreamingBackend;
 import io.multitier.jcache.spi.Ttl;
 import io.multitier.jcache.spi.ValueWithTtl;
@@ -66,6 +67,13 @@ public final class RedisBackend implements L2CacheBackend<String, byte[]> {
   private static final byte[] TTL_ETERNAL = ascii("-1");
   private static final byte[] TTL_UNCHANGED = ascii("-2");
   private static final byte[] TTL_REMOVE = ascii("0");
+  private static final byte[] ZERO = ascii("0");
+  private static final byte[] ONE = ascii("1");
+  private static final byte[] ABSENT = ascii("a");
+  private static final byte[] PRESENT = ascii("p");
+  private static final byte[] PUT = ascii("put");
+  private static final byte[] DELETE = ascii("del");
+  private static final byte[] EMPTY = new byte[0];
 
   private final RedissonClient client;
   private final boolean ownsClient;
@@ -219,6 +227,48 @@ public final class RedisBackend implements L2CacheBackend<String, byte[]> {
   public void releaseLease(String key, String owner) {
     eval("releaseLease", Scripts.RELEASE_LEASE, ReturnType.INTEGER,
         List.<Object>of(namespace.leaseKey(key)), owner.getBytes(UTF_8));
+  }
+
+  @Override
+  public ReadForUpdate<byte[]> readForUpdate(String key, String owner, Duration lease, boolean leaseIfPresent) {
+    List<Object> reply = eval("readForUpdate", Scripts.READ_FOR_UPDATE, ReturnType.MULTI,
+        List.<Object>of(namespace.key(key), namespace.leaseKey(key)), owner.getBytes(UTF_8),
+        ttlArgument(lease), leaseIfPresent ? ONE : ZERO);
+    long state = (Long) reply.get(0);
+    if (state == 0) {
+      return ReadForUpdate.blockedByAnother();
+    }
+    ValueWithTtl<byte[]> current = (reply.size() < 3) ? null : withTtl(reply.get(1), reply.get(2));
+    return (state == 1) ? ReadForUpdate.unleased(current) : ReadForUpdate.leased(current);
+  }
+
+  @Override
+  public boolean commit(String key, byte[] expected, byte[] value, Duration ttl, String owner) {
+    Object[] args = new Object[writeHeader.length + 6];
+    System.arraycopy(writeHeader, 0, args, 0, writeHeader.length);
+    int next = writeHeader.length;
+    args[next++] = (expected == null) ? ABSENT : PRESENT;
+    args[next++] = (expected == null) ? EMPTY : expected;
+    args[next++] = (value == null) ? DELETE : PUT;
+    args[next++] = (value == null) ? EMPTY : value;
+    args[next++] = (value == null) ? TTL_REMOVE : ttlArgument(ttl);
+    args[next] = (owner == null) ? EMPTY : owner.getBytes(UTF_8);
+    return eval("commit", Scripts.COMMIT, ReturnType.BOOLEAN,
+        List.<Object>of(namespace.key(key), namespace.leaseKey(key)), args);
+  }
+
+  @Override
+  public void extendAll(Map<String, Duration> ttls) {
+    requireNonNull(ttls, "ttls");
+    for (List<String> batch : batches(ttls.keySet())) {
+      List<Object> redisKeys = new ArrayList<>(batch.size());
+      Object[] args = new Object[batch.size()];
+      for (int i = 0; i < batch.size(); i++) {
+        redisKeys.add(namespace.key(batch.get(i)));
+        args[i] = ttlArgument(ttls.get(batch.get(i)));
+      }
+      eval("extendAll", Scripts.EXTEND_ALL, ReturnType.INTEGER, redisKeys, args);
+    }
   }
 
   @Override

@@ -151,6 +151,81 @@ final class Scripts {
       return previous
       """);
 
+  /**
+   * KEYS[1] the entry, KEYS[2] its lease; ARGV[1] owner, ARGV[2] lease in milliseconds, ARGV[3]
+   * {@code 1} to take the lease even when the entry is present. Returns {0} while another owner
+   * holds the lease, {1, value, pttl} for a present entry read without the lease, {2[, value, pttl]}
+   * with the lease taken.
+   */
+  static final Script READ_FOR_UPDATE = read("readForUpdate", """
+      local value = redis.call('get', KEYS[1])
+      if value and ARGV[3] == '0' then
+        return {1, value, redis.call('pttl', KEYS[1])}
+      end
+      local holder = redis.call('get', KEYS[2])
+      if holder and holder ~= ARGV[1] then
+        return {0}
+      end
+      redis.call('set', KEYS[2], ARGV[1], 'px', ARGV[2])
+      if value then
+        return {2, value, redis.call('pttl', KEYS[1])}
+      end
+      return {2}
+      """);
+
+  /**
+   * KEYS[1] the entry, KEYS[2] its lease; ARGV[4] {@code a} if the entry must be absent, else
+   * {@code p} and ARGV[5] the bytes it must hold; ARGV[6] {@code put} (ARGV[7] value, ARGV[8] ttl)
+   * or {@code del}; ARGV[9] the lease owner to release, or empty. Returns 1 if the entry was as
+   * expected and the decision was carried out.
+   */
+  static final Script COMMIT = write("commit", """
+      local function release()
+        if ARGV[9] ~= '' and redis.call('get', KEYS[2]) == ARGV[9] then
+          redis.call('del', KEYS[2])
+        end
+      end
+      local current = redis.call('get', KEYS[1])
+      local expected
+      if ARGV[4] == 'a' then
+        expected = not current
+      else
+        expected = current == ARGV[5]
+      end
+      if expected then
+        if ARGV[6] == 'del' then
+          if current then
+            redis.call('del', KEYS[1])
+            notify(KEYS[1])
+          end
+        else
+          store(KEYS[1], ARGV[7], ARGV[8])
+          notify(KEYS[1])
+        end
+      end
+      release()
+      return expected and 1 or 0
+      """);
+
+  /**
+   * KEYS; ARGV[i] a time to live in milliseconds ({@code -1}: none) for KEYS[i]: each present key
+   * whose remaining time is shorter gets it, without a notice. Returns how many were lengthened.
+   */
+  static final Script EXTEND_ALL = read("extendAll", """
+      local extended = 0
+      for i, key in ipairs(KEYS) do
+        local left = redis.call('pttl', key)
+        if left > 0 and ARGV[i] == '-1' then
+          redis.call('persist', key)
+          extended = extended + 1
+        elseif left > 0 and left < tonumber(ARGV[i]) then
+          redis.call('pexpire', key, ARGV[i])
+          extended = extended + 1
+        end
+      end
+      return extended
+      """);
+
   /** KEYS[1]; ARGV[4] ttl; returns 1 if the key was present. */
   /** KEYS[1] the lease; ARGV[1] owner, ARGV[2] ttl in milliseconds; returns whether the owner holds it. */
   static final Script ACQUIRE_LEASE = read("acquireLease", """

@@ -1,0 +1,174 @@
+package io.multitier.jcache.tier;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.multitier.jcache.spi.Health;
+import io.multitier.jcache.spi.NearCacheBackend;
+import io.multitier.jcache.spi.Ttl;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The near tier of a tiered cache: this JVM's copies of entries that the authoritative tier holds.
+ *
+ * <p>A copy never outlives what its entry had left in the authoritative tier when it was read or
+ * written, nor {@code l1MaxTtl} from then, whatever accesses extend it. Each key maps to a stripe
+ * with an epoch that every invalidation and every local write advances: a promotion that raced with
+ * one (the epoch moved while the entry was on its way) is dropped again. Every duration is measured
+ * on the cache's {@link Ticker}.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+final class NearTier<K, V> {
+
+  private static final int STRIPES = 1024;
+  private static final long NEVER = Long.MAX_VALUE;
+
+  private final NearCacheBackend<K, Copy<V>> l1;
+  private final Ticker ticker;
+  private final Duration maxTtl;
+  private final TierStatistics statistics;
+  private final AtomicLongArray epochs = new AtomicLongArray(STRIPES);
+
+  NearTier(NearCacheBackend<K, Copy<V>> l1, Ticker ticker, Duration maxTtl, TierStatistics statistics) {
+    this.l1 = requireNonNull(l1, "l1");
+    this.ticker = requireNonNull(ticker, "ticker");
+    this.maxTtl = requireNonNull(maxTtl, "maxTtl");
+    this.statistics = requireNonNull(statistics, "statistics");
+  }
+
+  /** Returns this JVM's copy of the key, or {@code null}. */
+  Copy<V> copy(K key) {
+    return l1.get(key);
+  }
+
+  /** Returns the time now, on the cache's ticker. */
+  long now() {
+    return ticker.read();
+  }
+
+  /** Returns the key's epoch, to hand to {@link #promote} after a read of the authoritative tier. */
+  long epoch(K key) {
+    return epochs.get(stripe(key));
+  }
+
+  /**
+   * Copies an entry read from the authoritative tier at {@code asked}, where it lives {@code ttl}
+   * more, unless an invalidation or a local write came meanwhile; returns the copy, or {@code null}.
+   */
+  Copy<V> promote(K key, V value, Duration ttl, long asked, long epochBefore) {
+    Copy<V> copy = store(key, value, ttl, asked);
+    if (copy == null) {
+      return null;
+    }
+    if (epoch(key) != epochBefore) {
+      l1.remove(key);
+      return null;
+    }
+    statistics.promotions.increment();
+    return copy;
+  }
+
+  /** Copies what this JVM just wrote (sent at {@code since}, to live {@code ttl}), or drops the copy if it cannot live. */
+  void fill(K key, V value, Duration ttl, long since) {
+    if (store(key, value, ttl, since) == null) {
+      l1.remove(key);
+    }
+  }
+
+  private Copy<V> store(K key, V value, Duration ttl, long since) {
+    Duration left = remaining(ttl, since);
+    if (left.isZero() || maxTtl.isZero() || Ttl.isUnchanged(left)) {
+      return null;
+    }
+    Copy<V> copy = new Copy<>(value, deadline(since, maxTtl), deadline(since, ttl));
+    l1.setWithTtl(key, copy, Ttl.min(left, maxTtl));
+    return copy;
+  }
+
+  /** An access at {@code now} under an access rule of {@code ttl}: the copy lives that long more, within its cap. */
+  void extend(K key, Copy<V> copy, Duration ttl, long now) {
+    long capLeft = copy.capAt - now;
+    if (capLeft <= 0) {
+      return;
+    }
+    Duration lives = Ttl.isEternal(ttl) ? Duration.ofNanos(capLeft) : Ttl.min(ttl, Duration.ofNanos(capLeft));
+    l1.setTtl(key, lives);
+  }
+
+  /** Notes a local write of the key: a promotion racing with it is voided. */
+  void written(K key) {
+    epochs.incrementAndGet(stripe(key));
+  }
+
+  /** Drops the key's copy and voids a promotion racing with it. */
+  void drop(K key) {
+    epochs.incrementAndGet(stripe(key));
+    l1.remove(key);
+  }
+
+  /** Drops every copy. */
+  void dropAll() {
+    statistics.l1Flushes.increment();
+    for (int i = 0; i < STRIPES; i++) {
+      epochs.incrementAndGet(i);
+    }
+    l1.clear();
+  }
+
+  Health health() {
+    return l1.healthCheck();
+  }
+
+  void close() {
+    l1.close();
+  }
+
+  /** Returns what is left at the ticker's now of a time to live that started no earlier than {@code since}. */
+  Duration remaining(Duration ttl, long since) {
+    if (Ttl.isEternal(ttl) || Ttl.isUnchanged(ttl) || ttl.isZero()) {
+      return ttl;
+    }
+    Duration left = ttl.minusNanos(ticker.read() - since);
+    return left.isNegative() ? Duration.ZERO : left;
+  }
+
+  /** Returns the ticker instant {@code ttl} after {@code from}, or {@link #NEVER}. */
+  static long deadline(long from, Duration ttl) {
+    if (Ttl.isEternal(ttl) || Ttl.isUnchanged(ttl)) {
+      return NEVER;
+    }
+    long nanos;
+    try {
+      nanos = ttl.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return NEVER;
+    }
+    long at = from + nanos;
+    return (at < from) ? NEVER : at;
+  }
+
+  private static int stripe(Object key) {
+    int h = key.hashCode();
+    return (h ^ (h >>> 16)) & (STRIPES - 1);
+  }
+
+  /**
+   * One copy: the value, the ticker instant it may live until whatever accesses say
+   * ({@code l1MaxTtl} after it was made), and when this JVM last knew the entry to expire in the
+   * authoritative tier (moved forward when this JVM asks that tier to extend it).
+   */
+  static final class Copy<V> {
+    final V value;
+    final long capAt;
+    volatile long sharedDeadline;
+
+    Copy(V value, long capAt, long sharedDeadline) {
+      this.value = value;
+      this.capAt = capAt;
+      this.sharedDeadline = sharedDeadline;
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package io.multitier.jcache.tier;
+
+import static java.util.Objects.requireNonNull;
+
+import io.multitier.jcache.backend.caffeine.CaffeineBackend;
+import io.multitier.jcache.configuration.MultiTierConfiguration;
+import io.multitier.jcache.copy.JavaSerializer;
+import io.multitier.jcache.spi.L2CacheBackend;
+import io.multitier.jcache.spi.NearCacheBackend;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/** Builds the engine of one cache: L1-only over a near tier, or a near tier in front of the authoritative one. */
+public final class Stores {
+
+  private Stores() {}
+
+  /**
+   * Returns the embedded default: the in-process tier is the source of truth.
+   *
+   * @param l1 the in-process tier
+   * @param accessTtl the expiry policy's rule for an access, asked on each hit
+   */
+  public static <K, V> Store<K, V> local(NearCacheBackend<K, V> l1, Supplier<Duration> accessTtl) {
+    return new LocalStore<>(l1, accessTtl);
+  }
+
+  /**
+   * Returns a tiered engine: a near tier on Caffeine in front of {@code l2}, and the tiers the
+   * configuration names below it.
+   *
+   * @param name the cache's name
+   * @param config the cache's configuration
+   * @param l2 the authoritative tier
+   * @param classLoader where values read back from the tiers are resolved
+   * @param accessTtl the expiry policy's rule for an access, asked on each hit
+   * @param writesThrough whether the cache has a {@code CacheWriter}: its writes then hold the key's lease
+   */
+  public static <K, V> Store<K, V> tiered(String name, MultiTierConfiguration<K, V> config,
+      L2CacheBackend<String, byte[]> l2, ClassLoader classLoader, Supplier<Duration> accessTtl,
+      boolean writesThrough) {
+    requireNonNull(config, "config");
+    TierStatistics statistics = new TierStatistics();
+    CaffeineBackend<K, NearTier.Copy<V>> l1 = new CaffeineBackend<>("L1", config.getMaximumSize(),
+        config.getTicker(), Runnable::run, (key, copy) -> {}, (key, copy) -> {}, true);
+    NearTier<K, V> near = new NearTier<>(l1, config.getTicker(), config.getL1MaxTtl(), statistics);
+    StoreSettings settings = new StoreSettings(config.getDegradation(), config.getMaxKeyBytes(),
+        config.getMaxValueBytes(), writesThrough, config.getWriteLease(), config.getStampedeLease());
+    EntryCodec<K, V> codec = new SerializingCodec<>(JavaSerializer.allowing(config.getAllowedClasses()), classLoader);
+    return new TieredStore<>(near, l2, LowerTiers.of(config.getLowerTiers(), name, classLoader), codec,
+        settings, accessTtl, statistics);
+  }
+}
