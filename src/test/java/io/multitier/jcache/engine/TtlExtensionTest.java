@@ -61,16 +61,13 @@ final class TtlExtensionTest {
     Factory<ExpiryPolicy> accessed = AccessedExpiryPolicy.factoryOf(
         new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, ACCESS.toMillis()));
     Cache<String, String> a = open("a", tickerA, accessed, "sessions");
-    Cache<String, String> b = open("b", tickerB, accessed, "sessions");
-    var statsA = a.unwrap(TieredCache.class).tierStatistics();
-    var statsB = b.unwrap(TieredCache.class).tierStatistics();
-
-    long heard = statsB.invalidationsReceived();
     a.put("k", "v");
     String entry = onlyEntryKey("sessions");
     a.put("fence", "f1");
-    // the puts' own notices reach B asynchronously: let them arrive before counting B's notices
-    await().atMost(BOUND).until(() -> statsB.invalidationsReceived() >= heard + 2);
+    // B subscribes after A's puts, so that no notice of them reaches B after it read them
+    Cache<String, String> b = open("b", tickerB, accessed, "sessions");
+    var statsA = a.unwrap(TieredCache.class).tierStatistics();
+    var statsB = b.unwrap(TieredCache.class).tierStatistics();
     assertThat(b.get("k")).isEqualTo("v");
     assertThat(b.get("fence")).isEqualTo("f1");
     assertThat(a.get("k")).isEqualTo("v");
@@ -101,13 +98,9 @@ final class TtlExtensionTest {
   void anAccessThatShortensTheL2LifeReachesRedisAndDropsTheOtherCopy() {
     Factory<ExpiryPolicy> shortens = new FactoryBuilder.SingletonFactory<>(new HourThenMinuteOnAccess());
     Cache<String, String> a = open("a", tickerA, shortens, "shrinking");
+    a.put("k", "v");
     Cache<String, String> b = open("b", tickerB, shortens, "shrinking");
     var statsA = a.unwrap(TieredCache.class).tierStatistics();
-    var statsB = b.unwrap(TieredCache.class).tierStatistics();
-
-    long heard = statsB.invalidationsReceived();
-    a.put("k", "v");
-    await().atMost(BOUND).until(() -> statsB.invalidationsReceived() > heard);
     String entry = onlyEntryKey("shrinking");
     assertThat(pttl(entry)).as("k's time to live in Redis after the put, in ms").isGreaterThan(3_000_000L);
     // A holds the copy it wrote (a read of A's would be an access, shortening the life itself)
