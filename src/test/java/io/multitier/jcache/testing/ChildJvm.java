@@ -67,13 +67,22 @@ public final class ChildJvm implements AutoCloseable {
 
   /** Starts a child JVM whose CacheManager reads the configuration file, and waits until it is ready. */
   public static ChildJvm start(URI configuration) {
+    return start(io.multitier.jcache.tiered.CacheNode.class, configuration.toString());
+  }
+
+  /**
+   * Starts a child JVM running another main class with these arguments, and waits until it is
+   * ready: the class follows {@link io.multitier.jcache.tiered.CacheNode}'s protocol (reply lines
+   * start with {@code @}, {@code @ready} first, {@code quit} ends it).
+   */
+  public static ChildJvm start(Class<?> mainClass, String... arguments) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder = new ProcessBuilder(java,
         "-Xmx256m",
         "-cp", System.getProperty("java.class.path"),
         "-Djavax.cache.spi.CachingProvider=io.multitier.jcache.MultiTierCachingProvider",
-        io.multitier.jcache.tiered.CacheNode.class.getName(),
-        configuration.toString());
+        mainClass.getName());
+    builder.command().addAll(List.of(arguments));
     Process process;
     try {
       process = builder.start();
@@ -92,13 +101,18 @@ public final class ChildJvm implements AutoCloseable {
 
   /** Sends one command and returns the reply, without its {@code @}; an {@code error} reply fails. */
   public String send(String command) {
+    return send(command, REPLY);
+  }
+
+  /** As {@link #send(String)}, waiting up to {@code timeout} for the reply (a long-running command). */
+  public String send(String command, Duration timeout) {
     try {
       stdin.write(command + "\n");
       stdin.flush();
     } catch (IOException e) {
       throw new IllegalStateException("the child JVM does not read its input any more" + diagnostics(), e);
     }
-    String reply = next(REPLY);
+    String reply = next(timeout);
     if (reply.startsWith("error")) {
       throw new IllegalStateException("the child JVM answered '" + command + "' with " + reply + diagnostics());
     }
