@@ -7,7 +7,7 @@ package io.multitier.jcache.tier;
  * @param <K> the key type
  * @param <V> the value type
  */
-public interface EntryCodec<K, V> {
+interface EntryCodec<K, V> {
 
   /** Returns the key's stable string form. */
   String encodeKey(K key);

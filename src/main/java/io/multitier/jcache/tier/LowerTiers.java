@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * that atomic operations and invalidations go through. A lower tier that fails is skipped by reads
  * and, on writes, asked to drop the key, so that it never answers with a value it missed a change of.
  */
-public final class LowerTiers implements AutoCloseable {
+final class LowerTiers implements AutoCloseable {
 
   private static final Logger logger = LoggerFactory.getLogger(LowerTiers.class);
 

@@ -16,7 +16,7 @@ import java.util.UUID;
  * @param <K> the key type
  * @param <V> the value type
  */
-public final class SerializingCodec<K, V> implements EntryCodec<K, V> {
+final class SerializingCodec<K, V> implements EntryCodec<K, V> {
 
   private final Serializer serializer;
   private final ClassLoader classLoader;

@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #keys()} and {@link #clear()} walk this cache's keys with {@code SCAN}, never
  * {@code KEYS} or {@code FLUSHDB}. Failures are thrown as {@link BackendException}.
  */
-public final class RedisBackend implements L2CacheBackend<String, byte[]> {
+final class RedisBackend implements L2CacheBackend<String, byte[]> {
 
   /** The key prefix used when none is given. */
   public static final String DEFAULT_PREFIX = "mtj:";
