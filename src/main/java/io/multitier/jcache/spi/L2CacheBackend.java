@@ -64,12 +64,16 @@ public interface L2CacheBackend<K, V> extends CacheBackend<K, V> {
 
   /**
    * Carries out an atomic step's decision if the entry is still what the step read, and gives back
-   * the lease of {@code owner} (if not {@code null}) in the same round trip where the backend can.
+   * the lease of {@code owner} (if not {@code null}) in the same round trip where the backend can;
+   * with an {@code owner}, nothing is done while another owner holds the key's lease.
    * {@code expected} {@code null} means the key must be absent; {@code value} {@code null} removes
    * the entry, else it is stored with {@code ttl} ({@link Ttl#UNCHANGED} keeps its expiry). Other
    * clients are told of a change. Returns whether the entry was as expected (and so changed).
    */
   default boolean commit(K key, V expected, V value, Duration ttl, String owner) {
+    if (owner != null && !acquireLease(key, owner, Duration.ofSeconds(1))) {
+      return false;
+    }
     try {
       if (value == null) {
         return expected == null || remove(key, expected);

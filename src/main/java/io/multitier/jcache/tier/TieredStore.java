@@ -421,6 +421,11 @@ final class TieredStore<K, V> implements Store<K, V> {
     return true;
   }
 
+  /** Returns the lease owner of the calling thread: leases are per thread, so two threads of this JVM exclude each other too. */
+  private String owner() {
+    return leaseOwner + "/" + Thread.currentThread().getId();
+  }
+
   private Duration lease() {
     return settings.exclusiveWrites() ? settings.writeLease() : settings.stampedeLease();
   }
@@ -525,7 +530,11 @@ final class TieredStore<K, V> implements Store<K, V> {
       boolean stored;
       try {
         pullUp(key, encoded);
-        stored = l2Write(key, () -> l2.putIfAbsent(encoded, bytes, ttl), "putIfAbsent");
+        // in a write-through cache a loaded value never lands while another JVM's step holds the
+        // key: that step would fail its compare-and-set after telling the writer
+        String owner = settings.exclusiveWrites() ? owner() : null;
+        stored = l2Write(key, () -> (owner == null) ? l2.putIfAbsent(encoded, bytes, ttl)
+            : l2.commit(encoded, null, bytes, ttl, owner), "putIfAbsent");
       } catch (CacheException e) {
         // a loaded value while L2 fails: returned to the reader, kept in neither tier (SERVE_LOCAL)
         return degradedRead(e, false);
@@ -624,7 +633,7 @@ final class TieredStore<K, V> implements Store<K, V> {
   @Override
   public V loadShared(K key, Supplier<V> loader, Duration lease, Duration maxWait) {
     String encoded = codec.encodeKey(key);
-    String owner = leaseOwner + "/" + Thread.currentThread().getId();
+    String owner = owner();
     long pause = FIRST_PAUSE;
     long waited = 0;
     for (;;) {

@@ -176,13 +176,20 @@ final class Scripts {
   /**
    * KEYS[1] the entry, KEYS[2] its lease; ARGV[4] {@code a} if the entry must be absent, else
    * {@code p} and ARGV[5] the bytes it must hold; ARGV[6] {@code put} (ARGV[7] value, ARGV[8] ttl)
-   * or {@code del}; ARGV[9] the lease owner to release, or empty. Returns 1 if the entry was as
-   * expected and the decision was carried out.
+   * or {@code del}; ARGV[9] the lease owner, or empty: while another owner holds the lease nothing
+   * is done, else the owner's lease is released. Returns 1 if the entry was as expected and the
+   * decision was carried out.
    */
   static final Script COMMIT = write("commit", """
       local function release()
         if ARGV[9] ~= '' and redis.call('get', KEYS[2]) == ARGV[9] then
           redis.call('del', KEYS[2])
+        end
+      end
+      if ARGV[9] ~= '' then
+        local holder = redis.call('get', KEYS[2])
+        if holder and holder ~= ARGV[9] then
+          return 0
         end
       end
       local current = redis.call('get', KEYS[1])
