@@ -204,7 +204,19 @@ public final class RedisServer implements AutoCloseable {
     return session(List.of(utf8("AUTH", user, password), utf8(command)));
   }
 
+  /**
+   * Sends one command on a fresh connection to the redis-server on this loopback port, which need
+   * not be one this JVM started (a child JVM's writer or loader reaches its test's server this way).
+   */
+  public static Object callAt(int port, String... command) {
+    return session(port, List.<byte[][]>of(utf8(command)));
+  }
+
   private Object session(List<byte[][]> commands) {
+    return session(port, commands);
+  }
+
+  private static Object session(int port, List<byte[][]> commands) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), SOCKET_TIMEOUT_MILLIS);
       socket.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
