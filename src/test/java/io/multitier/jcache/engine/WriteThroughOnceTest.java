@@ -3,7 +3,6 @@ package io.multitier.jcache.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.multitier.jcache.testing.ChildJvm;
-import io.multitier.jcache.testing.ManagerFiles;
 import io.multitier.jcache.testing.RedisServerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,39 +51,20 @@ final class WriteThroughOnceTest {
   @RegisterExtension
   static final RedisServerExtension redis = new RedisServerExtension();
 
-  private static ManagerFiles managers;
+  private static TwoNodes nodes;
   private static ChildJvm child;
   private static CacheManager manager;
 
   @BeforeAll
   static void start() {
-    System.setProperty(Resp.PORT, Integer.toString(redis.server().port()));
-    managers = new ManagerFiles();
-    String yaml = ManagerFiles.sharedClient(redis.server(), "once:") + CACHES;
-    try {
-      manager = managers.open(yaml);
-      child = ChildJvm.start(EngineNode.class, managers.write("child.yaml", yaml).toUri().toString(),
-          Integer.toString(redis.server().port()));
-    } catch (RuntimeException | Error e) {
-      stop();
-      throw e;
-    }
+    nodes = TwoNodes.start(redis.server(), "once:", CACHES);
+    manager = nodes.manager();
+    child = nodes.child();
   }
 
   @AfterAll
   static void stop() {
-    try {
-      if (child != null) {
-        child.close();
-        child = null;
-      }
-    } finally {
-      if (managers != null) {
-        managers.close();
-        managers = null;
-      }
-      System.clearProperty(Resp.PORT);
-    }
+    nodes.close();
   }
 
   @BeforeEach
