@@ -1,5 +1,6 @@
 package io.multitier.jcache.spi;
 
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 
 /**
@@ -22,4 +23,7 @@ public interface NearCacheBackend<K, V> extends CacheBackend<K, V> {
    * entry is left as it was.
    */
   void compute(K key, Function<V, ValueWithTtl<V>> function);
+
+  /** Removes every entry for which the test holds, without expiry notices; entries changed meanwhile may be left. */
+  void removeIf(BiPredicate<? super K, ? super V> test);
 }

@@ -7,16 +7,22 @@ import io.multitier.jcache.spi.Health;
 import io.multitier.jcache.spi.NearCacheBackend;
 import io.multitier.jcache.spi.Ttl;
 import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The near tier of a tiered cache: this JVM's copies of entries that the authoritative tier holds.
  *
  * <p>A copy never outlives what its entry had left in the authoritative tier when it was read or
- * written, nor {@code l1MaxTtl} from then, whatever accesses extend it. Each key maps to a stripe
- * with an epoch that every invalidation and every local write advances: a promotion that raced with
- * one (the epoch moved while the entry was on its way) is dropped again. Every duration is measured
- * on the cache's {@link Ticker}.
+ * written, nor {@code l1MaxTtl} from then, whatever accesses extend it. The tier keeps the time
+ * itself, on the cache's {@link Ticker}, so that its backend needs no expiry of its own: a copy with
+ * a deadline is checked against the ticker when it is read; a copy of an entry that never expires
+ * costs no clock reading at all, and is dropped once {@code l1MaxTtl} old by a sweep that runs every
+ * tenth of it (at least every second, at most every minute).
+ *
+ * <p>Each key maps to a stripe with an epoch that every invalidation and every local write advances:
+ * a promotion that raced with one (the epoch moved while the entry was on its way) is dropped again.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -24,24 +30,41 @@ import java.util.concurrent.atomic.AtomicLongArray;
 final class NearTier<K, V> {
 
   private static final int STRIPES = 1024;
-  private static final long NEVER = Long.MAX_VALUE;
+  static final long NEVER = Long.MAX_VALUE;
 
   private final NearCacheBackend<K, Copy<V>> l1;
   private final Ticker ticker;
   private final Duration maxTtl;
   private final TierStatistics statistics;
   private final AtomicLongArray epochs = new AtomicLongArray(STRIPES);
+  private final ScheduledFuture<?> sweeps;
 
   NearTier(NearCacheBackend<K, Copy<V>> l1, Ticker ticker, Duration maxTtl, TierStatistics statistics) {
     this.l1 = requireNonNull(l1, "l1");
     this.ticker = requireNonNull(ticker, "ticker");
     this.maxTtl = requireNonNull(maxTtl, "maxTtl");
     this.statistics = requireNonNull(statistics, "statistics");
+    this.sweeps = (maxTtl.isZero() || Ttl.isEternal(maxTtl)) ? null
+        : Daemon.SCHEDULER.scheduleWithFixedDelay(this::sweep, sweepPeriod(maxTtl), sweepPeriod(maxTtl),
+            TimeUnit.MILLISECONDS);
   }
 
-  /** Returns this JVM's copy of the key, or {@code null}. */
+  private static long sweepPeriod(Duration maxTtl) {
+    return Math.max(1_000, Math.min(60_000, maxTtl.toMillis() / 10));
+  }
+
+  /** Returns this JVM's live copy of the key, or {@code null}. */
   Copy<V> copy(K key) {
-    return l1.get(key);
+    Copy<V> copy = l1.get(key);
+    if (copy == null) {
+      return null;
+    }
+    long deadline = copy.deadline;
+    if (deadline != NEVER && ticker.read() >= deadline) {
+      l1.remove(key, copy);
+      return null;
+    }
+    return copy;
   }
 
   /** Returns the time now, on the cache's ticker. */
@@ -64,7 +87,7 @@ final class NearTier<K, V> {
       return null;
     }
     if (epoch(key) != epochBefore) {
-      l1.remove(key);
+      l1.remove(key, copy);
       return null;
     }
     statistics.promotions.increment();
@@ -79,23 +102,19 @@ final class NearTier<K, V> {
   }
 
   private Copy<V> store(K key, V value, Duration ttl, long since) {
-    Duration left = remaining(ttl, since);
-    if (left.isZero() || maxTtl.isZero() || Ttl.isUnchanged(left)) {
+    if (ttl.isZero() || maxTtl.isZero() || Ttl.isUnchanged(ttl) || remaining(ttl, since).isZero()) {
       return null;
     }
-    Copy<V> copy = new Copy<>(value, deadline(since, maxTtl), deadline(since, ttl));
-    l1.setWithTtl(key, copy, Ttl.min(left, maxTtl));
+    long shared = deadline(since, ttl);
+    long cap = deadline(since, maxTtl);
+    Copy<V> copy = new Copy<>(value, cap, (shared == NEVER) ? NEVER : Math.min(shared, cap), shared);
+    l1.setWithTtl(key, copy, Ttl.ETERNAL);
     return copy;
   }
 
   /** An access at {@code now} under an access rule of {@code ttl}: the copy lives that long more, within its cap. */
-  void extend(K key, Copy<V> copy, Duration ttl, long now) {
-    long capLeft = copy.capAt - now;
-    if (capLeft <= 0) {
-      return;
-    }
-    Duration lives = Ttl.isEternal(ttl) ? Duration.ofNanos(capLeft) : Ttl.min(ttl, Duration.ofNanos(capLeft));
-    l1.setTtl(key, lives);
+  void extend(Copy<V> copy, Duration ttl, long now) {
+    copy.deadline = Math.min(deadline(now, ttl), copy.capAt);
   }
 
   /** Notes a local write of the key: a promotion racing with it is voided. */
@@ -118,11 +137,20 @@ final class NearTier<K, V> {
     l1.clear();
   }
 
+  /** Drops the copies past their cap or their deadline. */
+  void sweep() {
+    long now = ticker.read();
+    l1.removeIf((key, copy) -> now >= copy.capAt || (copy.deadline != NEVER && now >= copy.deadline));
+  }
+
   Health health() {
     return l1.healthCheck();
   }
 
   void close() {
+    if (sweeps != null) {
+      sweeps.cancel(false);
+    }
     l1.close();
   }
 
@@ -156,18 +184,21 @@ final class NearTier<K, V> {
   }
 
   /**
-   * One copy: the value, the ticker instant it may live until whatever accesses say
-   * ({@code l1MaxTtl} after it was made), and when this JVM last knew the entry to expire in the
-   * authoritative tier (moved forward when this JVM asks that tier to extend it).
+   * One copy: the value; the ticker instant it may live until whatever accesses say
+   * ({@code l1MaxTtl} after it was made); the instant it is served until ({@link #NEVER}: until the
+   * cap, enforced by the sweep), moved by accesses; and when this JVM last knew the entry to expire
+   * in the authoritative tier, moved forward when this JVM asks that tier to extend it.
    */
   static final class Copy<V> {
     final V value;
     final long capAt;
+    volatile long deadline;
     volatile long sharedDeadline;
 
-    Copy(V value, long capAt, long sharedDeadline) {
+    Copy(V value, long capAt, long deadline, long sharedDeadline) {
       this.value = value;
       this.capAt = capAt;
+      this.deadline = deadline;
       this.sharedDeadline = sharedDeadline;
     }
   }

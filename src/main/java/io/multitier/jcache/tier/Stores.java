@@ -42,7 +42,7 @@ public final class Stores {
     requireNonNull(config, "config");
     TierStatistics statistics = new TierStatistics();
     CaffeineBackend<K, NearTier.Copy<V>> l1 = new CaffeineBackend<>("L1", config.getMaximumSize(),
-        config.getTicker(), Runnable::run, (key, copy) -> {}, (key, copy) -> {}, true);
+        config.getTicker(), Runnable::run, (key, copy) -> {}, (key, copy) -> {}, false);
     NearTier<K, V> near = new NearTier<>(l1, config.getTicker(), config.getL1MaxTtl(), statistics);
     StoreSettings settings = new StoreSettings(config.getDegradation(), config.getMaxKeyBytes(),
         config.getMaxValueBytes(), writesThrough, config.getWriteLease(), config.getStampedeLease());

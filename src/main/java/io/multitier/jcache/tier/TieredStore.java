@@ -253,7 +253,7 @@ final class TieredStore<K, V> implements Store<K, V> {
       return;
     }
     if (copy != null) {
-      near.extend(key, copy, ttl, now);
+      near.extend(copy, ttl, now);
     }
     if (target != known && (target == Long.MAX_VALUE || target - known >= ttl.toNanos() / 2)) {
       if (copy != null) {

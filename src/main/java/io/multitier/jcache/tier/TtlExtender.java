@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -41,7 +39,7 @@ final class TtlExtender {
   void extend(String encodedKey, Duration ttl) {
     pending.merge(encodedKey, ttl, (a, b) -> a.compareTo(b) >= 0 ? a : b);
     if (scheduled.compareAndSet(false, true)) {
-      Scheduler.INSTANCE.schedule(this::flush, DELAY_MS, TimeUnit.MILLISECONDS);
+      Daemon.SCHEDULER.schedule(this::flush, DELAY_MS, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -64,21 +62,6 @@ final class TtlExtender {
     } catch (RuntimeException e) {
       statistics.l2Errors.increment();
       logger.debug("{} could not extend {} entries after reads: {}", l2.name(), batch.size(), e.toString());
-    }
-  }
-
-  /** One daemon thread for every cache's extensions: it never keeps a JVM from exiting. */
-  private static final class Scheduler {
-    static final ScheduledExecutorService INSTANCE = create();
-
-    private static ScheduledExecutorService create() {
-      ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-        Thread thread = new Thread(task, "multitier-ttl-extender");
-        thread.setDaemon(true);
-        return thread;
-      });
-      executor.setRemoveOnCancelPolicy(true);
-      return executor;
     }
   }
 }

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -266,6 +267,12 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
       return (current == null) ? timed(result.value(), result.ttl())
           : next(current, result.value(), result.ttl());
     }));
+  }
+
+  @Override
+  public void removeIf(BiPredicate<? super K, ? super V> test) {
+    requireNonNull(test, "test");
+    write(null, () -> cache.asMap().entrySet().removeIf(entry -> test.test(entry.getKey(), entry.getValue().value)));
   }
 
   @Override
