@@ -38,6 +38,7 @@ final class NearTier<K, V> {
   private final TierStatistics statistics;
   private final AtomicLongArray epochs = new AtomicLongArray(STRIPES);
   private final ScheduledFuture<?> sweeps;
+  private volatile boolean keepsCopies;
 
   NearTier(NearCacheBackend<K, Copy<V>> l1, Ticker ticker, Duration maxTtl, TierStatistics statistics) {
     this.l1 = requireNonNull(l1, "l1");
@@ -101,8 +102,13 @@ final class NearTier<K, V> {
     }
   }
 
+  /** From now on, copies may be kept: this JVM hears of other JVMs' changes. */
+  void keepCopies() {
+    keepsCopies = true;
+  }
+
   private Copy<V> store(K key, V value, Duration ttl, long since) {
-    if (ttl.isZero() || maxTtl.isZero() || Ttl.isUnchanged(ttl) || remaining(ttl, since).isZero()) {
+    if (!keepsCopies || ttl.isZero() || maxTtl.isZero() || Ttl.isUnchanged(ttl) || remaining(ttl, since).isZero()) {
       return null;
     }
     long shared = deadline(since, ttl);

@@ -23,7 +23,11 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -69,6 +73,9 @@ final class TieredStore<K, V> implements Store<K, V> {
   private static final int STRIPES = 1024;
   private static final long FIRST_PAUSE = TimeUnit.MILLISECONDS.toNanos(1);
   private static final long LONGEST_PAUSE = TimeUnit.MILLISECONDS.toNanos(20);
+  private static final long SUBSCRIBE_WAIT_MS = 500;
+  /** Stores of this JVM whose subscription has not succeeded yet. */
+  private static final AtomicInteger UNSUBSCRIBED = new AtomicInteger();
 
   private final NearTier<K, V> near;
   private final L2CacheBackend<String, byte[]> l2;
@@ -78,6 +85,9 @@ final class TieredStore<K, V> implements Store<K, V> {
   private final Supplier<Duration> accessTtl;
   private final TtlExtender extender;
   private final AtomicBoolean failing = new AtomicBoolean();
+  private final Object subscription = new Object();
+  private volatile boolean subscribed;
+  private boolean closed;
   private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
   private final TierStatistics statistics;
   private final String leaseOwner = UUID.randomUUID().toString();
@@ -95,11 +105,44 @@ final class TieredStore<K, V> implements Store<K, V> {
     for (int i = 0; i < STRIPES; i++) {
       locks[i] = new ReentrantLock();
     }
-    try {
-      l2.onInvalidation(this::invalidated);
-    } catch (BackendException e) {
-      statistics.l2Errors.increment();
-      throw new CacheException(l2.name() + " failed during subscribe: " + e.getMessage(), e);
+    // a cache is created at once: while Redis does not answer, waiting would only delay start-up,
+    // so only a store whose JVM has no other store still waiting for its subscription waits, briefly
+    boolean othersWaiting = UNSUBSCRIBED.getAndIncrement() > 0;
+    Future<?> attempt = Daemon.SCHEDULER.submit(this::subscribe);
+    if (!othersWaiting) {
+      try {
+        attempt.get(SUBSCRIBE_WAIT_MS, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        logger.debug("{} not subscribed yet; the cache goes on without L1 copies", l2.name());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Subscribes to the other JVMs' invalidations. Until that succeeded (Redis down when the cache
+   * was created) the near tier keeps no copies, which no notice could drop, and the first call that
+   * reaches Redis again tries once more.
+   */
+  private void subscribe() {
+    synchronized (subscription) {
+      if (subscribed || closed) {
+        return;
+      }
+      try {
+        l2.onInvalidation(this::invalidated);
+      } catch (BackendException e) {
+        statistics.l2Errors.increment();
+        if (failing.compareAndSet(false, true)) {
+          logger.warn("{} cannot be reached yet (policy {}): the cache keeps no L1 copies and becomes tiered "
+              + "when it answers: {}", l2.name(), settings.degradation(), e.getMessage());
+        }
+        return;
+      }
+      subscribed = true;
+      UNSUBSCRIBED.decrementAndGet();
+      near.keepCopies();
     }
   }
 
@@ -696,6 +739,12 @@ final class TieredStore<K, V> implements Store<K, V> {
 
   @Override
   public void close() {
+    synchronized (subscription) {
+      if (!subscribed && !closed) {
+        UNSUBSCRIBED.decrementAndGet();
+      }
+      closed = true;
+    }
     extender.flush();
     l2.close();
     lower.close();
@@ -757,6 +806,12 @@ final class TieredStore<K, V> implements Store<K, V> {
 
   /** L2 answered: if it had failed, invalidations sent meanwhile may be lost, so no L1 copy is trusted. */
   private void recovered() {
+    if (!subscribed) {
+      subscribe();
+      if (!subscribed) {
+        return;
+      }
+    }
     if (failing.get() && failing.compareAndSet(true, false)) {
       logger.info("{} answers again; dropping every L1 copy", l2.name());
       near.dropAll();

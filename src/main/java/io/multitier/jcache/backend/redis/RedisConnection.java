@@ -45,7 +45,7 @@ public final class RedisConnection implements AutoCloseable {
     String prefix = (settings.keyPrefix() != null) ? settings.keyPrefix()
         : RedisBackend.DEFAULT_PREFIX + KeyNamespace.encodeName(managerUri.toString()) + ":";
     synchronized (clients) {
-      Shared shared = clients.computeIfAbsent(settings, s -> new Shared(Redisson.create(config(s, classLoader))));
+      Shared shared = clients.computeIfAbsent(settings, s -> new Shared(Redisson.create(lazy(config(s, classLoader)))));
       shared.users++;
       return new RedisConnection(settings, shared, prefix);
     }
@@ -73,6 +73,11 @@ public final class RedisConnection implements AutoCloseable {
         shared.client.shutdown();
       }
     }
+  }
+
+  /** Connects on the first command, not now: a cache is created at once whether Redis answers or not. */
+  private static Config lazy(Config config) {
+    return config.setLazyInitialization(true);
   }
 
   private static Config config(RedisSettings settings, ClassLoader classLoader) {
