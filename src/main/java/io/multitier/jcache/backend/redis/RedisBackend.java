@@ -37,6 +37,7 @@ import org.redisson.api.options.KeysScanOptions;
 import org.redisson.api.redisnode.BaseRedisNodes;
 import org.redisson.api.redisnode.RedisNodes;
 import org.redisson.client.RedisNoScriptException;
+import org.redisson.client.WriteRedisConnectionException;
 import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
@@ -63,6 +64,8 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   private static final Logger logger = LoggerFactory.getLogger(RedisBackend.class);
   private static final String NAME = "L2 redis";
   private static final int BATCH = 1_000;
+  /** How often a command that could not be written to a pooled connection is tried on another: Redisson's default pool size. */
+  private static final int UNSENT_ATTEMPTS = 64;
   private static final Duration LONGEST_EXPIRY = Duration.ofMillis(Long.MAX_VALUE / 2);
   private static final byte[] TTL_ETERNAL = ascii("-1");
   private static final byte[] TTL_UNCHANGED = ascii("-2");
@@ -484,12 +487,21 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   }
 
   private <T> T call(String operation, Supplier<T> action) {
-    try {
-      return action.get();
-    } catch (BackendException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw failed(operation, e);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return action.get();
+      } catch (BackendException e) {
+        throw e;
+      } catch (WriteRedisConnectionException e) {
+        // the command never left this JVM. If the server answers a PING on a connection of its
+        // own, a pooled connection died with a restarted server and Redisson has not replaced it
+        // yet: another connection of the pool is tried, at once. A server that is down fails now.
+        if (attempt >= UNSENT_ATTEMPTS || !answersPing()) {
+          throw failed(operation, e);
+        }
+      } catch (RuntimeException e) {
+        throw failed(operation, e);
+      }
     }
   }
 
@@ -500,6 +512,14 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
 
   private Iterable<String> scan() {
     return client.getKeys().getKeys(KeysScanOptions.defaults().pattern(namespace.scanPattern()).chunkSize(BATCH));
+  }
+
+  private boolean answersPing() {
+    try {
+      return nodes().pingAll();
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   private BaseRedisNodes nodes() {
