@@ -112,9 +112,15 @@ jmh() {  # jmh <name> <JMH benchmark class> <jmh args...>; skipped unless the cl
   local out; out=$(printf '%s/jmh-%02d-%s.json' "$results" "$run" "$name")
   echo "== JMH $name: $class $*"
   # the pattern matches that class only (a bare 'GetHit' would also match TieredGetHit)
+  local status
+  set +e
   java -jar "$jar" "${jmh_opts[@]}" -rf json -rff "$out" \
     -jvmArgsAppend "-Xms1g -Xmx1g -Dbench.redis=$address" "\\.$class\\." "$@" 2>&1 \
-    | grep -E '^(# Benchmark:|# Parameters|# Threads|Benchmark |[A-Z][A-Za-z0-9]+\.[a-zA-Z0-9]+)|Exception|Error' || true
+    | grep -E '^(# Benchmark:|# Parameters|# Threads|Benchmark |[A-Z][A-Za-z0-9]+\.[a-zA-Z0-9]+)|Exception|Error|ERROR'
+  status=${PIPESTATUS[0]}
+  set -e
+  # JMH exits non-zero when it cannot run at all, e.g. while another JMH holds /tmp/jmh.lock
+  [ "$status" -eq 0 ] || { echo "run.sh: JMH $name failed (exit $status)" >&2; exit 1; }
 }
 
 in_process="mtj-l1,caffeine-jcache,ehcache3"
@@ -158,6 +164,8 @@ if [ ${#selected[@]} -eq 0 ]; then
     java -Xms2g -Xmx2g -XX:+UseSerialGC -cp "$jar" io.multitier.bench.HeapPerEntry $contender "$results/heap.jsonl"
   done
 fi
+
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$results/environment.txt"
 
 echo "== report and plot"
 java -cp "$jar" io.multitier.bench.Report "$results" >/dev/null
