@@ -21,8 +21,10 @@ import java.util.concurrent.Future;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
+import javax.cache.configuration.Factory;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.integration.CacheLoader;
 import javax.cache.spi.CachingProvider;
 import org.ehcache.config.builders.CacheConfigurationBuilder;
@@ -121,12 +123,25 @@ public final class Contenders {
   }
 
   private static Contender mtj(String name, boolean tiered, boolean byValue, long maxSize, boolean readThrough) {
+    return mtj(name, tiered, byValue, maxSize, readThrough, null, null);
+  }
+
+  /**
+   * Our cache with an expiry policy (null: the JCache default, eternal) and, when tiered, a Redis key
+   * prefix (null: derived from the CacheManager's URI). Two tiered caches of the same name and prefix
+   * share their entries in Redis, as two JVMs would: a write through one drops the other's L1 copy.
+   * Does not flush Redis.
+   */
+  static JCacheContender mtj(String name, boolean tiered, boolean byValue, long maxSize, boolean readThrough,
+      Factory<? extends ExpiryPolicy> expiry, String keyPrefix) {
     URI uri;
     if (tiered) {
       try {
         Path yaml = Files.createTempFile("bench-tiered-", ".yaml");
         yaml.toFile().deleteOnExit();
-        Files.writeString(yaml, "redis:\n  address: " + Redis.address() + "\n", StandardCharsets.UTF_8);
+        String redis = "redis:\n  address: " + Redis.address() + "\n"
+            + (keyPrefix == null ? "" : "  keyPrefix: \"" + keyPrefix + "\"\n");
+        Files.writeString(yaml, redis, StandardCharsets.UTF_8);
         uri = URI.create("file:" + yaml.toAbsolutePath());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -138,6 +153,9 @@ public final class Contenders {
     config.setTypes(String.class, byte[].class);
     config.setStoreByValue(byValue);
     config.setMaximumSize(maxSize);
+    if (expiry != null) {
+      config.setExpiryPolicyFactory(expiry);
+    }
     loader(config, readThrough);
     return jcache(MTJ, uri, name, config, tiered);
   }
@@ -149,7 +167,7 @@ public final class Contenders {
     }
   }
 
-  private static Contender jcache(String providerClass, URI uri, String name,
+  private static JCacheContender jcache(String providerClass, URI uri, String name,
       javax.cache.configuration.Configuration<String, byte[]> config, boolean parallelFill) {
     CachingProvider provider = Caching.getCachingProvider(providerClass);
     CacheManager manager = (uri == null) ? provider.getCacheManager()

@@ -71,7 +71,8 @@ public final class Plot {
       }
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
       String storeBy = row.storeByIndependent() ? "" : (row.storeBy().equals("value") ? " by-value" : " by-ref");
-      String label = row.impl() + storeBy + ", " + row.threads() + "T";
+      String expiry = row.expiry().isEmpty() ? "" : " " + row.expiry();
+      String label = row.impl() + storeBy + expiry + ", " + row.threads() + "T";
       g.setColor(Color.BLACK);
       g.drawString(label, left - 10 - g.getFontMetrics().stringWidth(label), y + barHeight - 4);
       int x0 = left;

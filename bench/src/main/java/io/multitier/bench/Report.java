@@ -20,6 +20,10 @@ import java.util.Optional;
  */
 public final class Report {
 
+  static final String TIERED_GET_HIT = "TieredGetHit.get";
+  /** The expiry policies for which issue 10 (item 3) sets the tiered L1-hit targets. */
+  private static final List<String> TARGET_EXPIRIES = List.of("eternal", "created");
+
   private static final List<String> PEERS = List.of("raw-caffeine", "caffeine-jcache", "ehcache3", "redisson-jcache");
 
   public static void main(String[] args) throws Exception {
@@ -31,12 +35,15 @@ public final class Report {
         + "store-by setting and thread count (raw ceilings have no store-by setting and appear in both).\n\n");
     Map<String, List<Row>> groups = new LinkedHashMap<>();
     for (Row row : rows) {
+      if (row.workload().equals(TIERED_GET_HIT)) {
+        continue;  // a table of its own, below
+      }
       if (!row.storeByIndependent()) {
         groups.computeIfAbsent(key(row.workload(), row.storeBy(), row.threads()), k -> new ArrayList<>()).add(row);
       }
     }
     for (Row row : rows) {
-      if (row.storeByIndependent()) {
+      if (row.storeByIndependent() && !row.workload().equals(TIERED_GET_HIT)) {
         for (String storeBy : List.of("value", "reference")) {
           List<Row> group = groups.get(key(row.workload(), storeBy, row.threads()));
           if (group != null) {
@@ -77,6 +84,7 @@ public final class Report {
       }
       md.append('\n');
     }
+    tieredTable(md, rows);
 
     ObjectMapper mapper = new ObjectMapper();
     JsonNode trips = null;
@@ -142,6 +150,27 @@ public final class Report {
         }
       }
     }
+    for (String expiry : TARGET_EXPIRIES) {
+      for (int threads : List.of(1, 2)) {
+        Optional<Row> tiered = find(rows, TIERED_GET_HIT, "mtj-tiered", "value", threads, expiry);
+        Optional<Row> local = find(rows, TIERED_GET_HIT, "mtj-l1", "value", threads, expiry);
+        if (tiered.isPresent() && local.isPresent()) {
+          double r = tiered.get().score() / local.get().score();
+          target(md, "tiered L1-hit get ≥ 0.8× L1-only's, " + expiry + ", store-by-value, " + threads + "T",
+              String.format(Locale.ROOT, "%s vs %s ops/s = %.2f×", ops(tiered.get().score()), ops(local.get().score()), r),
+              r >= 0.8, String.format(Locale.ROOT, "short by %.1f× (needs %s ops/s more)", 0.8 / r,
+                  ops(0.8 * local.get().score() - tiered.get().score())));
+        }
+      }
+      Optional<Row> one = find(rows, TIERED_GET_HIT, "mtj-tiered", "value", 1, expiry);
+      Optional<Row> two = find(rows, TIERED_GET_HIT, "mtj-tiered", "value", 2, expiry);
+      if (one.isPresent() && two.isPresent()) {
+        double r = two.get().score() / one.get().score();
+        target(md, "tiered L1-hit get, 2T ≥ 1.6× 1T, " + expiry,
+            String.format(Locale.ROOT, "%s vs %s ops/s = %.2f×", ops(two.get().score()), ops(one.get().score()), r),
+            r >= 1.6, String.format(Locale.ROOT, "short by %.1f×", 1.6 / r));
+      }
+    }
     for (int threads : List.of(1, 2)) {
       Optional<Row> ours = find(rows, "ZipfMix.readWrite", "mtj-tiered", "value", threads);
       Optional<Row> other = find(rows, "ZipfMix.readWrite", "redisson-jcache", "value", threads);
@@ -182,8 +211,54 @@ public final class Report {
   }
 
   private static Optional<Row> find(List<Row> rows, String workload, String impl, String storeBy, int threads) {
+    return find(rows, workload, impl, storeBy, threads, "");
+  }
+
+  private static Optional<Row> find(List<Row> rows, String workload, String impl, String storeBy, int threads,
+      String expiry) {
     return rows.stream().filter(r -> r.workload().equals(workload) && r.impl().equals(impl)
-        && r.storeBy().equals(storeBy) && r.threads() == threads).findFirst();
+        && r.storeBy().equals(storeBy) && r.threads() == threads && r.expiry().equals(expiry)).findFirst();
+  }
+
+  /**
+   * TieredGetHit: per expiry policy, our L1-only cache (both store-by settings) and our tiered one at 1
+   * and 2 threads, the tiered ÷ L1-only (store-by-value) ratio at each thread count, and 2T ÷ 1T.
+   */
+  private static void tieredTable(StringBuilder md, List<Row> rows) {
+    List<Row> tiered = rows.stream().filter(r -> r.workload().equals(TIERED_GET_HIT)).toList();
+    if (tiered.isEmpty()) {
+      return;
+    }
+    md.append("#### ").append(Results.label(TIERED_GET_HIT)).append("\n\n");
+    md.append("1,024 keys read uniformly, every measured read an L1 hit (checked with `tierStatistics()`); the "
+        + "tiered cache's entries were written by another CacheManager on the same Redis keys and promoted by a "
+        + "first read. ÷ L1-only: the tiered score over the L1-only store-by-value score at the same thread "
+        + "count; 2T ÷ 1T: that row's 2-thread score over its 1-thread score.\n\n");
+    md.append("| expiry | contender | store-by | 1T ops/s | ± | 2T ops/s | ± | ÷ L1-only, 1T | ÷ L1-only, 2T | 2T ÷ 1T |\n");
+    md.append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    for (String expiry : Results.EXPIRIES) {
+      for (String impl : List.of("mtj-l1", "mtj-tiered")) {
+        for (String storeBy : List.of("value", "reference")) {
+          Optional<Row> one = find(rows, TIERED_GET_HIT, impl, storeBy, 1, expiry);
+          Optional<Row> two = find(rows, TIERED_GET_HIT, impl, storeBy, 2, expiry);
+          if (one.isEmpty() && two.isEmpty()) {
+            continue;
+          }
+          md.append("| ").append(expiry).append(" | ").append(bold(impl)).append(" | ").append(storeBy).append(" | ")
+              .append(one.map(r -> ops(r.score()) + " | " + ops(r.error())).orElse(" | ")).append(" | ")
+              .append(two.map(r -> ops(r.score()) + " | " + ops(r.error())).orElse(" | ")).append(" |");
+          for (int threads : List.of(1, 2)) {
+            Optional<Row> self = (threads == 1) ? one : two;
+            Optional<Row> local = find(rows, TIERED_GET_HIT, "mtj-l1", "value", threads, expiry);
+            md.append(' ').append(impl.equals("mtj-tiered") && self.isPresent() && local.isPresent()
+                ? ratio(self.get().score() / local.get().score()) : "").append(" |");
+          }
+          md.append(' ').append(one.isPresent() && two.isPresent()
+              ? ratio(two.get().score() / one.get().score()) : "").append(" |\n");
+        }
+      }
+    }
+    md.append('\n');
   }
 
   private static String key(String workload, String storeBy, int threads) {

@@ -13,13 +13,15 @@ import java.util.stream.Stream;
 /** The JMH results of one run (every *.json of a folder that JMH wrote), flattened. */
 final class Results {
 
-  static final List<String> WORKLOADS = List.of("GetHit.get", "Put.put", "ZipfMix.readWrite",
+  static final List<String> WORKLOADS = List.of("GetHit.get", "TieredGetHit.get", "Put.put", "ZipfMix.readWrite",
       "GetAll.getAll100", "L2Hit.get", "L2Hit.getAll100", "ReadThrough.get");
   static final List<String> CONTENDERS = List.of("mtj-l1", "mtj-tiered", "caffeine-jcache", "ehcache3",
       "redisson-jcache", "raw-caffeine", "raw-redisson");
+  /** The expiry policies of TieredGetHit, in report order ("" for the workloads without the parameter). */
+  static final List<String> EXPIRIES = List.of("", "eternal", "created", "accessed");
 
   record Row(String workload, String impl, String storeBy, int threads, double score, double error,
-      double hitRatio) {
+      double hitRatio, String expiry) {
 
     /** Raw ceilings have no store-by setting: they belong to both groups. */
     boolean storeByIndependent() {
@@ -30,6 +32,7 @@ final class Results {
   static String label(String workload) {
     switch (workload) {
       case "GetHit.get": return "L1-hit get";
+      case "TieredGetHit.get": return "tiered vs L1-only L1-hit get (TieredGetHit)";
       case "Put.put": return "put";
       case "ZipfMix.readWrite": return "Zipfian 90/10 get/put, 100k keys, bound 10k";
       case "GetAll.getAll100": return "getAll(100), all L1 hits";
@@ -64,10 +67,11 @@ final class Results {
         double error = primary.get("scoreError").asDouble();
         rows.add(new Row(workload, params.get("impl").asText(), params.get("storeBy").asText(),
             result.get("threads").asInt(), primary.get("score").asDouble(), Double.isNaN(error) ? 0 : error,
-            hitRatio));
+            hitRatio, params.has("expiry") ? params.get("expiry").asText() : ""));
       }
     }
     rows.sort(Comparator.comparing((Row r) -> WORKLOADS.indexOf(r.workload()))
+        .thenComparing(r -> EXPIRIES.indexOf(r.expiry()))
         .thenComparing(r -> r.storeBy().equals("value") ? 0 : 1)
         .thenComparingInt(Row::threads)
         .thenComparing(r -> CONTENDERS.indexOf(r.impl())));
