@@ -151,11 +151,16 @@ final class TieredStore<K, V> implements Store<K, V> {
   @Override
   public V get(K key) {
     Copy<V> copy = near.copy(key);
-    if (copy != null) {
-      statistics.l1Hits.increment();
-      accessed(key, null, copy, 0L);
-      return copy.value;
+    if (copy == null) {
+      return getShared(key);
     }
+    statistics.l1Hits.increment();
+    accessed(key, null, copy, 0L);
+    return copy.value;
+  }
+
+  /** Reads a key this JVM holds no copy of from the authoritative tier (and those below it), promoting a hit. */
+  private V getShared(K key) {
     long epoch = near.epoch(key);
     long asked = near.now();
     String encoded = encodeKey(key);
