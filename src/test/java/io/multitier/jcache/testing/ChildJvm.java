@@ -153,6 +153,24 @@ public final class ChildJvm implements AutoCloseable {
     throw new IllegalArgumentException("no counter " + counter + " in " + map);
   }
 
+  /** Waits up to {@code timeout} for the process to end by itself; returns how long it took, or {@code null} if it still runs. */
+  public Duration awaitExit(Duration timeout) {
+    long start = System.nanoTime();
+    try {
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? Duration.ofNanos(System.nanoTime() - start) : null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** Returns the child's last lines on stderr. */
+  public String stderr() {
+    synchronized (stderr) {
+      return String.join("\n", stderr);
+    }
+  }
+
   /** Asks the child to quit, then makes sure the process is gone. */
   @Override
   public void close() {

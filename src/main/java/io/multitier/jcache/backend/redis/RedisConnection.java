@@ -20,12 +20,14 @@ import org.redisson.config.SingleServerConfig;
 /**
  * A CacheManager's link to Redis. CacheManagers with equal {@link RedisSettings} share one
  * Redisson client (its event loops and connections), which is shut down when the last of them
- * closes. This is the only class the CacheManager touches in this package, so an application
+ * closes, or once no thread of the application is left ({@link ExitWatch}): its threads are
+ * daemons ({@link DaemonThreads}), so an unclosed CacheManager never keeps a JVM alive. This is the only class the CacheManager touches in this package, so an application
  * without Redisson on its class path never loads Redisson.
  */
 public final class RedisConnection implements AutoCloseable {
 
   private static final Map<RedisSettings, Shared> clients = new HashMap<>();
+  private static final ExitWatch exitWatch = new ExitWatch(RedisConnection::shutdownAll);
 
   private final RedisSettings settings;
   private final Shared shared;
@@ -45,8 +47,9 @@ public final class RedisConnection implements AutoCloseable {
     String prefix = (settings.keyPrefix() != null) ? settings.keyPrefix()
         : RedisBackend.DEFAULT_PREFIX + KeyNamespace.encodeName(managerUri.toString()) + ":";
     synchronized (clients) {
-      Shared shared = clients.computeIfAbsent(settings, s -> new Shared(Redisson.create(config(s, classLoader))));
+      Shared shared = clients.computeIfAbsent(settings, s -> Shared.create(config(s, classLoader)));
       shared.users++;
+      exitWatch.start();
       return new RedisConnection(settings, shared, prefix);
     }
   }
@@ -68,10 +71,20 @@ public final class RedisConnection implements AutoCloseable {
         return;
       }
       closed = true;
-      if (--shared.users == 0) {
-        clients.remove(settings, shared);
-        shared.client.shutdown();
+      if (--shared.users == 0 && clients.remove(settings, shared)) {
+        shared.shutdown();
+        if (clients.isEmpty()) {
+          exitWatch.stop();
+        }
       }
+    }
+  }
+
+  /** Shuts every client down: the application's threads have all ended, and nothing else would. */
+  private static void shutdownAll() {
+    synchronized (clients) {
+      clients.values().forEach(Shared::shutdown);
+      clients.clear();
     }
   }
 
@@ -110,13 +123,30 @@ public final class RedisConnection implements AutoCloseable {
     }
   }
 
-  /** One Redisson client and how many CacheManagers use it. */
+  /** One Redisson client, on daemon threads, and how many CacheManagers use it. */
   private static final class Shared {
     final RedissonClient client;
+    final DaemonThreads threads;
     int users;
 
-    Shared(RedissonClient client) {
+    private Shared(RedissonClient client, DaemonThreads threads) {
       this.client = client;
+      this.threads = threads;
+    }
+
+    static Shared create(Config config) {
+      DaemonThreads threads = DaemonThreads.install(config);
+      try {
+        return new Shared(Redisson.create(config), threads);
+      } catch (RuntimeException | Error e) {
+        threads.shutdown();
+        throw e;
+      }
+    }
+
+    void shutdown() {
+      client.shutdown();
+      threads.shutdown();
     }
   }
 }
