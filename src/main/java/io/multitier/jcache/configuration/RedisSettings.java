@@ -15,8 +15,8 @@ import java.time.Duration;
  *
  * @param address a single server's address, or {@code null}
  * @param redissonConfig the URI of a Redisson YAML file ({@code classpath:…} or {@code file:…}), or {@code null}
- * @param keyPrefix what every key starts with; {@code null} derives it from the CacheManager's URI,
- *     so CacheManagers with different URIs never share entries
+ * @param keyPrefix what every key starts with; {@code null} for {@code mtj:}, whatever the
+ *     CacheManager's URI: CacheManagers with equal prefixes over one Redis share caches of the same name
  * @param timeout how long one attempt of a command waits for its answer ({@code 500ms}), or {@code null}
  * @param retryAttempts how many times a failed command is sent again, or {@code null}
  * @param retryDelay how long to wait before sending it again ({@code 100ms}), or {@code null}

@@ -40,12 +40,15 @@ public final class RedisConnection implements AutoCloseable {
     this.keyPrefix = keyPrefix;
   }
 
-  /** Opens the link for a CacheManager; its keys start with the configured prefix or one derived from its URI. */
+  /**
+   * Opens the link for a CacheManager; its keys start with the configured prefix, else with
+   * {@link RedisBackend#DEFAULT_PREFIX} whatever the CacheManager's URI, so that nodes of one
+   * application share entries wherever their configuration file is.
+   */
   public static RedisConnection open(RedisSettings settings, URI managerUri, ClassLoader classLoader) {
     requireNonNull(settings, "settings");
     requireNonNull(managerUri, "managerUri");
-    String prefix = (settings.keyPrefix() != null) ? settings.keyPrefix()
-        : RedisBackend.DEFAULT_PREFIX + KeyNamespace.encodeName(managerUri.toString()) + ":";
+    String prefix = (settings.keyPrefix() != null) ? settings.keyPrefix() : RedisBackend.DEFAULT_PREFIX;
     synchronized (clients) {
       Shared shared = clients.computeIfAbsent(settings, s -> Shared.create(config(s, classLoader)));
       shared.users++;
