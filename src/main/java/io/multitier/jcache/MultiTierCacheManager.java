@@ -25,6 +25,8 @@ import javax.cache.spi.CachingProvider;
  */
 final class MultiTierCacheManager implements CacheManager {
 
+  private static final String REDISSON = "org.redisson.Redisson";
+
   private final MultiTierCachingProvider provider;
   private final URI uri;
   private final ClassLoader classLoader;
@@ -192,15 +194,28 @@ final class MultiTierCacheManager implements CacheManager {
   }
 
   private <K, V> MultiTierCache<K, V> build(String name, MultiTierConfiguration<K, V> config) {
-    return CacheFactory.build(name, config, this, settings.redis().isPresent() ? cache -> redis().backend(cache) : null);
+    return CacheFactory.build(name, config, this, settings.redis().isPresent() ? cache -> redis(cache).backend(cache) : null);
   }
 
-  /** Returns the link to Redis, opening it on first use. */
-  private synchronized RedisConnection redis() {
+  /** Returns the link to Redis, opening it on first use (by the named cache). */
+  private synchronized RedisConnection redis(String cacheName) {
     if (redis == null) {
-      redis = RedisConnection.open(settings.redis().orElseThrow(), uri, classLoader);
+      requireRedisson(cacheName);
+      redis = RedisConnection.open(settings.redis().orElseThrow(), cacheName, uri, settings.source(), classLoader);
     }
     return redis;
+  }
+
+  /** Throws a CacheException naming the missing dependency when Redisson is not on the class path. */
+  private void requireRedisson(String cacheName) {
+    try {
+      Class.forName(REDISSON, false, MultiTierCacheManager.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new CacheException("The tiered cache '" + cacheName + "' of the CacheManager " + uri
+          + " needs Redisson, which is not on the class path: " + settings.source() + " names a Redis (redis:), "
+          + "so add the dependency org.redisson:redisson (3.52.0), or remove redis: from the file to keep every "
+          + "cache in this JVM only (or set 'tiered: false' for this cache)", e);
+    }
   }
 
   private static <K, V> CompleteConfiguration<K, V> complete(Configuration<K, V> configuration) {

@@ -140,6 +140,48 @@ final class ConfigurationFileTest {
   }
 
   @Test
+  void aMisspeltSettingIsNamedWithTheSettingItResembles() {
+    ClassLoader loader = getClass().getClassLoader();
+    assertThatThrownBy(() -> ManagerSettings.parse("redis:\n  adress: redis://127.0.0.1:6379\n", "app.yaml", loader))
+        .isInstanceOf(CacheException.class)
+        .hasMessageContaining("app.yaml")
+        .hasMessageContaining("unknown setting 'redis.adress' (did you mean 'redis.address'?)")
+        .hasMessageNotContaining("exactly one");
+    assertThatThrownBy(() -> ManagerSettings.parse(
+        "caches:\n  users:\n    expiry: {create: 5m}\n", "app.yaml", loader))
+        .isInstanceOf(CacheException.class)
+        .hasMessageContaining("app.yaml, cache 'users'")
+        .hasMessageContaining("unknown setting 'expiry.create' (did you mean 'expiry.created'?)");
+    assertThatThrownBy(() -> ManagerSettings.parse("defaults:\n  allowedClass: [a]\n", "app.yaml", loader))
+        .isInstanceOf(CacheException.class)
+        .hasMessageContaining("app.yaml, defaults")
+        .hasMessageContaining("unknown setting 'allowedClass' (did you mean 'allowedClasses'?)");
+    assertThatThrownBy(() -> ManagerSettings.parse("cache:\n  users: {}\n", "app.yaml", loader))
+        .isInstanceOf(CacheException.class)
+        .hasMessageContaining("unknown setting 'cache' (did you mean 'caches'?)");
+    assertThatThrownBy(() -> ManagerSettings.parse("defaults:\n  colour: blue\n", "app.yaml", loader))
+        .isInstanceOf(CacheException.class)
+        .hasMessageContaining("unknown setting 'colour'; the settings there are keyType, valueType, maximumSize");
+  }
+
+  @Test
+  void anAddressWithoutItsSchemeIsAnErrorOfTheFile() {
+    ClassLoader loader = getClass().getClassLoader();
+    assertThatThrownBy(() -> ManagerSettings.parse("redis:\n  address: 127.0.0.1:6399\n", "app.yaml", loader))
+        .isInstanceOf(CacheException.class)
+        .hasMessageStartingWith("Invalid configuration in app.yaml: ")
+        .hasMessageContaining("redis.address '127.0.0.1:6399'")
+        .hasMessageContaining("redis://host:port")
+        .hasMessageNotContaining("Cannot construct instance");
+    assertThatThrownBy(() -> ManagerSettings.parse("redis:\n  address: redis://:s3cret@127.0.0.1\n", "app.yaml", loader))
+        .isInstanceOf(CacheException.class)
+        .hasMessageContaining("redis://:***@127.0.0.1")
+        .hasMessageNotContaining("s3cret");
+    assertThat(ManagerSettings.parse("redis:\n  address: rediss://user:pw@[::1]:6380\n", "app.yaml", loader).redis())
+        .hasValueSatisfying(redis -> assertThat(redis.toString()).contains("rediss://user:***@[::1]:6380").doesNotContain("pw"));
+  }
+
+  @Test
   void theFileMayNameTheSharedTier() {
     ManagerSettings settings = ManagerSettings.parse(
         "redis:\n  address: redis://127.0.0.1:6390\n", "test.yaml", getClass().getClassLoader());

@@ -45,12 +45,15 @@ public final class RedisConnection implements AutoCloseable {
    * {@link RedisBackend#DEFAULT_PREFIX} whatever the CacheManager's URI, so that nodes of one
    * application share entries wherever their configuration file is.
    */
-  public static RedisConnection open(RedisSettings settings, URI managerUri, ClassLoader classLoader) {
+  public static RedisConnection open(RedisSettings settings, String cacheName, URI managerUri, String source,
+      ClassLoader classLoader) {
     requireNonNull(settings, "settings");
     requireNonNull(managerUri, "managerUri");
+    String origin = "tiered cache '" + cacheName + "' of the CacheManager " + managerUri
+        + (source.equals(managerUri.toString()) ? "" : " (configuration " + source + ")");
     String prefix = (settings.keyPrefix() != null) ? settings.keyPrefix() : RedisBackend.DEFAULT_PREFIX;
     synchronized (clients) {
-      Shared shared = clients.computeIfAbsent(settings, s -> Shared.create(config(s, classLoader)));
+      Shared shared = clients.computeIfAbsent(settings, s -> Shared.create(config(s, origin, classLoader), s, origin));
       shared.users++;
       exitWatch.start();
       return new RedisConnection(settings, shared, prefix);
@@ -91,7 +94,7 @@ public final class RedisConnection implements AutoCloseable {
     }
   }
 
-  private static Config config(RedisSettings settings, ClassLoader classLoader) {
+  private static Config config(RedisSettings settings, String origin, ClassLoader classLoader) {
     if (settings.address() != null) {
       Config config = new Config();
       SingleServerConfig server = config.useSingleServer().setAddress(settings.address());
@@ -115,14 +118,16 @@ public final class RedisConnection implements AutoCloseable {
         String path = uri.getSchemeSpecificPart().replaceFirst("^/+", "");
         url = classLoader.getResource(path);
         if (url == null) {
-          throw new CacheException("No Redisson configuration at " + uri + ": the class path has no resource '" + path + "'");
+          throw new CacheException("The " + origin + " names no Redisson file in redis.redissonConfig: the class path "
+              + "has no resource '" + path + "'");
         }
       } else {
         url = uri.toURL();
       }
       return Config.fromYAML(url);
     } catch (IOException | IllegalArgumentException e) {
-      throw new CacheException("Cannot read the Redisson configuration " + uri + ": " + e.getMessage(), e);
+      throw new CacheException("The " + origin + " cannot read the Redisson file " + uri
+          + " that redis.redissonConfig names: " + e.getMessage(), e);
     }
   }
 
@@ -137,11 +142,14 @@ public final class RedisConnection implements AutoCloseable {
       this.threads = threads;
     }
 
-    static Shared create(Config config) {
+    static Shared create(Config config, RedisSettings settings, String origin) {
       DaemonThreads threads = DaemonThreads.install(config);
       try {
         return new Shared(Redisson.create(config), threads);
-      } catch (RuntimeException | Error e) {
+      } catch (RuntimeException e) {
+        threads.shutdown();
+        throw ConnectFailure.of(e, origin, settings, config);
+      } catch (Error e) {
         threads.shutdown();
         throw e;
       }
