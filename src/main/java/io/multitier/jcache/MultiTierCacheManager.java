@@ -7,7 +7,9 @@ import io.multitier.jcache.configuration.MultiTierConfiguration;
 import io.multitier.jcache.backend.redis.RedisConnection;
 import java.net.URI;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -18,6 +20,8 @@ import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.spi.CachingProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The JSR-107 {@link CacheManager}: it creates, finds and destroys the caches of one URI and class
@@ -25,6 +29,7 @@ import javax.cache.spi.CachingProvider;
  */
 final class MultiTierCacheManager implements CacheManager {
 
+  private static final Logger logger = LoggerFactory.getLogger(MultiTierCacheManager.class);
   private static final String REDISSON = "org.redisson.Redisson";
 
   private final MultiTierCachingProvider provider;
@@ -43,9 +48,13 @@ final class MultiTierCacheManager implements CacheManager {
     this.classLoader = requireNonNull(classLoader);
     this.properties = requireNonNull(properties);
     this.settings = ManagerSettings.forUri(uri, classLoader);
+    Map<String, MultiTierConfiguration<?, ?>> declared = new LinkedHashMap<>();
     for (String name : settings.declaredCaches()) {
-      caches.put(name, build(name, settings.declared(name)));
+      MultiTierConfiguration<Object, Object> config = settings.declared(name);
+      declared.put(name, config);
+      caches.put(name, build(name, config));
     }
+    logger.info(StartLine.of(uri, settings, declared, (redis == null) ? null : redis.servers()));
   }
 
   @Override

@@ -65,6 +65,11 @@ public final class RedisConnection implements AutoCloseable {
     return new RedisBackend(shared.client, keyPrefix, cacheName, false);
   }
 
+  /** Returns where the client looks for Redis, passwords replaced by {@code ***}. */
+  public String servers() {
+    return shared.servers;
+  }
+
   /** Returns what keys of this CacheManager start with. */
   public String keyPrefix() {
     return keyPrefix;
@@ -135,17 +140,19 @@ public final class RedisConnection implements AutoCloseable {
   private static final class Shared {
     final RedissonClient client;
     final DaemonThreads threads;
+    final String servers;
     int users;
 
-    private Shared(RedissonClient client, DaemonThreads threads) {
+    private Shared(RedissonClient client, DaemonThreads threads, String servers) {
       this.client = client;
       this.threads = threads;
+      this.servers = servers;
     }
 
     static Shared create(Config config, RedisSettings settings, String origin) {
       DaemonThreads threads = DaemonThreads.install(config);
       try {
-        return new Shared(Redisson.create(config), threads);
+        return new Shared(Redisson.create(config), threads, ConnectFailure.servers(settings, config));
       } catch (RuntimeException e) {
         threads.shutdown();
         throw ConnectFailure.of(e, origin, settings, config);
