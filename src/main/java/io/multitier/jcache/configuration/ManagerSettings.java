@@ -218,9 +218,10 @@ public final class ManagerSettings {
   }
 
   /**
-   * Returns the configuration of a cache created in code: the JCache settings are the given ones;
-   * the vendor settings (L1 size, L1 time to live, tiers, allowed classes, degradation policy, size
-   * limits) come from the file, for
+   * Returns the configuration of a cache created in code: the JCache settings are the given ones,
+   * except that {@code statistics: true} and {@code management: true} in the file turn those on
+   * (they change what is observed, not what the cache holds); the vendor settings (L1 size, L1
+   * time to live, tiers, allowed classes, degradation policy, size limits) come from the file, for
    * this cache name if it declares it, else from its defaults. A {@link MultiTierConfiguration} is
    * taken as it is.
    */
@@ -229,7 +230,14 @@ public final class ManagerSettings {
     if (given instanceof MultiTierConfiguration) {
       return config;
     }
-    applyVendorSettings(config, caches.getOrDefault(cacheName, defaults), cacheName);
+    CacheSettings settings = caches.getOrDefault(cacheName, defaults);
+    applyVendorSettings(config, settings, cacheName);
+    if (Boolean.TRUE.equals(settings.statistics())) {
+      config.setStatisticsEnabled(true);
+    }
+    if (Boolean.TRUE.equals(settings.management())) {
+      config.setManagementEnabled(true);
+    }
     return config;
   }
 

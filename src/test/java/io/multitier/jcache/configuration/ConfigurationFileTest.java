@@ -3,9 +3,11 @@ package io.multitier.jcache.configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheException;
@@ -14,7 +16,11 @@ import javax.cache.Caching;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.expiry.Duration;
+import javax.cache.management.CacheStatisticsMXBean;
 import javax.cache.spi.CachingProvider;
+import javax.management.JMX;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -72,7 +78,31 @@ final class ConfigurationFileTest {
     MultiTierConfiguration<?, ?> config = created.getConfiguration(MultiTierConfiguration.class);
     assertThat(config.getMaximumSize()).isEqualTo(5000);
     assertThat(config.getL1MaxTtl()).isEqualTo(java.time.Duration.ofMinutes(2));
-    assertThat(config.isStatisticsEnabled()).as("JCache settings come from the code").isFalse();
+    assertThat(config.getExpiryPolicyFactory().create().getExpiryForCreation())
+        .as("the JCache settings of what the cache holds come from the code").isEqualTo(Duration.ETERNAL);
+  }
+
+  @Test
+  void statisticsAndManagementTurnedOnInTheFileReachCachesMadeInCode() throws Exception {
+    Cache<String, String> created = manager.createCache("counted-in-code",
+        new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+    CompleteConfiguration<?, ?> config = created.getConfiguration(CompleteConfiguration.class);
+    assertThat(config.isStatisticsEnabled()).as("statistics: true under defaults").isTrue();
+    created.put("k", "v");
+    created.get("k");
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    Set<ObjectName> beans = server.queryNames(new ObjectName("javax.cache:type=CacheStatistics,Cache=counted-in-code,*"), null);
+    assertThat(beans).hasSize(1);
+    CacheStatisticsMXBean statistics = JMX.newMXBeanProxy(server, beans.iterator().next(), CacheStatisticsMXBean.class);
+    assertThat(statistics.getCachePuts()).isEqualTo(1);
+    assertThat(statistics.getCacheHits()).isEqualTo(1);
+
+    ManagerSettings managed = ManagerSettings.parse("defaults:\n  management: true\ncaches:\n  quiet: {management: false}\n",
+        "app.yaml", getClass().getClassLoader());
+    assertThat(managed.forCreated("made-in-code", new MutableConfiguration<>()).isManagementEnabled()).isTrue();
+    assertThat(managed.forCreated("made-in-code", new MutableConfiguration<>()).isStatisticsEnabled()).isFalse();
+    assertThat(managed.forCreated("quiet", new MutableConfiguration<>().setManagementEnabled(true)).isManagementEnabled())
+        .as("the file turns them on, never off").isTrue();
   }
 
   @Test
