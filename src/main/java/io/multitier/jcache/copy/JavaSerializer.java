@@ -46,7 +46,8 @@ public final class JavaSerializer implements Serializer {
   /**
    * Returns a serializer that reads back only the JDK's value types and classes matching the
    * patterns ({@code com.example.Type}, {@code com.example.*} for a package,
-   * {@code com.example.**} for a package and its subpackages).
+   * {@code com.example.**} for a package and its subpackages) or named by a preset
+   * ({@code hibernate}, {@link ClassPresets}).
    */
   public static JavaSerializer allowing(List<String> patterns) {
     return allowing(null, patterns);
@@ -58,7 +59,7 @@ public final class JavaSerializer implements Serializer {
     for (String pattern : JDK_VALUE_TYPES) {
       spec.append(';').append(pattern);
     }
-    for (String pattern : requireNonNull(patterns, "patterns")) {
+    for (String pattern : ClassPresets.expand(requireNonNull(patterns, "patterns"))) {
       if (pattern.isBlank() || pattern.contains(";") || pattern.startsWith("!")) {
         throw new IllegalArgumentException("Not a class-name pattern: '" + pattern + "'");
       }
