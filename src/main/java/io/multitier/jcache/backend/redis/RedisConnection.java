@@ -32,12 +32,14 @@ public final class RedisConnection implements AutoCloseable {
   private final RedisSettings settings;
   private final Shared shared;
   private final String keyPrefix;
+  private final ConnectionTrouble trouble;
   private boolean closed;
 
-  private RedisConnection(RedisSettings settings, Shared shared, String keyPrefix) {
+  private RedisConnection(RedisSettings settings, Shared shared, String keyPrefix, ConnectionTrouble trouble) {
     this.settings = settings;
     this.shared = shared;
     this.keyPrefix = keyPrefix;
+    this.trouble = trouble;
   }
 
   /**
@@ -53,21 +55,26 @@ public final class RedisConnection implements AutoCloseable {
         + (source.equals(managerUri.toString()) ? "" : " (configuration " + source + ")");
     String prefix = (settings.keyPrefix() != null) ? settings.keyPrefix() : RedisBackend.DEFAULT_PREFIX;
     synchronized (clients) {
-      Shared shared = clients.computeIfAbsent(settings, s -> Shared.create(config(s, origin, classLoader), s, origin));
+      Shared shared = clients.get(settings);
+      if (shared == null) {
+        Config config = config(settings, origin, classLoader);
+        shared = Shared.create(config, new ConnectionTrouble(settings, config, source), origin);
+        clients.put(settings, shared);
+      }
       shared.users++;
       exitWatch.start();
-      return new RedisConnection(settings, shared, prefix);
+      return new RedisConnection(settings, shared, prefix, new ConnectionTrouble(settings, shared.config, source));
     }
   }
 
   /** Returns the shared tier of one cache. */
   public L2CacheBackend<String, byte[]> backend(String cacheName) {
-    return new RedisBackend(shared.client, keyPrefix, cacheName, false);
+    return new RedisBackend(shared.client, keyPrefix, cacheName, false, trouble);
   }
 
   /** Returns where the client looks for Redis, passwords replaced by {@code ***}. */
   public String servers() {
-    return shared.servers;
+    return trouble.servers();
   }
 
   /** Returns what keys of this CacheManager start with. */
@@ -139,23 +146,23 @@ public final class RedisConnection implements AutoCloseable {
   /** One Redisson client, on daemon threads, and how many CacheManagers use it. */
   private static final class Shared {
     final RedissonClient client;
+    final Config config;
     final DaemonThreads threads;
-    final String servers;
     int users;
 
-    private Shared(RedissonClient client, DaemonThreads threads, String servers) {
+    private Shared(RedissonClient client, Config config, DaemonThreads threads) {
       this.client = client;
+      this.config = config;
       this.threads = threads;
-      this.servers = servers;
     }
 
-    static Shared create(Config config, RedisSettings settings, String origin) {
+    static Shared create(Config config, ConnectionTrouble trouble, String origin) {
       DaemonThreads threads = DaemonThreads.install(config);
       try {
-        return new Shared(Redisson.create(config), threads, ConnectFailure.servers(settings, config));
+        return new Shared(Redisson.create(config), config, threads);
       } catch (RuntimeException e) {
         threads.shutdown();
-        throw ConnectFailure.of(e, origin, settings, config);
+        throw trouble.atStart(e, origin);
       } catch (Error e) {
         threads.shutdown();
         throw e;

@@ -6,37 +6,60 @@ import java.util.Collection;
 import java.util.List;
 import javax.cache.CacheException;
 import org.redisson.client.RedisAuthRequiredException;
+import org.redisson.client.RedisConnectionException;
 import org.redisson.client.RedisWrongPasswordException;
 import org.redisson.config.BaseConfig;
 import org.redisson.config.Config;
 
 /**
- * The error of a Redisson client that could not be created: what was being opened, where Redis
- * was looked for (without passwords), why, and which setting to change.
+ * What to tell when a CacheManager's client cannot reach Redis or is refused by it: where Redis was
+ * looked for (passwords as {@code ***}), why, and which setting of which file to correct.
  */
-final class ConnectFailure {
+final class ConnectionTrouble {
 
-  private ConnectFailure() {}
+  private final String servers;
+  private final String setting;
+  private final List<String> passwords;
 
-  /** Returns the error for a client of these settings that failed to start. */
-  static CacheException of(RuntimeException failure, String origin, RedisSettings settings, Config config) {
-    String servers = servers(settings, config);
-    String setting = (settings.address() != null) ? "redis.address"
-        : "the Redisson file " + settings.redissonConfig() + " (redis.redissonConfig)";
-    String message;
-    Throwable auth = find(failure, RedisWrongPasswordException.class, RedisAuthRequiredException.class);
-    if (auth != null) {
-      message = "The " + origin + " cannot use Redis at " + servers + ": it refused the credentials ("
-          + firstSentence(auth.getMessage()) + "); correct the password (and username) in " + setting;
-    } else {
-      message = "The " + origin + " cannot reach Redis at " + servers + ": " + reason(failure)
-          + "; check that Redis runs there and that " + setting + " names it, or set 'tiered: false' "
-          + "for the cache to keep it in this JVM only";
-    }
-    return new CacheException(scrub(message, passwords(settings, config)), failure);
+  /** Creates the explanations for a client of these settings, read from the file {@code source}. */
+  ConnectionTrouble(RedisSettings settings, Config config, String source) {
+    this.servers = servers(settings, config);
+    this.setting = ((settings.address() != null) ? "redis.address"
+        : "the Redisson file " + settings.redissonConfig() + " (redis.redissonConfig)") + " in " + source;
+    this.passwords = passwords(settings, config);
   }
 
-  /** Returns where the client looked for Redis, passwords replaced by {@code ***}. */
+  /** Returns where the client looks for Redis, passwords replaced by {@code ***}. */
+  String servers() {
+    return servers;
+  }
+
+  /** Returns the error of a client that failed to start for {@code origin} (the cache and its CacheManager). */
+  CacheException atStart(RuntimeException failure, String origin) {
+    String explained = explain(failure);
+    String message = "The " + origin + " "
+        + ((explained != null) ? explained : "cannot start its Redis client for " + servers + ": " + firstSentence(failure.getMessage()))
+        + ", or set 'tiered: false' for the cache to keep it in this JVM only";
+    return new CacheException(scrub(message), failure);
+  }
+
+  /**
+   * Returns what went wrong if the failure is one of reaching Redis or of its credentials, with the
+   * setting to correct; {@code null} for any other failure.
+   */
+  String explain(Throwable failure) {
+    Throwable auth = find(failure, RedisWrongPasswordException.class, RedisAuthRequiredException.class);
+    if (auth != null) {
+      return scrub("cannot use Redis at " + servers + ": it refused the credentials (" + firstSentence(auth.getMessage())
+          + "); correct the password (and username) in " + setting);
+    }
+    if (find(failure, RedisConnectionException.class) != null) {
+      return scrub("cannot reach Redis at " + servers + ": " + reason(failure)
+          + "; check that Redis runs there and that " + setting + " names it");
+    }
+    return null;
+  }
+
   static String servers(RedisSettings settings, Config config) {
     if (settings.address() != null) {
       return settings.redactedAddress();
@@ -61,11 +84,10 @@ final class ConnectFailure {
     while (deepest.getCause() != null && deepest.getCause() != deepest) {
       deepest = deepest.getCause();
     }
-    String text = (deepest.getMessage() == null) ? deepest.getClass().getSimpleName() : deepest.getMessage();
-    return firstSentence(text);
+    return firstSentence((deepest.getMessage() == null) ? deepest.getClass().getSimpleName() : deepest.getMessage());
   }
 
-  /** Cuts Redisson's details (the channel, its advice on nettyThreads) off a message. */
+  /** Cuts Redisson's details (the channel, the command) off a message. */
   private static String firstSentence(String message) {
     if (message == null) {
       return "no reason given";
@@ -108,7 +130,7 @@ final class ConnectFailure {
     return passwords;
   }
 
-  private static String scrub(String message, List<String> passwords) {
+  private String scrub(String message) {
     String scrubbed = message;
     for (String password : passwords) {
       scrubbed = scrubbed.replace(password, "***");
