@@ -7,7 +7,9 @@ import io.multitier.jcache.configuration.MultiTierConfiguration;
 import io.multitier.jcache.backend.redis.RedisConnection;
 import java.net.URI;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -18,12 +20,17 @@ import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.spi.CachingProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The JSR-107 {@link CacheManager}: it creates, finds and destroys the caches of one URI and class
  * loader, and decides which tiers each cache gets.
  */
 final class MultiTierCacheManager implements CacheManager {
+
+  private static final Logger logger = LoggerFactory.getLogger(MultiTierCacheManager.class);
+  private static final String REDISSON = "org.redisson.Redisson";
 
   private final MultiTierCachingProvider provider;
   private final URI uri;
@@ -41,9 +48,13 @@ final class MultiTierCacheManager implements CacheManager {
     this.classLoader = requireNonNull(classLoader);
     this.properties = requireNonNull(properties);
     this.settings = ManagerSettings.forUri(uri, classLoader);
+    Map<String, MultiTierConfiguration<?, ?>> declared = new LinkedHashMap<>();
     for (String name : settings.declaredCaches()) {
-      caches.put(name, build(name, settings.declared(name)));
+      MultiTierConfiguration<Object, Object> config = settings.declared(name);
+      declared.put(name, config);
+      caches.put(name, build(name, config));
     }
+    logger.info(StartLine.of(uri, settings, declared, (redis == null) ? null : redis.servers()));
   }
 
   @Override
@@ -192,15 +203,28 @@ final class MultiTierCacheManager implements CacheManager {
   }
 
   private <K, V> MultiTierCache<K, V> build(String name, MultiTierConfiguration<K, V> config) {
-    return CacheFactory.build(name, config, this, settings.redis().isPresent() ? cache -> redis().backend(cache) : null);
+    return CacheFactory.build(name, config, this, settings.redis().isPresent() ? cache -> redis(cache).backend(cache) : null);
   }
 
-  /** Returns the link to Redis, opening it on first use. */
-  private synchronized RedisConnection redis() {
+  /** Returns the link to Redis, opening it on first use (by the named cache). */
+  private synchronized RedisConnection redis(String cacheName) {
     if (redis == null) {
-      redis = RedisConnection.open(settings.redis().orElseThrow(), uri, classLoader);
+      requireRedisson(cacheName);
+      redis = RedisConnection.open(settings.redis().orElseThrow(), cacheName, uri, settings.source(), classLoader);
     }
     return redis;
+  }
+
+  /** Throws a CacheException naming the missing dependency when Redisson is not on the class path. */
+  private void requireRedisson(String cacheName) {
+    try {
+      Class.forName(REDISSON, false, MultiTierCacheManager.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new CacheException("The tiered cache '" + cacheName + "' of the CacheManager " + uri
+          + " needs Redisson, which is not on the class path: " + settings.source() + " names a Redis (redis:), "
+          + "so add the dependency org.redisson:redisson (3.52.0), or remove redis: from the file to keep every "
+          + "cache in this JVM only (or set 'tiered: false' for this cache)", e);
+    }
   }
 
   private static <K, V> CompleteConfiguration<K, V> complete(Configuration<K, V> configuration) {

@@ -3,8 +3,13 @@ package io.multitier.jcache.configuration;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.multitier.jcache.configuration.CacheSettings.ExpirySettings;
 import io.multitier.jcache.tier.DegradationPolicy;
@@ -15,6 +20,7 @@ import java.net.URL;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -99,24 +105,41 @@ public final class ManagerSettings {
 
   /** Reads the settings from YAML text. */
   public static ManagerSettings parse(String yaml, String source, ClassLoader classLoader) {
+    ObjectMapper mapper = mapper();
     try {
-      return of(mapper().readValue(yaml, FileModel.class), source, classLoader);
+      return of(mapper, mapper.readTree(yaml), source, classLoader);
     } catch (IOException e) {
-      throw new CacheException("Invalid configuration in " + source + ": " + e.getMessage(), e);
+      throw invalid(source, e);
     }
   }
 
   private static ManagerSettings read(URL url, String source, ClassLoader classLoader) {
-    try (InputStream in = url.openStream()) {
-      return of(mapper().readValue(in, FileModel.class), source, classLoader);
+    ObjectMapper mapper = mapper();
+    JsonNode tree;
+    InputStream in;
+    try {
+      in = url.openStream();
     } catch (IOException e) {
-      throw new CacheException("Invalid configuration in " + source + ": " + e.getMessage(), e);
+      throw new CacheException("Cannot read the configuration file " + source + ": " + e, e);
     }
+    try (in) {
+      tree = mapper.readTree(in);
+    } catch (IOException e) {
+      throw invalid(source, e);
+    }
+    return of(mapper, tree, source, classLoader);
   }
 
-  private static ManagerSettings of(FileModel model, String source, ClassLoader classLoader) {
-    if (model == null) {
+  private static ManagerSettings of(ObjectMapper mapper, JsonNode tree, String source, ClassLoader classLoader) {
+    if (tree == null || tree.isMissingNode() || tree.isNull()) {
       return empty(classLoader);
+    }
+    SettingNames.check(tree, source);
+    FileModel model;
+    try {
+      model = mapper.treeToValue(tree, FileModel.class);
+    } catch (IOException e) {
+      throw invalid(source, e);
     }
     CacheSettings defaults = (model.defaults == null) ? CacheSettings.NONE : model.defaults;
     Map<String, CacheSettings> caches = new LinkedHashMap<>();
@@ -129,6 +152,39 @@ public final class ManagerSettings {
     settings.caches.forEach((name, cache) -> settings.build(name, cache, Object.class, Object.class));
     settings.build("defaults", defaults, Object.class, Object.class);
     return settings;
+  }
+
+  /** Returns the error of a file that could not be read: the file, the setting's place and the problem, without Jackson's class names. */
+  private static CacheException invalid(String source, IOException e) {
+    if (!(e instanceof JsonMappingException)) {
+      String problem = (e instanceof JsonProcessingException) ? ((JsonProcessingException) e).getOriginalMessage() : e.toString();
+      JsonLocation location = (e instanceof JsonProcessingException) ? ((JsonProcessingException) e).getLocation() : null;
+      return new CacheException("Invalid configuration in " + source
+          + ((location == null || location.getLineNr() < 1) ? "" : ", line " + location.getLineNr()) + ": " + problem, e);
+    }
+    JsonMappingException mapping = (JsonMappingException) e;
+    StringBuilder place = new StringBuilder();
+    List<JsonMappingException.Reference> path = mapping.getPath();
+    for (int i = 0; i < path.size(); i++) {
+      JsonMappingException.Reference step = path.get(i);
+      if (i == 1 && "caches".equals(path.get(0).getFieldName())) {
+        place.setLength(0);
+        place.append("cache '").append(step.getFieldName()).append("', ");
+        continue;
+      }
+      if (step.getFieldName() != null) {
+        place.append(step.getFieldName()).append('.');
+      } else if (step.getIndex() >= 0) {
+        place.append('[').append(step.getIndex()).append("].");
+      }
+    }
+    Throwable cause = mapping.getCause();
+    if (mapping instanceof ValueInstantiationException && cause != null && cause.getMessage() != null) {
+      // the settings' own checks name the setting
+      return new CacheException("Invalid configuration in " + source + ": " + cause.getMessage(), e);
+    }
+    String where = (place.length() == 0) ? "" : place.substring(0, place.length() - 1) + ": ";
+    return new CacheException("Invalid configuration in " + source + ": " + where + mapping.getOriginalMessage(), e);
   }
 
   private static ObjectMapper mapper() {
@@ -162,9 +218,10 @@ public final class ManagerSettings {
   }
 
   /**
-   * Returns the configuration of a cache created in code: the JCache settings are the given ones;
-   * the vendor settings (L1 size, L1 time to live, tiers, allowed classes, degradation policy, size
-   * limits) come from the file, for
+   * Returns the configuration of a cache created in code: the JCache settings are the given ones,
+   * except that {@code statistics: true} and {@code management: true} in the file turn those on
+   * (they change what is observed, not what the cache holds); the vendor settings (L1 size, L1
+   * time to live, tiers, allowed classes, degradation policy, size limits) come from the file, for
    * this cache name if it declares it, else from its defaults. A {@link MultiTierConfiguration} is
    * taken as it is.
    */
@@ -173,7 +230,14 @@ public final class ManagerSettings {
     if (given instanceof MultiTierConfiguration) {
       return config;
     }
-    applyVendorSettings(config, caches.getOrDefault(cacheName, defaults), cacheName);
+    CacheSettings settings = caches.getOrDefault(cacheName, defaults);
+    applyVendorSettings(config, settings, cacheName);
+    if (Boolean.TRUE.equals(settings.statistics())) {
+      config.setStatisticsEnabled(true);
+    }
+    if (Boolean.TRUE.equals(settings.management())) {
+      config.setManagementEnabled(true);
+    }
     return config;
   }
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import io.multitier.jcache.copy.ClassPresets;
 import io.multitier.jcache.tier.DegradationPolicy;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
@@ -137,9 +138,20 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
     return List.copyOf(allowedClasses);
   }
 
-  /** Sets the class-name patterns ({@code com.example.Type}, {@code com.example.*}, {@code com.example.**}) that may be deserialized. */
+  /**
+   * Sets the class-name patterns ({@code com.example.Type}, {@code com.example.*},
+   * {@code com.example.**}) that may be deserialized, and presets of them ({@code hibernate}).
+   */
   public MultiTierConfiguration<K, V> setAllowedClasses(List<String> patterns) {
-    this.allowedClasses = new ArrayList<>(requireNonNull(patterns, "patterns"));
+    for (String pattern : requireNonNull(patterns, "patterns")) {
+      if (ClassPresets.isUnknownPreset(requireNonNull(pattern, "pattern"))) {
+        String closest = SettingNames.closest(pattern.strip(), ClassPresets.names());
+        throw new IllegalArgumentException("allowedClasses: '" + pattern + "' is neither a preset ("
+            + String.join(", ", ClassPresets.names()) + ") nor a class-name pattern (com.example.Type, com.example.**)"
+            + ((closest == null) ? "" : "; did you mean '" + closest + "'?"));
+      }
+    }
+    this.allowedClasses = new ArrayList<>(patterns);
     return this;
   }
 

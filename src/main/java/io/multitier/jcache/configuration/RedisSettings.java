@@ -2,6 +2,7 @@ package io.multitier.jcache.configuration;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 /**
  * Where the shared tier is: a plain address ({@code redis://host:port}, {@code rediss://…}) or a
@@ -15,8 +16,8 @@ import java.time.Duration;
  *
  * @param address a single server's address, or {@code null}
  * @param redissonConfig the URI of a Redisson YAML file ({@code classpath:…} or {@code file:…}), or {@code null}
- * @param keyPrefix what every key starts with; {@code null} derives it from the CacheManager's URI,
- *     so CacheManagers with different URIs never share entries
+ * @param keyPrefix what every key starts with; {@code null} for {@code mtj:}, whatever the
+ *     CacheManager's URI: CacheManagers with equal prefixes over one Redis share caches of the same name
  * @param timeout how long one attempt of a command waits for its answer ({@code 500ms}), or {@code null}
  * @param retryAttempts how many times a failed command is sent again, or {@code null}
  * @param retryDelay how long to wait before sending it again ({@code 100ms}), or {@code null}
@@ -29,11 +30,20 @@ public record RedisSettings(
     @JsonProperty("retryAttempts") Integer retryAttempts,
     @JsonProperty("retryDelay") String retryDelay) {
 
-  /** Checks that exactly one way to reach Redis is given. */
+  private static final Pattern ADDRESS = Pattern.compile(
+      "(redis|rediss|valkey|valkeys)://([^@/]*@)?(\\[[0-9A-Fa-f:.]+\\]|[^:/@\\[\\]]+):[0-9]{1,5}/?"
+      + "|(redis|valkey)\\+uds://.+");
+
+  /** Checks that exactly one way to reach Redis is given, and that an address has the form Redisson reads. */
   public RedisSettings {
     if ((address == null) == (redissonConfig == null)) {
       throw new IllegalArgumentException(
           "redis: give exactly one of address (redis://host:port) and redissonConfig (a Redisson YAML file)");
+    }
+    if (address != null && !ADDRESS.matcher(address).matches()) {
+      throw new IllegalArgumentException("redis.address '" + redact(address) + "' is not of the form "
+          + "redis://host:port (rediss://host:port for TLS, redis://:password@host:port with a password)"
+          + (address.contains("://") ? "" : ": it has no scheme"));
     }
     if (keyPrefix != null && (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0)) {
       throw new IllegalArgumentException("redis.keyPrefix may not contain '{' or '}': " + keyPrefix);
@@ -49,6 +59,31 @@ public record RedisSettings(
     if (retryDelay != null) {
       Durations.parse(retryDelay, "redis.retryDelay");
     }
+  }
+
+  /** Returns the address with any password in it replaced by {@code ***}, or {@code null}. */
+  public String redactedAddress() {
+    return (address == null) ? null : redact(address);
+  }
+
+  @Override
+  public String toString() {
+    return "RedisSettings[" + ((address != null) ? "address=" + redactedAddress() : "redissonConfig=" + redissonConfig)
+        + ((keyPrefix == null) ? "" : ", keyPrefix=" + keyPrefix) + "]";
+  }
+
+  /** Returns an address with the password of its user part, if any, replaced by {@code ***}. */
+  public static String redact(String address) {
+    int at = address.lastIndexOf('@');
+    if (at < 0) {
+      return address;
+    }
+    int scheme = address.indexOf("://");
+    int userStart = (scheme < 0 || scheme > at) ? 0 : scheme + 3;
+    String user = address.substring(userStart, at);
+    int colon = user.indexOf(':');
+    String kept = (colon < 0) ? "" : user.substring(0, colon);
+    return address.substring(0, userStart) + kept + ":***" + address.substring(at);
   }
 
   /** Returns the settings of a single server at the address. */

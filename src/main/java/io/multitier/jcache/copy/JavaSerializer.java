@@ -36,34 +36,42 @@ public final class JavaSerializer implements Serializer {
   private static final String LIMITS = "maxdepth=64;maxrefs=100000;maxbytes=67108864;maxarray=16777216";
 
   private final ObjectInputFilter filter;
+  private final String cacheName;
 
-  private JavaSerializer(ObjectInputFilter filter) {
+  private JavaSerializer(ObjectInputFilter filter, String cacheName) {
     this.filter = filter;
+    this.cacheName = cacheName;
   }
 
   /**
    * Returns a serializer that reads back only the JDK's value types and classes matching the
    * patterns ({@code com.example.Type}, {@code com.example.*} for a package,
-   * {@code com.example.**} for a package and its subpackages).
+   * {@code com.example.**} for a package and its subpackages) or named by a preset
+   * ({@code hibernate}, {@link ClassPresets}).
    */
   public static JavaSerializer allowing(List<String> patterns) {
+    return allowing(null, patterns);
+  }
+
+  /** As {@link #allowing(List)}, for the cache whose name the refusals then give. */
+  public static JavaSerializer allowing(String cacheName, List<String> patterns) {
     StringBuilder spec = new StringBuilder(LIMITS);
     for (String pattern : JDK_VALUE_TYPES) {
       spec.append(';').append(pattern);
     }
-    for (String pattern : requireNonNull(patterns, "patterns")) {
+    for (String pattern : ClassPresets.expand(requireNonNull(patterns, "patterns"))) {
       if (pattern.isBlank() || pattern.contains(";") || pattern.startsWith("!")) {
         throw new IllegalArgumentException("Not a class-name pattern: '" + pattern + "'");
       }
       spec.append(';').append(pattern.strip());
     }
     spec.append(";!*");
-    return new JavaSerializer(ObjectInputFilter.Config.createFilter(spec.toString()));
+    return new JavaSerializer(ObjectInputFilter.Config.createFilter(spec.toString()), cacheName);
   }
 
   /** Returns a serializer that reads back any class: only for bytes this JVM wrote itself. */
   public static JavaSerializer trustingOwnBytes() {
-    return new JavaSerializer(null);
+    return new JavaSerializer(null, null);
   }
 
   @Override
@@ -100,11 +108,25 @@ public final class JavaSerializer implements Serializer {
       if (rejected[0] == null) {
         throw new SerializationException("Cannot deserialize " + bytes.length + " bytes: " + e, e);
       }
-      throw new SerializationException("Refused to deserialize " + rejected[0]
-          + ": it is not on the allow-list of classes that may be read back", e);
+      throw refusal(rejected[0], e);
     } catch (IOException | ClassNotFoundException | RuntimeException e) {
       throw new SerializationException("Cannot deserialize " + bytes.length + " bytes: " + e, e);
     }
+  }
+
+  /** Returns the error of bytes the filter refused: the class, the cache if known, and the setting that would allow it. */
+  private SerializationException refusal(String refused, InvalidClassException cause) {
+    String cache = (cacheName == null) ? "" : " read from the shared tier of cache '" + cacheName + "'";
+    if (refused.startsWith("a stream ")) {
+      return new SerializationException("Refused to deserialize " + refused + cache
+          + " (depth 64, 100,000 references, 64 MiB)", cause, refused);
+    }
+    String type = refused.replaceFirst("^\\[+L?", "").replaceFirst(";$", "");
+    int dot = type.lastIndexOf('.');
+    String advice = "add \"" + type + "\"" + ((dot < 0) ? "" : " (or \"" + type.substring(0, dot) + ".**\" for its package)")
+        + " to allowedClasses";
+    return new SerializationException("Refused to deserialize " + type + cache
+        + ": it is not on the allow-list of classes that may be read back from Redis; " + advice, cause, type);
   }
 
   /** Resolves classes through the cache's class loader first. */

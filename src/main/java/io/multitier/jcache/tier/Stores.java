@@ -46,7 +46,7 @@ public final class Stores {
     NearTier<K, V> near = new NearTier<>(l1, config.getTicker(), config.getL1MaxTtl(), statistics);
     StoreSettings settings = new StoreSettings(config.getDegradation(), config.getMaxKeyBytes(),
         config.getMaxValueBytes(), writesThrough, config.getWriteLease(), config.getStampedeLease());
-    EntryCodec<K, V> codec = new SerializingCodec<>(JavaSerializer.allowing(config.getAllowedClasses()), classLoader);
+    EntryCodec<K, V> codec = new SerializingCodec<>(JavaSerializer.allowing(name, config.getAllowedClasses()), classLoader);
     return new TieredStore<>(near, l2, LowerTiers.of(config.getLowerTiers(), name, classLoader), codec,
         settings, accessTtl, statistics);
   }

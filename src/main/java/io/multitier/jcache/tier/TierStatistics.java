@@ -20,6 +20,7 @@ public final class TierStatistics {
   final LongAdder l1Flushes = new LongAdder();
   final LongAdder rejectedEntries = new LongAdder();
   final LongAdder ttlExtensions = new LongAdder();
+  final LongAdder refusedClasses = new LongAdder();
   final LongAdder leaseWaits = new LongAdder();
 
   /** Returns reads answered by the in-process tier. */
@@ -87,6 +88,11 @@ public final class TierStatistics {
     return ttlExtensions.sum();
   }
 
+  /** Returns the values read from the shared tier whose class {@code allowedClasses} does not allow (each also counts in {@link #corruptValues}): each read was a miss. */
+  public long refusedClasses() {
+    return refusedClasses.sum();
+  }
+
   /** Returns how often an atomic step waited because another client held the key's lease. */
   public long leaseWaits() {
     return leaseWaits.sum();
@@ -108,6 +114,7 @@ public final class TierStatistics {
     map.put("l1.flushes", l1Flushes());
     map.put("rejected.entries", rejectedEntries());
     map.put("ttl.extensions", ttlExtensions());
+    map.put("refused.classes", refusedClasses());
     map.put("lease.waits", leaseWaits());
     return map;
   }

@@ -2,6 +2,7 @@ package io.multitier.jcache.tier;
 
 import static java.util.Objects.requireNonNull;
 
+import io.multitier.jcache.copy.SerializationException;
 import io.multitier.jcache.spi.BackendException;
 import io.multitier.jcache.spi.Health;
 import io.multitier.jcache.spi.L2CacheBackend;
@@ -21,8 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -91,6 +94,7 @@ final class TieredStore<K, V> implements Store<K, V> {
   private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
   private final TierStatistics statistics;
   private final String leaseOwner = UUID.randomUUID().toString();
+  private final Set<String> refusedLogged = ConcurrentHashMap.newKeySet();
 
   TieredStore(NearTier<K, V> near, L2CacheBackend<String, byte[]> l2, LowerTiers lower,
       EntryCodec<K, V> codec, StoreSettings settings, Supplier<Duration> accessTtl, TierStatistics statistics) {
@@ -786,9 +790,29 @@ final class TieredStore<K, V> implements Store<K, V> {
       return codec.decodeValue(bytes);
     } catch (RuntimeException e) {
       statistics.corruptValues.increment();
-      logger.warn("Treating an undecodable value from {} as a miss: {}", l2.name(), e.toString());
+      String refused = refusedClass(e);
+      if (refused == null) {
+        logger.warn("Treating an undecodable value from {} as a miss: {}", l2.name(), e.toString());
+      } else {
+        statistics.refusedClasses.increment();
+        if (refusedLogged.add(refused)) {
+          logger.warn("Treating values of {} from {} as misses: {}", refused, l2.name(), e.getMessage());
+        } else {
+          logger.debug("Refused a value of {} from {}", refused, l2.name());
+        }
+      }
       return null;
     }
+  }
+
+  /** Returns the class the allow-list refused somewhere in the failure's causes, or {@code null}. */
+  private static String refusedClass(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SerializationException && ((SerializationException) cause).refusedClass() != null) {
+        return ((SerializationException) cause).refusedClass();
+      }
+    }
+    return null;
   }
 
   private <T> T l2(Supplier<T> operation, String name) {

@@ -3,9 +3,11 @@ package io.multitier.jcache.configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheException;
@@ -14,7 +16,11 @@ import javax.cache.Caching;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.expiry.Duration;
+import javax.cache.management.CacheStatisticsMXBean;
 import javax.cache.spi.CachingProvider;
+import javax.management.JMX;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -72,7 +78,31 @@ final class ConfigurationFileTest {
     MultiTierConfiguration<?, ?> config = created.getConfiguration(MultiTierConfiguration.class);
     assertThat(config.getMaximumSize()).isEqualTo(5000);
     assertThat(config.getL1MaxTtl()).isEqualTo(java.time.Duration.ofMinutes(2));
-    assertThat(config.isStatisticsEnabled()).as("JCache settings come from the code").isFalse();
+    assertThat(config.getExpiryPolicyFactory().create().getExpiryForCreation())
+        .as("the JCache settings of what the cache holds come from the code").isEqualTo(Duration.ETERNAL);
+  }
+
+  @Test
+  void statisticsAndManagementTurnedOnInTheFileReachCachesMadeInCode() throws Exception {
+    Cache<String, String> created = manager.createCache("counted-in-code",
+        new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+    CompleteConfiguration<?, ?> config = created.getConfiguration(CompleteConfiguration.class);
+    assertThat(config.isStatisticsEnabled()).as("statistics: true under defaults").isTrue();
+    created.put("k", "v");
+    created.get("k");
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    Set<ObjectName> beans = server.queryNames(new ObjectName("javax.cache:type=CacheStatistics,Cache=counted-in-code,*"), null);
+    assertThat(beans).hasSize(1);
+    CacheStatisticsMXBean statistics = JMX.newMXBeanProxy(server, beans.iterator().next(), CacheStatisticsMXBean.class);
+    assertThat(statistics.getCachePuts()).isEqualTo(1);
+    assertThat(statistics.getCacheHits()).isEqualTo(1);
+
+    ManagerSettings managed = ManagerSettings.parse("defaults:\n  management: true\ncaches:\n  quiet: {management: false}\n",
+        "app.yaml", getClass().getClassLoader());
+    assertThat(managed.forCreated("made-in-code", new MutableConfiguration<>()).isManagementEnabled()).isTrue();
+    assertThat(managed.forCreated("made-in-code", new MutableConfiguration<>()).isStatisticsEnabled()).isFalse();
+    assertThat(managed.forCreated("quiet", new MutableConfiguration<>().setManagementEnabled(true)).isManagementEnabled())
+        .as("the file turns them on, never off").isTrue();
   }
 
   @Test
@@ -137,6 +167,48 @@ final class ConfigurationFileTest {
     assertThatThrownBy(() -> ManagerSettings.parse(
         "defaults:\n  maximumSize: -1\n", "test.yaml", loader))
         .isInstanceOf(CacheException.class).hasMessageContaining("maximumSize");
+  }
+
+  @Test
+  void aMisspeltSettingIsNamedWithTheSettingItResembles() {
+    ClassLoader loader = getClass().getClassLoader();
+    assertThatThrownBy(() -> ManagerSettings.parse("redis:\n  adress: redis://127.0.0.1:6379\n", "app.yaml", loader))
+        .isInstanceOf(CacheException.class)
+        .hasMessageContaining("app.yaml")
+        .hasMessageContaining("unknown setting 'redis.adress' (did you mean 'redis.address'?)")
+        .hasMessageNotContaining("exactly one");
+    assertThatThrownBy(() -> ManagerSettings.parse(
+        "caches:\n  users:\n    expiry: {create: 5m}\n", "app.yaml", loader))
+        .isInstanceOf(CacheException.class)
+        .hasMessageContaining("app.yaml, cache 'users'")
+        .hasMessageContaining("unknown setting 'expiry.create' (did you mean 'expiry.created'?)");
+    assertThatThrownBy(() -> ManagerSettings.parse("defaults:\n  allowedClass: [a]\n", "app.yaml", loader))
+        .isInstanceOf(CacheException.class)
+        .hasMessageContaining("app.yaml, defaults")
+        .hasMessageContaining("unknown setting 'allowedClass' (did you mean 'allowedClasses'?)");
+    assertThatThrownBy(() -> ManagerSettings.parse("cache:\n  users: {}\n", "app.yaml", loader))
+        .isInstanceOf(CacheException.class)
+        .hasMessageContaining("unknown setting 'cache' (did you mean 'caches'?)");
+    assertThatThrownBy(() -> ManagerSettings.parse("defaults:\n  colour: blue\n", "app.yaml", loader))
+        .isInstanceOf(CacheException.class)
+        .hasMessageContaining("unknown setting 'colour'; the settings there are keyType, valueType, maximumSize");
+  }
+
+  @Test
+  void anAddressWithoutItsSchemeIsAnErrorOfTheFile() {
+    ClassLoader loader = getClass().getClassLoader();
+    assertThatThrownBy(() -> ManagerSettings.parse("redis:\n  address: 127.0.0.1:6399\n", "app.yaml", loader))
+        .isInstanceOf(CacheException.class)
+        .hasMessageStartingWith("Invalid configuration in app.yaml: ")
+        .hasMessageContaining("redis.address '127.0.0.1:6399'")
+        .hasMessageContaining("redis://host:port")
+        .hasMessageNotContaining("Cannot construct instance");
+    assertThatThrownBy(() -> ManagerSettings.parse("redis:\n  address: redis://:s3cret@127.0.0.1\n", "app.yaml", loader))
+        .isInstanceOf(CacheException.class)
+        .hasMessageContaining("redis://:***@127.0.0.1")
+        .hasMessageNotContaining("s3cret");
+    assertThat(ManagerSettings.parse("redis:\n  address: rediss://user:pw@[::1]:6380\n", "app.yaml", loader).redis())
+        .hasValueSatisfying(redis -> assertThat(redis.toString()).contains("rediss://user:***@[::1]:6380").doesNotContain("pw"));
   }
 
   @Test

@@ -89,16 +89,7 @@ public final class Demo {
     String caches = """
           keyPrefix: "multitier-demo:"
         defaults:
-          allowedClasses:     # what Hibernate stores, read back from Redis
-            - "org.hibernate.cache.spi.support.AbstractReadWriteAccess$Item"
-            - "org.hibernate.cache.spi.support.AbstractReadWriteAccess$SoftLockImpl"
-            - "org.hibernate.cache.spi.entry.StandardCacheEntryImpl"
-            - "org.hibernate.cache.internal.QueryResultsCacheImpl$CacheItem"
-            - "org.hibernate.cache.internal.BasicCacheKeyImplementation"
-            - "org.hibernate.cache.internal.CacheKeyImplementation"
-            - "org.hibernate.cache.spi.QueryKey"
-            - "org.hibernate.query.internal.QueryParameterBindingsImpl$ParameterBindingsMementoImpl"
-            - "java.io.Serializable"
+          allowedClasses: [hibernate]   # what Hibernate stores, read back from Redis
         caches:
           "books": {maximumSize: 1000}
           "default-query-results-region": {maximumSize: 100}

@@ -92,6 +92,19 @@ abstract class StreamingContract {
   }
 
   @Test
+  void creatingAGroupThatExistsReturnsAtOnceAndKeepsItsPosition() {
+    StreamingBackend streams = streams();
+    streams.createGroup("tasks", "workers");
+    String waiting = streams.add("tasks", Map.of("task", "1"), 0);
+    long start = System.nanoTime();
+    streams.createGroup("tasks", "workers");
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(took).as("the second createGroup of an existing group").isLessThan(Duration.ofMillis(500));
+    assertThat(streams.readGroup("tasks", "workers", "a", 10, Duration.ZERO)).extracting(StreamEntry::id)
+        .as("the group still starts where it was first created").containsExactly(waiting);
+  }
+
+  @Test
   void whatAKilledConsumerDidNotAcknowledgeIsClaimedByAnother() {
     StreamingBackend streams = streams();
     streams.createGroup("jobs", "workers");

@@ -3,6 +3,7 @@ package io.multitier.jcache.testing;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Deque;
+import java.util.StringJoiner;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -76,10 +78,25 @@ public final class ChildJvm implements AutoCloseable {
    * start with {@code @}, {@code @ready} first, {@code quit} ends it).
    */
   public static ChildJvm start(Class<?> mainClass, String... arguments) {
+    return start(System.getProperty("java.class.path"), mainClass, arguments);
+  }
+
+  /** As {@link #start(Class, String...)}, on this JVM's class path less the entries whose path contains {@code leftOut} ({@code "/org/redisson/"}). */
+  public static ChildJvm startWithout(String leftOut, Class<?> mainClass, String... arguments) {
+    StringJoiner classPath = new StringJoiner(File.pathSeparator);
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (!entry.replace(File.separatorChar, '/').contains(leftOut)) {
+        classPath.add(entry);
+      }
+    }
+    return start(classPath.toString(), mainClass, arguments);
+  }
+
+  private static ChildJvm start(String classPath, Class<?> mainClass, String... arguments) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder = new ProcessBuilder(java,
         "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"),
+        "-cp", classPath,
         "-Djavax.cache.spi.CachingProvider=io.multitier.jcache.MultiTierCachingProvider",
         mainClass.getName());
     builder.command().addAll(List.of(arguments));
@@ -151,6 +168,24 @@ public final class ChildJvm implements AutoCloseable {
       }
     }
     throw new IllegalArgumentException("no counter " + counter + " in " + map);
+  }
+
+  /** Waits up to {@code timeout} for the process to end by itself; returns how long it took, or {@code null} if it still runs. */
+  public Duration awaitExit(Duration timeout) {
+    long start = System.nanoTime();
+    try {
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? Duration.ofNanos(System.nanoTime() - start) : null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** Returns the child's last lines on stderr. */
+  public String stderr() {
+    synchronized (stderr) {
+      return String.join("\n", stderr);
+    }
   }
 
   /** Asks the child to quit, then makes sure the process is gone. */

@@ -85,16 +85,22 @@ public final class ManagerFiles implements AutoCloseable {
 
   /** Opens a CacheManager on a new file with this content. */
   public CacheManager open(String yaml) {
-    Path file = write("manager-" + (++files) + ".yaml", yaml);
+    return openAt("manager-" + (++files) + ".yaml", yaml);
+  }
+
+  /** Opens a CacheManager on a file with this content at this path under the directory ({@code app-1.2/multitier.yaml}). */
+  public CacheManager openAt(String path, String yaml) {
+    Path file = write(path, yaml);
     CacheManager manager = Caching.getCachingProvider().getCacheManager(file.toUri(), ManagerFiles.class.getClassLoader());
     opened.add(manager);
     return manager;
   }
 
-  /** Writes a file into the directory and returns its path. */
+  /** Writes a file into the directory (making the folders its name has) and returns its path. */
   public Path write(String name, String content) {
     Path file = directory.resolve(name);
     try {
+      Files.createDirectories(file.getParent());
       Files.writeString(file, content, UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

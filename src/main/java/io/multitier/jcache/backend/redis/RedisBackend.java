@@ -88,6 +88,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   private final Object[] writeHeader;
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final ConnectionTrouble trouble;
   private final List<Integer> topicListenerIds = new ArrayList<>();
   private RTopic topic;
 
@@ -105,6 +106,12 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
    * @param ownsClient whether {@link #close()} shuts the client down
    */
   public RedisBackend(RedissonClient client, String keyPrefix, String cacheName, boolean ownsClient) {
+    this(client, keyPrefix, cacheName, ownsClient, null);
+  }
+
+  /** As {@link #RedisBackend(RedissonClient, String, String, boolean)}, its failures to reach Redis explained by {@code trouble}. */
+  RedisBackend(RedissonClient client, String keyPrefix, String cacheName, boolean ownsClient, ConnectionTrouble trouble) {
+    this.trouble = trouble;
     this.client = requireNonNull(client, "client");
     this.cacheName = requireNonNull(cacheName, "cacheName");
     this.namespace = new KeyNamespace(keyPrefix, cacheName);
@@ -506,8 +513,9 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   }
 
   private BackendException failed(String operation, RuntimeException cause) {
+    String explained = (trouble == null) ? null : trouble.explain(cause);
     return new BackendException(NAME + " " + operation + " failed for cache '" + cacheName + "': "
-        + cause.getMessage(), cause);
+        + ((explained != null) ? explained : cause.getMessage()), cause);
   }
 
   private Iterable<String> scan() {

@@ -20,40 +20,61 @@ import org.redisson.config.SingleServerConfig;
 /**
  * A CacheManager's link to Redis. CacheManagers with equal {@link RedisSettings} share one
  * Redisson client (its event loops and connections), which is shut down when the last of them
- * closes. This is the only class the CacheManager touches in this package, so an application
+ * closes, or once no thread of the application is left ({@link ExitWatch}): its threads are
+ * daemons ({@link DaemonThreads}), so an unclosed CacheManager never keeps a JVM alive. This is the only class the CacheManager touches in this package, so an application
  * without Redisson on its class path never loads Redisson.
  */
 public final class RedisConnection implements AutoCloseable {
 
   private static final Map<RedisSettings, Shared> clients = new HashMap<>();
+  private static final ExitWatch exitWatch = new ExitWatch(RedisConnection::shutdownAll);
 
   private final RedisSettings settings;
   private final Shared shared;
   private final String keyPrefix;
+  private final ConnectionTrouble trouble;
   private boolean closed;
 
-  private RedisConnection(RedisSettings settings, Shared shared, String keyPrefix) {
+  private RedisConnection(RedisSettings settings, Shared shared, String keyPrefix, ConnectionTrouble trouble) {
     this.settings = settings;
     this.shared = shared;
     this.keyPrefix = keyPrefix;
+    this.trouble = trouble;
   }
 
-  /** Opens the link for a CacheManager; its keys start with the configured prefix or one derived from its URI. */
-  public static RedisConnection open(RedisSettings settings, URI managerUri, ClassLoader classLoader) {
+  /**
+   * Opens the link for a CacheManager; its keys start with the configured prefix, else with
+   * {@link RedisBackend#DEFAULT_PREFIX} whatever the CacheManager's URI, so that nodes of one
+   * application share entries wherever their configuration file is.
+   */
+  public static RedisConnection open(RedisSettings settings, String cacheName, URI managerUri, String source,
+      ClassLoader classLoader) {
     requireNonNull(settings, "settings");
     requireNonNull(managerUri, "managerUri");
-    String prefix = (settings.keyPrefix() != null) ? settings.keyPrefix()
-        : RedisBackend.DEFAULT_PREFIX + KeyNamespace.encodeName(managerUri.toString()) + ":";
+    String origin = "tiered cache '" + cacheName + "' of the CacheManager " + managerUri
+        + (source.equals(managerUri.toString()) ? "" : " (configuration " + source + ")");
+    String prefix = (settings.keyPrefix() != null) ? settings.keyPrefix() : RedisBackend.DEFAULT_PREFIX;
     synchronized (clients) {
-      Shared shared = clients.computeIfAbsent(settings, s -> new Shared(Redisson.create(lazy(config(s, classLoader)))));
+      Shared shared = clients.get(settings);
+      if (shared == null) {
+        Config config = lazy(config(settings, origin, classLoader));
+        shared = Shared.create(config, new ConnectionTrouble(settings, config, source), origin);
+        clients.put(settings, shared);
+      }
       shared.users++;
-      return new RedisConnection(settings, shared, prefix);
+      exitWatch.start();
+      return new RedisConnection(settings, shared, prefix, new ConnectionTrouble(settings, shared.config, source));
     }
   }
 
   /** Returns the shared tier of one cache. */
   public L2CacheBackend<String, byte[]> backend(String cacheName) {
-    return new RedisBackend(shared.client, keyPrefix, cacheName, false);
+    return new RedisBackend(shared.client, keyPrefix, cacheName, false, trouble);
+  }
+
+  /** Returns where the client looks for Redis, passwords replaced by {@code ***}. */
+  public String servers() {
+    return trouble.servers();
   }
 
   /** Returns what keys of this CacheManager start with. */
@@ -68,9 +89,11 @@ public final class RedisConnection implements AutoCloseable {
         return;
       }
       closed = true;
-      if (--shared.users == 0) {
-        clients.remove(settings, shared);
-        shared.client.shutdown();
+      if (--shared.users == 0 && clients.remove(settings, shared)) {
+        shared.shutdown();
+        if (clients.isEmpty()) {
+          exitWatch.stop();
+        }
       }
     }
   }
@@ -80,7 +103,15 @@ public final class RedisConnection implements AutoCloseable {
     return config.setLazyInitialization(true);
   }
 
-  private static Config config(RedisSettings settings, ClassLoader classLoader) {
+  /** Shuts every client down: the application's threads have all ended, and nothing else would. */
+  private static void shutdownAll() {
+    synchronized (clients) {
+      clients.values().forEach(Shared::shutdown);
+      clients.clear();
+    }
+  }
+
+  private static Config config(RedisSettings settings, String origin, ClassLoader classLoader) {
     if (settings.address() != null) {
       Config config = new Config();
       SingleServerConfig server = config.useSingleServer().setAddress(settings.address());
@@ -104,24 +135,48 @@ public final class RedisConnection implements AutoCloseable {
         String path = uri.getSchemeSpecificPart().replaceFirst("^/+", "");
         url = classLoader.getResource(path);
         if (url == null) {
-          throw new CacheException("No Redisson configuration at " + uri + ": the class path has no resource '" + path + "'");
+          throw new CacheException("The " + origin + " names no Redisson file in redis.redissonConfig: the class path "
+              + "has no resource '" + path + "'");
         }
       } else {
         url = uri.toURL();
       }
       return Config.fromYAML(url);
     } catch (IOException | IllegalArgumentException e) {
-      throw new CacheException("Cannot read the Redisson configuration " + uri + ": " + e.getMessage(), e);
+      throw new CacheException("The " + origin + " cannot read the Redisson file " + uri
+          + " that redis.redissonConfig names: " + e.getMessage(), e);
     }
   }
 
-  /** One Redisson client and how many CacheManagers use it. */
+  /** One Redisson client, on daemon threads, and how many CacheManagers use it. */
   private static final class Shared {
     final RedissonClient client;
+    final Config config;
+    final DaemonThreads threads;
     int users;
 
-    Shared(RedissonClient client) {
+    private Shared(RedissonClient client, Config config, DaemonThreads threads) {
       this.client = client;
+      this.config = config;
+      this.threads = threads;
+    }
+
+    static Shared create(Config config, ConnectionTrouble trouble, String origin) {
+      DaemonThreads threads = DaemonThreads.install(config);
+      try {
+        return new Shared(Redisson.create(config), config, threads);
+      } catch (RuntimeException e) {
+        threads.shutdown();
+        throw trouble.atStart(e, origin);
+      } catch (Error e) {
+        threads.shutdown();
+        throw e;
+      }
+    }
+
+    void shutdown() {
+      client.shutdown();
+      threads.shutdown();
     }
   }
 }

@@ -11,19 +11,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.redisson.api.RScript;
+import org.redisson.api.RScript.Mode;
+import org.redisson.api.RScript.ReturnType;
 import org.redisson.api.RStream;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.StreamMessageId;
 import org.redisson.api.stream.StreamAddArgs;
-import org.redisson.api.stream.StreamCreateGroupArgs;
 import org.redisson.api.stream.StreamReadArgs;
 import org.redisson.api.stream.StreamReadGroupArgs;
 import org.redisson.client.RedisException;
+import org.redisson.client.RedisNoScriptException;
 import org.redisson.client.codec.StringCodec;
 
 /**
  * One cache's streams as Redis Streams, each call one Redis command: {@code XADD … MAXLEN ~},
- * {@code XREVRANGE}, {@code XREAD [BLOCK]}, {@code XGROUP CREATE … MKSTREAM},
+ * {@code XREVRANGE}, {@code XREAD [BLOCK]}, {@code XGROUP CREATE … MKSTREAM} (in a script),
  * {@code XREADGROUP [BLOCK]}, {@code XACK}, {@code XPENDING}, {@code XCLAIM}. A stream's key is
  * {@code <prefix>{<cache>}#stream:<name>}, in the cache's Cluster slot.
  */
@@ -65,15 +68,20 @@ final class RedisStreams implements StreamingBackend {
     return entries(call("readAfter", () -> stream(stream).read(read)));
   }
 
+  /** Creates the group in one script, so that an existing group is no error reply (Redisson retries those starting with BUSY). */
   @Override
   public void createGroup(String stream, String group) {
-    try {
-      stream(stream).createGroup(StreamCreateGroupArgs.name(group).id(StreamMessageId.NEWEST).makeStream());
-    } catch (RedisException e) {
-      if (e.getMessage() == null || !e.getMessage().contains("BUSYGROUP")) {
-        throw failure("createGroup", e);
+    requireNonNull(group, "group");
+    String key = namespace.streamKey(requireNonNull(stream, "stream"));
+    RScript script = client.getScript(StringCodec.INSTANCE);
+    List<Object> keys = List.of(key);
+    call("createGroup", () -> {
+      try {
+        return script.<Long>evalSha(key, Mode.READ_WRITE, Scripts.CREATE_GROUP.sha(), ReturnType.INTEGER, keys, group);
+      } catch (RedisNoScriptException e) {
+        return script.<Long>eval(key, Mode.READ_WRITE, Scripts.CREATE_GROUP.source(), ReturnType.INTEGER, keys, group);
       }
-    }
+    });
   }
 
   @Override

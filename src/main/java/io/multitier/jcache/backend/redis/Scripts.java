@@ -250,6 +250,22 @@ final class Scripts {
       return 0
       """);
 
+  /**
+   * KEYS[1] the stream; ARGV[1] the group; creates the group at the stream's end (and the stream);
+   * returns 1 if created, 0 if it existed. An existing group is not an error reply, which Redisson
+   * would take for a busy server ({@code BUSY…}) and retry for seconds.
+   */
+  static final Script CREATE_GROUP = read("createGroup", """
+      local created = redis.pcall('xgroup', 'create', KEYS[1], ARGV[1], '$', 'mkstream')
+      if type(created) == 'table' and created.err then
+        if string.sub(created.err, 1, 9) == 'BUSYGROUP' then
+          return 0
+        end
+        return redis.error_reply(created.err)
+      end
+      return 1
+      """);
+
   static final Script SET_TTL = write("setTtl", """
       if redis.call('exists', KEYS[1]) == 0 then
         return 0
