@@ -1,6 +1,7 @@
 package io.multitier.jcache.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.multitier.jcache.TieredCache;
@@ -10,11 +11,16 @@ import io.multitier.jcache.testing.ManagerFiles;
 import io.multitier.jcache.testing.RedisServer;
 import java.time.Duration;
 import javax.cache.Cache;
+import javax.cache.CacheException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
 
-/** After Redis restarts, a cache whose {@code health()} reports the shared tier healthy takes writes at once. */
+/**
+ * After Redis restarts, a cache whose {@code health()} reports the shared tier healthy takes writes
+ * at once; while it is down, the failure says so, without Redisson's advice about its own threads.
+ */
 final class HealthyMeansWritableTest {
 
   private static final Duration RECOVERS_WITHIN = Duration.ofSeconds(20);
@@ -40,6 +46,16 @@ final class HealthyMeansWritableTest {
     } finally {
       server.stop();
     }
+  }
+
+  @Test
+  void aKilledServerIsExplainedWithoutAdviceThatDoesNotApply() {
+    cache.put("k", "v");
+    server.kill();
+
+    assertThatThrownBy(() -> cache.put("k", "w")).isInstanceOf(CacheException.class)
+        .hasMessageContaining("cache 'users'").hasMessageContaining("cannot reach Redis at redis://127.0.0.1:")
+        .hasMessageNotContaining("nettyThreads").hasMessageNotContaining("Check CPU usage");
   }
 
   @RepeatedTest(3)

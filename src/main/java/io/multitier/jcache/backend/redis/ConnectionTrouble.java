@@ -7,7 +7,9 @@ import java.util.List;
 import javax.cache.CacheException;
 import org.redisson.client.RedisAuthRequiredException;
 import org.redisson.client.RedisConnectionException;
+import org.redisson.client.RedisTimeoutException;
 import org.redisson.client.RedisWrongPasswordException;
+import org.redisson.client.WriteRedisConnectionException;
 import org.redisson.config.BaseConfig;
 import org.redisson.config.Config;
 
@@ -52,6 +54,15 @@ final class ConnectionTrouble {
     if (auth != null) {
       return scrub("cannot use Redis at " + servers + ": it refused the credentials (" + firstSentence(auth.getMessage())
           + "); correct the password (and username) in " + setting);
+    }
+    if (find(failure, WriteRedisConnectionException.class) != null) {
+      return scrub("cannot reach Redis at " + servers + ": the connection to it is lost (Redis down or restarting)"
+          + "; the command was not sent, and the cache reconnects by itself when Redis answers");
+    }
+    Throwable timeout = find(failure, RedisTimeoutException.class);
+    if (timeout != null) {
+      return scrub("Redis at " + servers + " did not answer in time (down, paused or overloaded; a write may still be"
+          + " carried out when it answers); if Redis is only slow, raise redis.timeout (or the Redisson file's timeout)");
     }
     if (find(failure, RedisConnectionException.class) != null) {
       return scrub("cannot reach Redis at " + servers + ": " + reason(failure)
