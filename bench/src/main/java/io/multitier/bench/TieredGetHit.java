@@ -10,7 +10,6 @@ import javax.cache.expiry.Duration;
 import javax.cache.expiry.EternalExpiryPolicy;
 import javax.cache.expiry.ExpiryPolicy;
 import org.openjdk.jmh.annotations.*;
-import org.openjdk.jmh.infra.ThreadParams;
 
 /**
  * L1-hit get of our tiered cache against our L1-only cache (issue 10, item 3): the keys, values and
@@ -130,23 +129,8 @@ public class TieredGetHit {
     }
   }
 
-  @State(Scope.Thread)
-  public static class Cursor {
-    int[] sequence;
-    int next;
-
-    @Setup
-    public void setup(ThreadParams thread) {
-      sequence = Data.uniform(1 << 16, KEYS, 17 + thread.getThreadIndex());
-    }
-
-    int next() {
-      return sequence[next++ & (sequence.length - 1)];
-    }
-  }
-
   @Benchmark
-  public byte[] get(Cursor cursor) {
+  public byte[] get(GetHit.Cursor cursor) {
     return cache.get(keys[cursor.next()]);
   }
 }
