@@ -26,11 +26,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -76,9 +72,6 @@ final class TieredStore<K, V> implements Store<K, V> {
   private static final int STRIPES = 1024;
   private static final long FIRST_PAUSE = TimeUnit.MILLISECONDS.toNanos(1);
   private static final long LONGEST_PAUSE = TimeUnit.MILLISECONDS.toNanos(20);
-  private static final long SUBSCRIBE_WAIT_MS = 500;
-  /** Stores of this JVM whose subscription has not succeeded yet. */
-  private static final AtomicInteger UNSUBSCRIBED = new AtomicInteger();
 
   private final NearTier<K, V> near;
   private final L2CacheBackend<String, byte[]> l2;
@@ -90,7 +83,6 @@ final class TieredStore<K, V> implements Store<K, V> {
   private final AtomicBoolean failing = new AtomicBoolean();
   private final Object subscription = new Object();
   private volatile boolean subscribed;
-  private boolean closed;
   private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
   private final TierStatistics statistics;
   private final String leaseOwner = UUID.randomUUID().toString();
@@ -109,18 +101,12 @@ final class TieredStore<K, V> implements Store<K, V> {
     for (int i = 0; i < STRIPES; i++) {
       locks[i] = new ReentrantLock();
     }
-    // a cache is created at once: while Redis does not answer, waiting would only delay start-up,
-    // so only a store whose JVM has no other store still waiting for its subscription waits, briefly
-    boolean othersWaiting = UNSUBSCRIBED.getAndIncrement() > 0;
-    Future<?> attempt = Daemon.SCHEDULER.submit(this::subscribe);
-    if (!othersWaiting) {
-      try {
-        attempt.get(SUBSCRIBE_WAIT_MS, TimeUnit.MILLISECONDS);
-      } catch (TimeoutException | ExecutionException e) {
-        logger.debug("{} not subscribed yet; the cache goes on without L1 copies", l2.name());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    // a cache is created at once: while Redis does not answer a PING, no subscription is tried now
+    Health health = l2.healthCheck();
+    if (health.healthy()) {
+      subscribe();
+    } else {
+      unreachable(health.detail());
     }
   }
 
@@ -131,22 +117,25 @@ final class TieredStore<K, V> implements Store<K, V> {
    */
   private void subscribe() {
     synchronized (subscription) {
-      if (subscribed || closed) {
+      if (subscribed) {
         return;
       }
       try {
         l2.onInvalidation(this::invalidated);
       } catch (BackendException e) {
-        statistics.l2Errors.increment();
-        if (failing.compareAndSet(false, true)) {
-          logger.warn("{} cannot be reached yet (policy {}): the cache keeps no L1 copies and becomes tiered "
-              + "when it answers: {}", l2.name(), settings.degradation(), e.getMessage());
-        }
+        unreachable(e.getMessage());
         return;
       }
       subscribed = true;
-      UNSUBSCRIBED.decrementAndGet();
       near.keepCopies();
+    }
+  }
+
+  private void unreachable(String reason) {
+    statistics.l2Errors.increment();
+    if (failing.compareAndSet(false, true)) {
+      logger.warn("{} cannot be reached yet (policy {}): the cache keeps no L1 copies and becomes tiered "
+          + "when it answers: {}", l2.name(), settings.degradation(), reason);
     }
   }
 
@@ -748,12 +737,6 @@ final class TieredStore<K, V> implements Store<K, V> {
 
   @Override
   public void close() {
-    synchronized (subscription) {
-      if (!subscribed && !closed) {
-        UNSUBSCRIBED.decrementAndGet();
-      }
-      closed = true;
-    }
     extender.flush();
     l2.close();
     lower.close();
