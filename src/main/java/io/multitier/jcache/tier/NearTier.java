@@ -95,11 +95,16 @@ final class NearTier<K, V> {
     return copy;
   }
 
-  /** Copies what this JVM just wrote (sent at {@code since}, to live {@code ttl}), or drops the copy if it cannot live. */
-  void fill(K key, V value, Duration ttl, long since) {
-    if (store(key, value, ttl, since) == null) {
+  /**
+   * Copies what this JVM just wrote or read (at {@code since}, to live {@code ttl}) and returns the
+   * copy, or drops the copy if it cannot live and returns {@code null}.
+   */
+  Copy<V> fill(K key, V value, Duration ttl, long since) {
+    Copy<V> copy = store(key, value, ttl, since);
+    if (copy == null) {
       l1.remove(key);
     }
+    return copy;
   }
 
   /** From now on, copies may be kept: this JVM hears of other JVMs' changes. */

@@ -334,7 +334,7 @@ final class TieredStore<K, V> implements Store<K, V> {
   public V compute(K key, Function<V, Write<V>> decide) {
     String encoded = encodeKey(key);
     boolean leased = settings.exclusiveWrites() || settings.stampedeLease() != null;
-    String owner = leased ? leaseOwner + "/" + Thread.currentThread().getId() : null;
+    String owner = leased ? owner() : null;
     long pause = FIRST_PAUSE;
     long waited = 0;
     for (;;) {
@@ -396,6 +396,14 @@ final class TieredStore<K, V> implements Store<K, V> {
     }
   }
 
+  /** Gives a lease back. */
+  private void release(String encoded, String holder) {
+    l2(() -> {
+      l2.releaseLease(encoded, holder);
+      return null;
+    }, "releaseLease");
+  }
+
   /** Gives a lease back after a step that failed; if that fails too, the lease runs out by itself. */
   private void releaseQuietly(String encoded, String holder) {
     try {
@@ -425,15 +433,12 @@ final class TieredStore<K, V> implements Store<K, V> {
     write.runWriter();
     if (kind == Write.Kind.KEEP || kind == Write.Kind.ACCESS) {
       if (holder != null) {
-        l2(() -> {
-          l2.releaseLease(encoded, holder);
-          return null;
-        }, "releaseLease");
+        release(encoded, holder);
       }
       if (value != null) {
-        near.fill(key, value, current.ttl(), asked);
+        Copy<V> copy = near.fill(key, value, current.ttl(), asked);
         if (kind == Write.Kind.ACCESS) {
-          accessed(key, encoded, near.copy(key), NearTier.deadline(asked, current.ttl()));
+          accessed(key, encoded, copy, NearTier.deadline(asked, current.ttl()));
         }
       }
       return true;
@@ -683,10 +688,7 @@ final class TieredStore<K, V> implements Store<K, V> {
           V loadedElsewhere = quietGet(key, encoded);
           return (loadedElsewhere != null) ? loadedElsewhere : loader.get();
         } finally {
-          l2(() -> {
-            l2.releaseLease(encoded, owner);
-            return null;
-          }, "releaseLease");
+          release(encoded, owner);
         }
       }
       V loadedElsewhere = quietGet(key, encoded);

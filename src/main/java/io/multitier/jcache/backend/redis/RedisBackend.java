@@ -503,7 +503,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
         // the command never left this JVM. If the server answers a PING on a connection of its
         // own, a pooled connection died with a restarted server and Redisson has not replaced it
         // yet: another connection of the pool is tried, at once. A server that is down fails now.
-        if (attempt >= UNSENT_ATTEMPTS || !answersPing()) {
+        if (attempt >= UNSENT_ATTEMPTS || !healthCheck().healthy()) {
           throw failed(operation, e);
         }
       } catch (RuntimeException e) {
@@ -520,14 +520,6 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
 
   private Iterable<String> scan() {
     return client.getKeys().getKeys(KeysScanOptions.defaults().pattern(namespace.scanPattern()).chunkSize(BATCH));
-  }
-
-  private boolean answersPing() {
-    try {
-      return nodes().pingAll();
-    } catch (RuntimeException e) {
-      return false;
-    }
   }
 
   private BaseRedisNodes nodes() {

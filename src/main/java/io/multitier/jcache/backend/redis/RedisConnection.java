@@ -56,14 +56,18 @@ public final class RedisConnection implements AutoCloseable {
     String prefix = (settings.keyPrefix() != null) ? settings.keyPrefix() : RedisBackend.DEFAULT_PREFIX;
     synchronized (clients) {
       Shared shared = clients.get(settings);
+      ConnectionTrouble trouble;
       if (shared == null) {
         Config config = lazy(config(settings, origin, classLoader));
-        shared = Shared.create(config, new ConnectionTrouble(settings, config, source), origin);
+        trouble = new ConnectionTrouble(settings, config, source);
+        shared = Shared.create(config, trouble, origin);
         clients.put(settings, shared);
+      } else {
+        trouble = new ConnectionTrouble(settings, shared.config, source);
       }
       shared.users++;
       exitWatch.start();
-      return new RedisConnection(settings, shared, prefix, new ConnectionTrouble(settings, shared.config, source));
+      return new RedisConnection(settings, shared, prefix, trouble);
     }
   }
 
