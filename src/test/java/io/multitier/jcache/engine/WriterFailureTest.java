@@ -6,18 +6,16 @@ import static org.awaitility.Awaitility.await;
 
 import io.multitier.jcache.configuration.MultiTierConfiguration;
 import io.multitier.jcache.testing.ManagerFiles;
+import io.multitier.jcache.testing.NamingLoader;
 import io.multitier.jcache.testing.RedisServer;
 import io.multitier.jcache.testing.RedisServerExtension;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import javax.cache.Cache;
 import javax.cache.configuration.FactoryBuilder;
-import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
 import javax.cache.integration.CacheWriterException;
 import javax.cache.processor.EntryProcessorException;
@@ -149,23 +147,6 @@ final class WriterFailureTest {
       }
     } while (!cursor.equals("0"));
     return found;
-  }
-
-  /** Loads "loaded KEY". */
-  static final class NamingLoader implements CacheLoader<String, String>, Serializable {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public String load(String key) {
-      return "loaded " + key;
-    }
-
-    @Override
-    public Map<String, String> loadAll(Iterable<? extends String> keys) {
-      Map<String, String> loaded = new HashMap<>();
-      keys.forEach(key -> loaded.put(key, load(key)));
-      return loaded;
-    }
   }
 
   /** Refuses the value "refused"; takes every other write and every delete. */

@@ -7,17 +7,14 @@ import static org.awaitility.Awaitility.await;
 import io.multitier.jcache.TieredCache;
 import io.multitier.jcache.configuration.MultiTierConfiguration;
 import io.multitier.jcache.testing.ManagerFiles;
+import io.multitier.jcache.testing.NamingLoader;
 import io.multitier.jcache.testing.RedisServer;
 import io.multitier.jcache.tier.DegradationPolicy;
-import java.io.Serializable;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.FactoryBuilder;
-import javax.cache.integration.CacheLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -132,22 +129,5 @@ final class StartWithRedisDownTest {
     config.setReadThrough(true);
     config.setCacheLoaderFactory(FactoryBuilder.factoryOf(new NamingLoader()));
     return manager.createCache("users", config);
-  }
-
-  /** Loads "loaded KEY". */
-  static final class NamingLoader implements CacheLoader<String, String>, Serializable {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public String load(String key) {
-      return "loaded " + key;
-    }
-
-    @Override
-    public Map<String, String> loadAll(Iterable<? extends String> keys) {
-      Map<String, String> loaded = new HashMap<>();
-      keys.forEach(key -> loaded.put(key, load(key)));
-      return loaded;
-    }
   }
 }

@@ -1,13 +1,6 @@
 package io.multitier.jcache.tiered;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.Socket;
+import io.multitier.jcache.testing.RedisServer;
 import java.util.Map;
 import javax.cache.integration.CacheLoader;
 
@@ -37,18 +30,6 @@ public final class CountingSlowLoader implements CacheLoader<String, String> {
   }
 
   private static void incr(String counter) {
-    int port = Integer.parseInt(System.getProperty(PORT));
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-      OutputStream out = socket.getOutputStream();
-      out.write(("*2\r\n$4\r\nINCR\r\n$" + counter.getBytes(UTF_8).length + "\r\n" + counter + "\r\n").getBytes(UTF_8));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      int first = in.read();
-      if (first != ':') {
-        throw new IllegalStateException("INCR answered " + (char) first);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    RedisServer.callAt(Integer.parseInt(System.getProperty(PORT)), "INCR", counter);
   }
 }
