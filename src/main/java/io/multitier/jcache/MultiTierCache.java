@@ -47,6 +47,7 @@ import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.Configuration;
+import javax.cache.event.EventType;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheLoaderException;
 import javax.cache.integration.CacheWriter;
@@ -244,7 +245,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     requireOpen();
     requireKeyValue(key, value, "put");
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
-    putAndPublish(key, value, copyIn(key), copyIn(value), writeThrough(key, value));
+    putAndPublish(key, value, copyIn(key), copyIn(value), writeThrough(key, value), false);
     recordPutTime(start);
     dispatcher.awaitSynchronous();
   }
@@ -254,7 +255,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     requireOpen();
     requireKeyValue(key, value, "getAndPut");
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
-    V previous = putAndPublish(key, value, copyIn(key), copyIn(value), writeThrough(key, value));
+    V previous = putAndPublish(key, value, copyIn(key), copyIn(value), writeThrough(key, value), true);
     if (previous == null) {
       statistics.recordMisses(1);
     } else {
@@ -296,7 +297,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     } else {
       toStore.forEach((key, value) -> {
         Map.Entry<K, V> copy = copies.get(key);
-        putAndPublish(key, value, copy.getKey(), copy.getValue(), null);
+        putAndPublish(key, value, copy.getKey(), copy.getValue(), null, false);
       });
     }
     recordPutTime(start);
@@ -349,13 +350,13 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     requireOpen();
     requireNonNull(key, "a null key was given to remove");
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
-    V removed = removeAndPublish(key, deleteThrough(key));
-    if (removed != null) {
+    boolean removed = removeAndPublish(key, deleteThrough(key));
+    if (removed) {
       statistics.recordRemovals(1);
     }
     recordRemoveTime(start);
     dispatcher.awaitSynchronous();
-    return removed != null;
+    return removed;
   }
 
   @Override
@@ -402,7 +403,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     requireOpen();
     requireNonNull(key, "a null key was given to getAndRemove");
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
-    V removed = removeAndPublish(key, deleteThrough(key));
+    V removed = takeAndPublish(key, deleteThrough(key));
     if (removed == null) {
       statistics.recordMisses(1);
     } else {
@@ -532,7 +533,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
       }
     }
     for (K key : toRemove) {
-      if (removeAndPublish(key, null) != null) {
+      if (removeAndPublish(key, null)) {
         statistics.recordRemovals(1);
       }
     }
@@ -898,38 +899,48 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
   private void putAllAtOnce(Map<K, V> toStore, Map<K, Map.Entry<K, V>> copies) {
     Map<K, V> stored = new LinkedHashMap<>(toStore.size());
     toStore.keySet().forEach(key -> stored.put(copies.get(key).getKey(), copies.get(key).getValue()));
-    Map<K, V> previous = store.getAndPutAll(stored, expiry.creation(), expiry.update());
+    int present = store.putAll(stored, expiry.creation(), expiry.update());
     boolean createdIsStored = !expiry.creation().isZero();
-    long puts = createdIsStored ? stored.size() : previous.size();
+    long puts = createdIsStored ? stored.size() : present;
     statistics.recordPuts(puts);
   }
 
   /**
    * Stores the copies with creation or update expiry, telling the writer first if
-   * {@code writeThrough} is not {@code null}, and publishes the event; returns the previous value.
+   * {@code writeThrough} is not {@code null}, and publishes the event; returns the previous value
+   * if {@code returnsPrevious} (else {@code null} unless a listener took updates).
    */
-  private V putAndPublish(K key, V value, K storedKey, V stored, Runnable writeThrough) {
-    return dispatcher.inKeyOrder(key, () -> storeAndPublish(key, value, storedKey, stored, writeThrough));
+  private V putAndPublish(K key, V value, K storedKey, V stored, Runnable writeThrough, boolean returnsPrevious) {
+    return dispatcher.inKeyOrder(key, () -> storeAndPublish(key, value, storedKey, stored, writeThrough, returnsPrevious));
   }
 
-  private V storeAndPublish(K key, V value, K storedKey, V stored, Runnable writeThrough) {
-    V previous;
+  private V storeAndPublish(K key, V value, K storedKey, V stored, Runnable writeThrough, boolean returnsPrevious) {
+    V previous = null;
+    boolean present;
     boolean[] storedIt = {true};
-    if (expiry.isFixed()) {
-      previous = store.getAndPut(storedKey, stored, expiry.creation(), expiry.update(), writeThrough);
-      storedIt[0] = !(previous == null && expiry.creation().isZero());
-    } else {
+    if (!expiry.isFixed()) {
       previous = store.compute(storedKey, current -> {
         Duration ttl = (current == null) ? expiry.creation() : expiry.update();
         storedIt[0] = !(current == null && ttl.isZero());
         Write<V> write = storedIt[0] ? Write.put(stored, ttl) : Write.keep();
         return write.withWriter(writeThrough);
       });
+      present = previous != null;
+    } else {
+      if (returnsPrevious || dispatcher.listensTo(EventType.UPDATED)) {
+        previous = store.getAndPut(storedKey, stored, expiry.creation(), expiry.update(), writeThrough);
+        present = previous != null;
+      } else {
+        present = store.put(storedKey, stored, expiry.creation(), expiry.update(), writeThrough);
+      }
+      storedIt[0] = present || !expiry.creation().isZero();
     }
     if (storedIt[0]) {
       statistics.recordPuts(1);
-      if (previous == null) {
+      if (!present) {
         dispatcher.publishCreated(this, key, value);
+      } else if (previous == null) {
+        dispatcher.publishUpdated(this, key, value);
       } else {
         dispatcher.publishUpdated(this, key, previous, value);
       }
@@ -937,8 +948,16 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     return previous;
   }
 
+  /** Removes the key (telling the writer first, if given) and publishes the removal; returns whether it was present. */
+  private boolean removeAndPublish(K key, Runnable deleteThrough) {
+    if (dispatcher.listensTo(EventType.REMOVED)) {
+      return takeAndPublish(key, deleteThrough) != null;
+    }
+    return dispatcher.inKeyOrder(key, () -> store.remove(key, deleteThrough));
+  }
+
   /** Removes the key (telling the writer first, if given) and publishes the removal; returns the removed value, or {@code null}. */
-  private V removeAndPublish(K key, Runnable deleteThrough) {
+  private V takeAndPublish(K key, Runnable deleteThrough) {
     return dispatcher.inKeyOrder(key, () -> {
       V removed = store.getAndRemove(key, deleteThrough);
       if (removed != null) {
@@ -966,7 +985,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
 
   /** Stores a loaded value, replacing any present one, without write-through (loadAll with replace). */
   private void putWithoutWriter(K key, V value) {
-    putAndPublish(key, value, copyIn(key), copyIn(value), null);
+    putAndPublish(key, value, copyIn(key), copyIn(value), null, false);
   }
 
   /**

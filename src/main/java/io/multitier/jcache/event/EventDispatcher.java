@@ -90,6 +90,19 @@ public final class EventDispatcher<K, V> {
     return !registrations.isEmpty();
   }
 
+  /** Returns whether a registered listener takes events of the type: only then does a write need the value it replaced. */
+  public boolean listensTo(EventType type) {
+    if (registrations.isEmpty()) {
+      return false;
+    }
+    for (Registration<K, V> registration : registrations.values()) {
+      if (registration.accepts(type)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * Runs a write to one key together with the publication of its events, so that asynchronous
    * listeners receive the events of a key in the order its writes took effect. Writes to other keys
@@ -117,6 +130,11 @@ public final class EventDispatcher<K, V> {
   /** Publishes an update of an entry, with the value it replaced. */
   public void publishUpdated(Cache<K, V> cache, K key, V oldValue, V newValue) {
     publish(cache, EventType.UPDATED, key, newValue, oldValue, true);
+  }
+
+  /** Publishes an update of an entry whose replaced value was not read back: no listener took updates when the write began. */
+  public void publishUpdated(Cache<K, V> cache, K key, V newValue) {
+    publish(cache, EventType.UPDATED, key, newValue, null, false);
   }
 
   /** Publishes the removal of an entry, with the value it held. */

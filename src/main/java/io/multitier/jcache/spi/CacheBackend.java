@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One tier of a cache: a key/value store with per-entry time to live.
@@ -71,6 +72,11 @@ public interface CacheBackend<K, V> extends AutoCloseable {
    */
   V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent);
 
+  /** Does {@link #getAndPut} but returns only whether the key was present, so no previous value is read back. */
+  default boolean put(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent) {
+    return getAndPut(key, value, ttlIfAbsent, ttlIfPresent) != null;
+  }
+
   /**
    * Does {@link #getAndPut} for every entry, in as few round trips as possible, and returns the
    * previous values of the keys that had one.
@@ -85,6 +91,11 @@ public interface CacheBackend<K, V> extends AutoCloseable {
       }
     });
     return previous;
+  }
+
+  /** Does {@link #put} for every entry, in as few round trips as possible; returns the keys that were present. */
+  default Set<K> putAll(Map<? extends K, ? extends V> entries, Duration ttlIfAbsent, Duration ttlIfPresent) {
+    return getAndPutAll(entries, ttlIfAbsent, ttlIfPresent).keySet();
   }
 
   /** Removes the key and returns its value, or {@code null} if it was absent. */

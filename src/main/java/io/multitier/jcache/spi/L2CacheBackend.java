@@ -87,6 +87,15 @@ public interface L2CacheBackend<K, V> extends CacheBackend<K, V> {
   }
 
   /**
+   * Returns whether the entry holds exactly {@code expected}: lets an atomic step that decided
+   * from a copy to change nothing confirm that the copy was current. A backend that cannot compare
+   * says no (the default), and the step reads the entry instead.
+   */
+  default boolean holds(K key, V expected) {
+    return false;
+  }
+
+  /**
    * Lengthens the time to live of present entries to the given ones, never shortening one and
    * without telling other clients (their copies stay valid: the values did not change). The default
    * does nothing: entries then expire on the schedule their last write set.

@@ -53,14 +53,29 @@ public interface Store<K, V> extends AutoCloseable {
    */
   V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Runnable writeThrough);
 
+  /** Does {@link #getAndPut} but returns only whether the key was present: no tier reads the previous value back. */
+  default boolean put(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Runnable writeThrough) {
+    return getAndPut(key, value, ttlIfAbsent, ttlIfPresent, writeThrough) != null;
+  }
+
   /** Does {@link #getAndPut} for every entry, in as few round trips as the tiers allow; returns the previous values. */
   Map<K, V> getAndPutAll(Map<K, V> entries, Duration ttlIfAbsent, Duration ttlIfPresent);
+
+  /** Does {@link #getAndPutAll} but returns only how many keys were present. */
+  default int putAll(Map<K, V> entries, Duration ttlIfAbsent, Duration ttlIfPresent) {
+    return getAndPutAll(entries, ttlIfAbsent, ttlIfPresent).size();
+  }
 
   /** Stores a loaded value only if absent; returns whether it did. */
   boolean putIfAbsent(K key, V value, Duration ttl);
 
   /** Removes the key and returns its value, or {@code null}; {@code writeThrough} as in {@link #getAndPut}. */
   V getAndRemove(K key, Runnable writeThrough);
+
+  /** Does {@link #getAndRemove} but returns only whether the key was present. */
+  default boolean remove(K key, Runnable writeThrough) {
+    return getAndRemove(key, writeThrough) != null;
+  }
 
   /**
    * Returns the value of a missing key from {@code loader}, called by one client of the shared

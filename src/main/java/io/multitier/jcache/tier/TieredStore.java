@@ -30,7 +30,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import javax.cache.CacheException;
 import org.slf4j.Logger;
@@ -333,6 +335,12 @@ final class TieredStore<K, V> implements Store<K, V> {
   @Override
   public V compute(K key, Function<V, Write<V>> decide) {
     String encoded = encodeKey(key);
+    if (!settings.exclusiveWrites()) {
+      Attempt<V> onCopy = computeOnCopy(key, encoded, decide);
+      if (onCopy.done()) {
+        return onCopy.current();
+      }
+    }
     boolean leased = settings.exclusiveWrites() || settings.stampedeLease() != null;
     String owner = leased ? owner() : null;
     long pause = FIRST_PAUSE;
@@ -372,6 +380,54 @@ final class TieredStore<K, V> implements Store<K, V> {
 
   /** The outcome of one try of an atomic step: whether it is over, and the value it saw. */
   private record Attempt<V>(boolean done, V current) {}
+
+  private static final Attempt<?> NOT_DONE = new Attempt<>(false, null);
+
+  /**
+   * Tries an atomic step in one round trip, deciding from this JVM's copy and committing with a
+   * compare-and-set against the copy's encoded bytes; a decision that changes nothing only checks
+   * that L2 still holds them. Not done (L2 is then read as usual) without a copy or when L2 holds
+   * something else. Only for a cache without a writer: no lease is taken.
+   */
+  @SuppressWarnings("unchecked")
+  private Attempt<V> computeOnCopy(K key, String encoded, Function<V, Write<V>> decide) {
+    ReentrantLock lock = lock(key);
+    lock.lock();
+    try {
+      Copy<V> copy = near.copy(key);
+      if (copy == null) {
+        return (Attempt<V>) NOT_DONE;
+      }
+      byte[] held;
+      try {
+        held = codec.encodeValue(copy.value);
+      } catch (RuntimeException e) {
+        return (Attempt<V>) NOT_DONE;
+      }
+      Write<V> write = decide.apply(copy.value);
+      if (write.kind == Write.Kind.KEEP || write.kind == Write.Kind.ACCESS) {
+        if (!l2(() -> l2.holds(encoded, held), "compute")) {
+          return (Attempt<V>) NOT_DONE;
+        }
+        if (write.kind == Write.Kind.ACCESS) {
+          accessed(key, encoded, copy, 0L);
+        }
+        return new Attempt<>(true, copy.value);
+      }
+      long asked = near.now();
+      ValueWithTtl<byte[]> current = new ValueWithTtl<>(held, sharedTtl(copy, asked));
+      return carryOut(key, encoded, current, copy.value, asked, write, null)
+          ? new Attempt<>(true, copy.value) : (Attempt<V>) NOT_DONE;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Returns what a copy's entry had left in L2 at {@code now}, as far as this JVM knows. */
+  private static Duration sharedTtl(Copy<?> copy, long now) {
+    long deadline = copy.sharedDeadline;
+    return (deadline == NearTier.NEVER) ? Ttl.ETERNAL : Duration.ofNanos(Math.max(1, deadline - now));
+  }
 
   /** Decides, tells the writer, and commits, once; gives back a lease the read took however it ends. */
   private Attempt<V> attempt(K key, String encoded, ReadForUpdate<byte[]> read, String owner, long asked,
@@ -481,12 +537,37 @@ final class TieredStore<K, V> implements Store<K, V> {
   @Override
   public V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Runnable writeThrough) {
     if (settings.exclusiveWrites()) {
-      return compute(key, current -> {
-        Duration ttl = (current == null) ? ttlIfAbsent : ttlIfPresent;
-        Write<V> write = (current == null && ttl.isZero()) ? Write.keep() : Write.put(value, ttl);
-        return write.withWriter(writeThrough);
-      });
+      return compute(key, putDecision(value, ttlIfAbsent, ttlIfPresent, writeThrough));
     }
+    byte[][] previous = new byte[1][];
+    putUnleased(key, value, ttlIfAbsent, ttlIfPresent, writeThrough, (encoded, bytes) -> {
+      previous[0] = l2.getAndPut(encoded, bytes, ttlIfAbsent, ttlIfPresent);
+      return previous[0] != null;
+    });
+    return (previous[0] == null) ? null : decode(previous[0]);
+  }
+
+  @Override
+  public boolean put(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Runnable writeThrough) {
+    if (settings.exclusiveWrites()) {
+      return compute(key, putDecision(value, ttlIfAbsent, ttlIfPresent, writeThrough)) != null;
+    }
+    return putUnleased(key, value, ttlIfAbsent, ttlIfPresent, writeThrough,
+        (encoded, bytes) -> l2.put(encoded, bytes, ttlIfAbsent, ttlIfPresent));
+  }
+
+  /** Returns the decision of a put in a cache that writes through. */
+  private Function<V, Write<V>> putDecision(V value, Duration ttlIfAbsent, Duration ttlIfPresent, Runnable writeThrough) {
+    return current -> {
+      Duration ttl = (current == null) ? ttlIfAbsent : ttlIfPresent;
+      Write<V> write = (current == null && ttl.isZero()) ? Write.keep() : Write.put(value, ttl);
+      return write.withWriter(writeThrough);
+    };
+  }
+
+  /** Stores a value without a lease: {@code write} sends it to L2 and returns whether the key was present. */
+  private boolean putUnleased(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Runnable writeThrough,
+      BiPredicate<String, byte[]> write) {
     String encoded = encodeKey(key);
     byte[] bytes = encodeValue(value);
     if (writeThrough != null) {
@@ -497,12 +578,12 @@ final class TieredStore<K, V> implements Store<K, V> {
     try {
       pullUp(key, encoded);
       long since = near.now();
-      byte[] previous = l2Write(key, () -> l2.getAndPut(encoded, bytes, ttlIfAbsent, ttlIfPresent), "put");
+      boolean present = l2Write(key, () -> write.test(encoded, bytes), "put");
       written(key);
-      Duration ttl = (previous == null) ? ttlIfAbsent : ttlIfPresent;
+      Duration ttl = present ? ttlIfPresent : ttlIfAbsent;
       lower.written(encoded, bytes, ttl);
       near.fill(key, value, ttl, since);
-      return (previous == null) ? null : decode(previous);
+      return present;
     } finally {
       lock.unlock();
     }
@@ -510,6 +591,38 @@ final class TieredStore<K, V> implements Store<K, V> {
 
   @Override
   public Map<K, V> getAndPutAll(Map<K, V> entries, Duration ttlIfAbsent, Duration ttlIfPresent) {
+    Map<String, byte[]> previous = new HashMap<>();
+    Map<String, K> keys = putAllUnleased(entries, ttlIfAbsent, ttlIfPresent, encoded -> {
+      previous.putAll(l2.getAndPutAll(encoded, ttlIfAbsent, ttlIfPresent));
+      return previous.keySet();
+    });
+    Map<K, V> found = new HashMap<>();
+    previous.forEach((encodedKey, old) -> {
+      V oldValue = decode(old);
+      if (oldValue != null) {
+        found.put(keys.get(encodedKey), oldValue);
+      }
+    });
+    return found;
+  }
+
+  @Override
+  public int putAll(Map<K, V> entries, Duration ttlIfAbsent, Duration ttlIfPresent) {
+    int[] present = {0};
+    putAllUnleased(entries, ttlIfAbsent, ttlIfPresent, encoded -> {
+      Set<String> found = l2.putAll(encoded, ttlIfAbsent, ttlIfPresent);
+      present[0] = found.size();
+      return found;
+    });
+    return present[0];
+  }
+
+  /**
+   * Stores the entries without leases: {@code write} sends them to L2 and returns the encoded keys
+   * that were present. Returns the keys by their encoded form.
+   */
+  private Map<String, K> putAllUnleased(Map<K, V> entries, Duration ttlIfAbsent, Duration ttlIfPresent,
+      Function<Map<String, byte[]>, Set<String>> write) {
     Map<String, K> keys = new LinkedHashMap<>();
     Map<String, byte[]> encoded = new LinkedHashMap<>();
     for (Map.Entry<K, V> entry : entries.entrySet()) {
@@ -521,26 +634,20 @@ final class TieredStore<K, V> implements Store<K, V> {
     held.forEach(ReentrantLock::lock);
     try {
       long since = near.now();
-      Map<String, byte[]> previous;
+      Set<String> present;
       try {
-        previous = l2(() -> l2.getAndPutAll(encoded, ttlIfAbsent, ttlIfPresent), "putAll");
+        present = l2(() -> write.apply(encoded), "putAll");
       } catch (CacheException e) {
         entries.keySet().forEach(near::drop);
         throw e;
       }
-      Map<K, V> found = new HashMap<>();
       keys.forEach((encodedKey, key) -> {
         written(key);
-        byte[] old = previous.get(encodedKey);
-        Duration ttl = (old == null) ? ttlIfAbsent : ttlIfPresent;
+        Duration ttl = present.contains(encodedKey) ? ttlIfPresent : ttlIfAbsent;
         lower.written(encodedKey, encoded.get(encodedKey), ttl);
         near.fill(key, entries.get(key), ttl, since);
-        V oldValue = (old == null) ? null : decode(old);
-        if (oldValue != null) {
-          found.put(key, oldValue);
-        }
       });
-      return found;
+      return keys;
     } finally {
       for (int i = held.size() - 1; i >= 0; i--) {
         held.get(i).unlock();
@@ -602,6 +709,24 @@ final class TieredStore<K, V> implements Store<K, V> {
     if (settings.exclusiveWrites()) {
       return compute(key, current -> Write.<V>remove().withWriter(writeThrough));
     }
+    byte[][] previous = new byte[1][];
+    removeUnleased(key, writeThrough, encoded -> {
+      previous[0] = l2.getAndRemove(encoded);
+      return previous[0] != null;
+    });
+    return (previous[0] == null) ? null : decode(previous[0]);
+  }
+
+  @Override
+  public boolean remove(K key, Runnable writeThrough) {
+    if (settings.exclusiveWrites()) {
+      return compute(key, current -> Write.<V>remove().withWriter(writeThrough)) != null;
+    }
+    return removeUnleased(key, writeThrough, l2::remove);
+  }
+
+  /** Removes a key without a lease: {@code remove} sends it to L2 and returns whether it was present. */
+  private boolean removeUnleased(K key, Runnable writeThrough, Predicate<String> remove) {
     if (writeThrough != null) {
       writeThrough.run();
     }
@@ -610,11 +735,11 @@ final class TieredStore<K, V> implements Store<K, V> {
     lock.lock();
     try {
       pullUp(key, encoded);
-      byte[] previous = l2Write(key, () -> l2.getAndRemove(encoded), "remove");
+      boolean present = l2Write(key, () -> remove.test(encoded), "remove");
       written(key);
       lower.removed(encoded);
       near.drop(key);
-      return (previous == null) ? null : decode(previous);
+      return present;
     } finally {
       lock.unlock();
     }

@@ -1,5 +1,6 @@
 package io.multitier.jcache.engine;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.multitier.jcache.configuration.MultiTierConfiguration;
@@ -7,6 +8,10 @@ import io.multitier.jcache.engine.WriterFailureTest.RefusingWriter;
 import io.multitier.jcache.testing.ManagerFiles;
 import io.multitier.jcache.testing.RedisServer;
 import io.multitier.jcache.testing.RedisServerExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectOutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import javax.cache.Cache;
 import javax.cache.configuration.FactoryBuilder;
@@ -17,8 +22,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Round trips of atomic steps, counted with {@code INFO commandstats} (every script is one
- * {@code EVALSHA}): an {@code invoke} is a read and a commit, with or without the key's lease; a
- * write-through {@code put} takes the lease in the read and gives it back in the commit.
+ * {@code EVALSHA}): an {@code invoke} without a writer on an entry this JVM holds is one
+ * compare-and-set against the copy's bytes; otherwise it is a read and a commit, with or without
+ * the key's lease; a write-through {@code put} takes the lease in the read and gives it back in the
+ * commit.
  */
 final class AtomicStepRoundTripTest {
 
@@ -49,6 +56,7 @@ final class AtomicStepRoundTripTest {
         return null;
       });
       cache.invoke("k", (entry, args) -> entry.getValue());
+      cache.invoke("absent", (entry, args) -> entry.getValue());
     }
     server.resetStats();
   }
@@ -59,14 +67,66 @@ final class AtomicStepRoundTripTest {
   }
 
   @Test
-  void anInvokeWithoutAWriterIsARoundTripToReadAndOneToCommit() {
+  void anInvokeWithoutAWriterOnAnEntryThisJvmHoldsIsOneRoundTrip() {
     plain.invoke("k", (entry, args) -> {
+      entry.setValue(entry.getValue() + "1");
+      return null;
+    });
+
+    assertThat(server.commandStats()).containsEntry("evalsha", 1L).containsEntry("publish", 1L)
+        .doesNotContainKey("pexpire");
+    assertThat(plain.get("k")).isEqualTo("v0+1");
+  }
+
+  @Test
+  void aReadOnlyInvokeOnAnEntryThisJvmHoldsChecksItInOneRoundTripWithoutANotice() {
+    String value = plain.invoke("k", (entry, args) -> entry.getValue());
+
+    assertThat(value).isEqualTo("v0+");
+    assertThat(server.commandStats()).containsEntry("evalsha", 1L).doesNotContainKey("publish");
+  }
+
+  @Test
+  void anInvokeWithoutAWriterOnAnEntryThisJvmDoesNotHoldReadsThenCommits() {
+    var other = managers.open(managers.separateClient(server, "rt:", "b", "pingConnectionInterval: 0\n"));
+    MultiTierConfiguration<String, String> config = new MultiTierConfiguration<>();
+    config.setTypes(String.class, String.class);
+    Cache<String, String> cold = other.createCache("plain", config);
+    server.resetStats();
+    cold.invoke("k", (entry, args) -> {
       entry.setValue("v1");
       return null;
     });
 
-    assertThat(server.commandStats()).containsEntry("evalsha", 2L).containsEntry("publish", 1L)
-        .doesNotContainKey("pexpire");
+    assertThat(server.commandStats()).containsEntry("evalsha", 2L).containsEntry("publish", 1L);
+    assertThat(cold.get("k")).isEqualTo("v1");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void anInvokeOnACopyThatMissedAChangeDecidesAgainOnWhatRedisHolds() throws Exception {
+    List<Object> keys = (List<Object>) server.call("KEYS", "rt:{plain}:*k");
+    assertThat(keys).hasSize(1);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject("changed elsewhere");
+    }
+    // no notice: this JVM's copy still says v0+
+    server.callBytes("SET".getBytes(UTF_8), ((String) keys.get(0)).getBytes(UTF_8), bytes.toByteArray());
+    List<String> seen = new ArrayList<>();
+    server.resetStats();
+
+    String before = plain.invoke("k", (entry, args) -> {
+      seen.add(entry.getValue());
+      entry.setValue(entry.getValue() + "!");
+      return entry.getValue();
+    });
+
+    assertThat(before).isEqualTo("changed elsewhere!");
+    assertThat(seen).containsExactly("v0+", "changed elsewhere");
+    assertThat(plain.get("k")).isEqualTo("changed elsewhere!");
+    assertThat(server.commandStats()).as("a failed compare-and-set, a read, a commit").containsEntry("evalsha", 3L)
+        .containsEntry("publish", 1L);
   }
 
   @Test

@@ -104,18 +104,20 @@ final class RoundTripTest {
   void aPutIsOneRoundTripThatAlsoPublishesTheInvalidation() {
     cold.put("k0", "updated");
 
-    assertThat(server.commandStats()).isEqualTo(Map.of("evalsha", 1L, "get", 1L, "set", 1L, "publish", 1L));
+    assertThat(server.commandStats()).as("the previous value is not read back")
+        .isEqualTo(Map.of("evalsha", 1L, "exists", 1L, "set", 1L, "publish", 1L));
 
     server.resetStats();
     cold.put("new", "v");
-    assertThat(server.commandStats()).isEqualTo(Map.of("evalsha", 1L, "get", 1L, "set", 1L, "publish", 1L));
+    assertThat(server.commandStats()).isEqualTo(Map.of("evalsha", 1L, "exists", 1L, "set", 1L, "publish", 1L));
   }
 
   @Test
   void aRemoveIsOneRoundTrip() {
     assertThat(cold.remove("k1")).isTrue();
 
-    assertThat(server.commandStats()).isEqualTo(Map.of("evalsha", 1L, "get", 1L, "del", 1L, "publish", 1L));
+    assertThat(server.commandStats()).as("the removed value is not read back")
+        .isEqualTo(Map.of("evalsha", 1L, "del", 1L, "publish", 1L));
   }
 
   @Test
@@ -128,7 +130,7 @@ final class RoundTripTest {
     cold.putAll(entries);
 
     assertThat(server.commandStats()).containsEntry("evalsha", 1L).containsEntry("publish", 100L)
-        .containsEntry("set", 100L);
+        .containsEntry("set", 100L).containsEntry("exists", 100L).doesNotContainKey("get");
     for (String key : entries.keySet()) {
       assertThat(cold.get(key)).isEqualTo("v");
     }

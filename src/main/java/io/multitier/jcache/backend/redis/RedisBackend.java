@@ -16,11 +16,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -320,6 +322,46 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     requireNonNull(value, "value");
     return write("getAndPut", Scripts.GET_AND_PUT, ReturnType.VALUE, key, value,
         ttlArgument(ttlIfAbsent), ttlArgument(ttlIfPresent));
+  }
+
+  @Override
+  public boolean put(String key, byte[] value, Duration ttlIfAbsent, Duration ttlIfPresent) {
+    requireNonNull(value, "value");
+    return write("put", Scripts.PUT, ReturnType.BOOLEAN, key, value, ttlArgument(ttlIfAbsent), ttlArgument(ttlIfPresent));
+  }
+
+  @Override
+  public Set<String> putAll(Map<? extends String, ? extends byte[]> entries, Duration ttlIfAbsent,
+      Duration ttlIfPresent) {
+    requireNonNull(entries, "entries");
+    byte[] ifAbsent = ttlArgument(ttlIfAbsent);
+    byte[] ifPresent = ttlArgument(ttlIfPresent);
+    Set<String> present = new HashSet<>();
+    for (List<String> batch : batches(new ArrayList<>(entries.keySet()))) {
+      List<Object> redisKeys = new ArrayList<>(batch.size());
+      Object[] args = new Object[writeHeader.length + 2 + batch.size()];
+      System.arraycopy(writeHeader, 0, args, 0, writeHeader.length);
+      int next = writeHeader.length;
+      args[next++] = ifAbsent;
+      args[next++] = ifPresent;
+      for (String key : batch) {
+        redisKeys.add(namespace.key(key));
+        args[next++] = requireNonNull(entries.get(key), "value");
+      }
+      List<Object> flags = eval("putAll", Scripts.PUT_ALL, ReturnType.MULTI, redisKeys, args);
+      for (int i = 0; i < batch.size(); i++) {
+        if (Long.valueOf(1).equals(flags.get(i))) {
+          present.add(batch.get(i));
+        }
+      }
+    }
+    return present;
+  }
+
+  @Override
+  public boolean holds(String key, byte[] expected) {
+    requireNonNull(expected, "expected");
+    return eval("holds", Scripts.HOLDS, ReturnType.BOOLEAN, List.<Object>of(namespace.key(key)), expected);
   }
 
   @Override

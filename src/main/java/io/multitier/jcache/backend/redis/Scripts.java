@@ -284,6 +284,41 @@ final class Scripts {
       return 1
       """);
 
+  /** KEYS[1]; ARGV[4] value, ARGV[5] ttl if absent, ARGV[6] ttl if present; returns 1 if the key was present (not its value). */
+  static final Script PUT = write("put", """
+      local present = redis.call('exists', KEYS[1])
+      if present == 1 then
+        store(KEYS[1], ARGV[4], ARGV[6])
+      else
+        store(KEYS[1], ARGV[4], ARGV[5])
+      end
+      notify(KEYS[1])
+      return present
+      """);
+
+  /**
+   * KEYS; ARGV[4] ttl if absent, ARGV[5] ttl if present, ARGV[5 + i] the value of KEYS[i]; returns
+   * per key 1 if it was present, else 0 (not the previous values).
+   */
+  static final Script PUT_ALL = write("putAll", """
+      local present = {}
+      for i, key in ipairs(KEYS) do
+        present[i] = redis.call('exists', key)
+        if present[i] == 1 then
+          store(key, ARGV[5 + i], ARGV[5])
+        else
+          store(key, ARGV[5 + i], ARGV[4])
+        end
+        notify(key)
+      end
+      return present
+      """);
+
+  /** KEYS[1]; ARGV[1] the bytes it must hold; returns 1 if it holds them. */
+  static final Script HOLDS = read("holds", """
+      return redis.call('get', KEYS[1]) == ARGV[1] and 1 or 0
+      """);
+
   private Scripts() {}
 
   private static Script read(String name, String body) {
