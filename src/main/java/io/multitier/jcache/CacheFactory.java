@@ -56,7 +56,7 @@ final class CacheFactory {
               cache.statistics().recordEvictions(1);
             }
           }, !expiry.neverExpires());
-      store = Stores.local(l1, expiry::access);
+      store = Stores.local(l1, expiry.ignoresAccess() ? null : expiry::access);
     }
     Copier copier = config.isStoreByValue()
         ? new SerializingCopier(JavaSerializer.trustingOwnBytes())

@@ -124,16 +124,19 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     long start = statistics.isEnabled() ? System.nanoTime() : 0L;
     V value = store.get(key);
     if (value == null) {
-      statistics.recordMisses(1);
-      if (configuration.isReadThrough() && loader != null) {
-        value = loadOnce(key);
-      }
+      value = missed(key);
     } else {
       statistics.recordHits(1);
     }
     recordGetTime(start);
     dispatcher.awaitSynchronous();
     return copyOut(value);
+  }
+
+  /** Counts a miss of {@code get} and loads the key if the cache reads through; returns the value or {@code null}. */
+  private V missed(K key) {
+    statistics.recordMisses(1);
+    return (configuration.isReadThrough() && loader != null) ? loadOnce(key) : null;
   }
 
   @Override
@@ -881,6 +884,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     configuration.setStatisticsEnabled(enabled);
     statistics.setEnabled(enabled);
     if (enabled) {
+      store.statistics().countReads();
       JmxRegistration.register(this, statistics, MBeanType.Statistics);
     } else {
       JmxRegistration.unregister(this, MBeanType.Statistics);

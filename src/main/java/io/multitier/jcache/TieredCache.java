@@ -10,7 +10,11 @@ import java.util.List;
  */
 public interface TieredCache {
 
-  /** Returns the per-tier counters: hits in each tier, promotions, invalidations, errors. */
+  /**
+   * Returns the per-tier counters: hits in each tier, promotions, invalidations, errors. An
+   * L1-only cache counts its reads (L1 hits, misses) only once its statistics are enabled or
+   * {@code TierMetrics} is bound to it, so that an L1 hit costs no shared counter.
+   */
   TierStatistics tierStatistics();
 
   /** Reports the health of each tier, fastest first. */

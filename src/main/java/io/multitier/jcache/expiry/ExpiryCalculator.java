@@ -58,6 +58,11 @@ public final class ExpiryCalculator {
     return fixed && Ttl.isEternal(fixedCreation) && !isFinite(fixedUpdate) && !isFinite(fixedAccess);
   }
 
+  /** Returns whether an access never changes an entry's expiry: the policy answers unchanged, always. */
+  public boolean ignoresAccess() {
+    return fixed && Ttl.isUnchanged(fixedAccess);
+  }
+
   private static boolean isFinite(Duration ttl) {
     return !Ttl.isEternal(ttl) && !Ttl.isUnchanged(ttl);
   }

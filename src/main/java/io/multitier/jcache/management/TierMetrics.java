@@ -32,6 +32,7 @@ public final class TierMetrics implements MeterBinder {
   @Override
   public void bindTo(MeterRegistry registry) {
     TieredCache tiers = cache.unwrap(TieredCache.class);
+    tiers.tierStatistics().countReads();
     Tags tags = Tags.of("cache", cache.getName(), "cache.manager", cache.getCacheManager().getURI().toString());
     for (String counter : tiers.tierStatistics().asMap().keySet()) {
       ToDoubleFunction<TieredCache> read = t -> valueOf(t.tierStatistics(), counter);

@@ -27,20 +27,21 @@ final class LocalStore<K, V> implements Store<K, V> {
 
   private final NearCacheBackend<K, V> l1;
   private final Supplier<Duration> accessTtl;
-  private final TierStatistics statistics = new TierStatistics();
+  private final TierStatistics statistics = new TierStatistics(false);
 
+  /** {@code accessTtl} {@code null}: the expiry policy never changes an entry's expiry on access. */
   LocalStore(NearCacheBackend<K, V> l1, Supplier<Duration> accessTtl) {
     this.l1 = requireNonNull(l1, "l1");
-    this.accessTtl = requireNonNull(accessTtl, "accessTtl");
+    this.accessTtl = accessTtl;
   }
 
   @Override
   public V get(K key) {
     V value = l1.get(key);
-    if (value == null) {
-      statistics.misses.increment();
-    } else {
-      statistics.l1Hits.increment();
+    if (statistics.readsCounted()) {
+      (value == null ? statistics.misses : statistics.l1Hits).increment();
+    }
+    if (value != null && accessTtl != null) {
       accessed(key);
     }
     return value;
@@ -49,14 +50,16 @@ final class LocalStore<K, V> implements Store<K, V> {
   @Override
   public Map<K, V> getAll(Collection<? extends K> keys) {
     Map<K, V> found = l1.getAll(keys);
-    statistics.l1Hits.add(found.size());
-    statistics.misses.add(keys.size() - found.size());
+    if (statistics.readsCounted()) {
+      statistics.l1Hits.add(found.size());
+      statistics.misses.add(keys.size() - found.size());
+    }
     found.keySet().forEach(this::accessed);
     return found;
   }
 
   private void accessed(K key) {
-    Duration ttl = accessTtl.get();
+    Duration ttl = (accessTtl == null) ? Ttl.UNCHANGED : accessTtl.get();
     if (!Ttl.isUnchanged(ttl)) {
       l1.setTtl(key, ttl);
     }

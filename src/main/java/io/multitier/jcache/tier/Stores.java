@@ -19,7 +19,8 @@ public final class Stores {
    * Returns the embedded default: the in-process tier is the source of truth.
    *
    * @param l1 the in-process tier
-   * @param accessTtl the expiry policy's rule for an access, asked on each hit
+   * @param accessTtl the expiry policy's rule for an access, asked on each hit; {@code null} if it
+   *     never changes an entry's expiry
    */
   public static <K, V> Store<K, V> local(NearCacheBackend<K, V> l1, Supplier<Duration> accessTtl) {
     return new LocalStore<>(l1, accessTtl);

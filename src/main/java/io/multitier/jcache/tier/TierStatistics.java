@@ -22,6 +22,30 @@ public final class TierStatistics {
   final LongAdder ttlExtensions = new LongAdder();
   final LongAdder refusedClasses = new LongAdder();
   final LongAdder leaseWaits = new LongAdder();
+  private volatile boolean readsCounted;
+
+  /** Creates counters that count everything. */
+  TierStatistics() {
+    this(true);
+  }
+
+  /** Creates counters that count reads (L1 hits and misses) only if {@code readsCounted}, until {@link #countReads()}. */
+  TierStatistics(boolean readsCounted) {
+    this.readsCounted = readsCounted;
+  }
+
+  /**
+   * Starts counting reads. An L1-only cache counts its L1 hits and misses only from then on (when
+   * its JCache statistics are enabled or {@code TierMetrics} is bound to it), so that a hit costs
+   * no shared counter; a tiered cache counts them always.
+   */
+  public void countReads() {
+    readsCounted = true;
+  }
+
+  boolean readsCounted() {
+    return readsCounted;
+  }
 
   /** Returns reads answered by the in-process tier. */
   public long l1Hits() {
