@@ -42,15 +42,15 @@ final class Scripts {
       return {value, redis.call('pttl', KEYS[1])}
       """);
 
-  /** KEYS; returns {index, value, pttl, ...} for the keys present, index counting from 1. */
+  /** KEYS; returns {index, value, pttl, ...} for the keys present, index counting from 1 (one MGET, a PTTL per hit). */
   static final Script GET_ALL_WITH_TTL = read("getAllWithTtl", """
+      local values = redis.call('mget', unpack(KEYS))
       local found = {}
-      for i, key in ipairs(KEYS) do
-        local value = redis.call('get', key)
-        if value then
+      for i = 1, #KEYS do
+        if values[i] then
           found[#found + 1] = i
-          found[#found + 1] = value
-          found[#found + 1] = redis.call('pttl', key)
+          found[#found + 1] = values[i]
+          found[#found + 1] = redis.call('pttl', KEYS[i])
         end
       end
       return found

@@ -280,6 +280,43 @@ final class RedisBackendTest {
   }
 
   @Test
+  void putTellsOnlyWhetherTheKeyWasPresentAndUsesItsTimeToLive() {
+    assertThat(cache.put("k1", bytes("v1"), MINUTE, Ttl.ETERNAL)).isFalse();
+    assertThat(pttl("users", "k1")).isBetween(50_000L, 60_000L);
+
+    assertThat(cache.put("k1", bytes("v2"), MINUTE, Ttl.UNCHANGED)).isTrue();
+    assertThat(pttl("users", "k1")).isBetween(50_000L, 60_000L);
+    assertThat(cache.put("k1", bytes("v3"), MINUTE, Ttl.ETERNAL)).isTrue();
+    assertThat(pttl("users", "k1")).isEqualTo(-1L);
+    assertThat(cache.get("k1")).containsExactly(bytes("v3"));
+    assertThat(cache.put("k1", bytes("v4"), MINUTE, Duration.ZERO)).isTrue();
+    assertThat(cache.get("k1")).isNull();
+  }
+
+  @Test
+  void putAllTellsWhichKeysWerePresent() {
+    cache.setWithTtl("old", bytes("v0"), Ttl.ETERNAL);
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    entries.put("old", bytes("v1"));
+    entries.put("new", bytes("v2"));
+
+    assertThat(cache.putAll(entries, MINUTE, Ttl.ETERNAL)).containsExactly("old");
+    assertThat(pttl("users", "old")).isEqualTo(-1L);
+    assertThat(pttl("users", "new")).isBetween(50_000L, 60_000L);
+    assertThat(cache.get("old")).containsExactly(bytes("v1"));
+    assertThat(cache.get("new")).containsExactly(bytes("v2"));
+  }
+
+  @Test
+  void holdsComparesTheBytes() {
+    cache.setWithTtl("k1", bytes("v1"), MINUTE);
+
+    assertThat(cache.holds("k1", bytes("v1"))).isTrue();
+    assertThat(cache.holds("k1", bytes("v2"))).isFalse();
+    assertThat(cache.holds("absent", bytes("v1"))).isFalse();
+  }
+
+  @Test
   void getAndRemoveReturnsTheRemovedValue() {
     cache.setWithTtl("k1", bytes("v1"), MINUTE);
 
@@ -546,7 +583,7 @@ final class RedisBackendTest {
 
       assertThat(cache.getAllWithTtl(keys)).hasSize(50);
 
-      assertThat(server.commandStats()).isEqualTo(Map.of("evalsha", 1L, "get", 100L, "pttl", 50L));
+      assertThat(server.commandStats()).isEqualTo(Map.of("evalsha", 1L, "mget", 1L, "pttl", 50L));
     }
 
     @Test
