@@ -163,7 +163,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
         }
       }
     }
-    Map<K, V> result = new HashMap<>(found.size());
+    Map<K, V> result = new HashMap<>((int) (found.size() / 0.75f) + 1);
     found.forEach((key, value) -> result.put(copyOut(key), copyOut(value)));
     recordGetTime(start);
     dispatcher.awaitSynchronous();

@@ -224,9 +224,9 @@ final class TieredStore<K, V> implements Store<K, V> {
 
   @Override
   public Map<K, V> getAll(Collection<? extends K> keys) {
-    Map<K, V> found = new HashMap<>();
-    Map<String, K> missing = new HashMap<>();
-    Map<K, Long> epochsBefore = new HashMap<>();
+    Map<K, V> found = sized(keys.size());
+    Map<String, K> missing = sized(keys.size());
+    Map<K, Long> epochsBefore = sized(keys.size());
     for (K key : keys) {
       Copy<V> copy = near.copy(key);
       if (copy != null) {
@@ -1003,6 +1003,11 @@ final class TieredStore<K, V> implements Store<K, V> {
       near.drop(key);
       throw e;
     }
+  }
+
+  /** Returns a map that holds {@code size} entries without resizing. */
+  private static <A, B> Map<A, B> sized(int size) {
+    return new HashMap<>((int) (size / 0.75f) + 1);
   }
 
   private ReentrantLock lock(K key) {

@@ -170,7 +170,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   @Override
   public Map<String, ValueWithTtl<byte[]>> getAllWithTtl(Collection<? extends String> keys) {
     requireNonNull(keys, "keys");
-    Map<String, ValueWithTtl<byte[]>> found = new HashMap<>();
+    Map<String, ValueWithTtl<byte[]>> found = new HashMap<>((int) (keys.size() / 0.75f) + 1);
     for (List<String> batch : batches(keys)) {
       List<Object> redisKeys = new ArrayList<>(batch.size());
       batch.forEach(key -> redisKeys.add(namespace.key(key)));
