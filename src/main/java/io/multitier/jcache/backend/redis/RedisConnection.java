@@ -102,8 +102,13 @@ public final class RedisConnection implements AutoCloseable {
     }
   }
 
-  /** Connects on the first command, not now: a cache is created at once whether Redis answers or not. */
+  /**
+   * Connects on the first command, not now: a cache is created at once whether Redis answers or not.
+   * Without Redisson's object references: the provider sends only bytes, and each argument of each
+   * command would otherwise be checked for Redisson annotations.
+   */
   private static Config lazy(Config config) {
+    config.setReferenceEnabled(false);
     return config.setLazyInitialization(true);
   }
 
