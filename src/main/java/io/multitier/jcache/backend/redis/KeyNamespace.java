@@ -62,6 +62,11 @@ final class KeyNamespace {
     return tag + "#lease:" + requireNonNull(encodedKey, "key");
   }
 
+  /** Returns the Redis key of the number of the cache's last change, in the cache's Cluster slot. */
+  String sequenceKey() {
+    return tag + "#seq";
+  }
+
   /** Returns the Redis key of one of the cache's streams, in the cache's Cluster slot. */
   String streamKey(String streamName) {
     return tag + "#stream:" + encodeName(streamName);

@@ -90,6 +90,8 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ConnectionTrouble trouble;
   private final List<Integer> topicListenerIds = new ArrayList<>();
+  private final NoticeSequence sequence = new NoticeSequence();
+  private final Reconciler reconciler;
   private RTopic topic;
 
   /** Creates the tier for one cache under {@link #DEFAULT_PREFIX}; the caller keeps ownership of the client. */
@@ -106,12 +108,17 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
    * @param ownsClient whether {@link #close()} shuts the client down
    */
   public RedisBackend(RedissonClient client, String keyPrefix, String cacheName, boolean ownsClient) {
-    this(client, keyPrefix, cacheName, ownsClient, null);
+    this(client, keyPrefix, cacheName, ownsClient, null, null);
   }
 
-  /** As {@link #RedisBackend(RedissonClient, String, String, boolean)}, its failures to reach Redis explained by {@code trouble}. */
-  RedisBackend(RedissonClient client, String keyPrefix, String cacheName, boolean ownsClient, ConnectionTrouble trouble) {
+  /**
+   * As {@link #RedisBackend(RedissonClient, String, String, boolean)}, its failures to reach Redis
+   * explained by {@code trouble}, its notices compared with Redis's count by {@code reconciler}.
+   */
+  RedisBackend(RedissonClient client, String keyPrefix, String cacheName, boolean ownsClient, ConnectionTrouble trouble,
+      Reconciler reconciler) {
     this.trouble = trouble;
+    this.reconciler = reconciler;
     this.client = requireNonNull(client, "client");
     this.cacheName = requireNonNull(cacheName, "cacheName");
     this.namespace = new KeyNamespace(keyPrefix, cacheName);
@@ -368,7 +375,8 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
       failure = e;
     }
     try {
-      client.getTopic(namespace.channel(), StringCodec.INSTANCE).publish(InvalidationMessage.clearAll(sender, namespace.encodedName()));
+      eval("clear", Scripts.NOTIFY_CLEARED, ReturnType.INTEGER, List.<Object>of(namespace.sequenceKey()),
+          namespace.channel().getBytes(UTF_8), InvalidationMessage.clearAll(sender, namespace.encodedName()).getBytes(UTF_8));
     } catch (RuntimeException e) {
       if (failure == null) {
         failure = e;
@@ -420,6 +428,9 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
       return;
     }
     listeners.clear();
+    if (reconciler != null) {
+      reconciler.remove(this);
+    }
     synchronized (topicListenerIds) {
       if (topic != null) {
         try {
@@ -456,13 +467,53 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     }
     topicListenerIds.add(messages);
     topic = subscribed;
+    try {
+      List<Object> counted = eval("subscribe", Scripts.SEQUENCE, ReturnType.MULTI,
+          List.<Object>of(namespace.sequenceKey()));
+      sequence.start((Long) counted.get(0), runId(counted.get(1)));
+    } catch (BackendException e) {
+      logger.debug("{} could not read its sequence number; the first reconciliation drops its L1 copies", this, e);
+    }
+    if (reconciler != null) {
+      reconciler.add(this);
+    }
+  }
+
+  /** Returns the Redis key of this cache's change count, which {@link Reconciler} reads. */
+  String sequenceKey() {
+    return namespace.sequenceKey();
+  }
+
+  /** Compares the notices heard with Redis's count and run id; drops every copy if Redis restarted or lost count. */
+  void compare(long seq, String runId) {
+    if (sequence.compare(seq, runId)) {
+      missed("Redis restarted, failed over or lost its count of changes");
+    }
+  }
+
+  /** Drops every copy if Redis's count, read by the last {@link #compare}, was never heard. */
+  void checkOverdue() {
+    if (sequence.overdue()) {
+      missed("the last invalidation notice was lost");
+    }
   }
 
   private void received(String message) {
     InvalidationMessage parsed = InvalidationMessage.parse(message);
-    if (parsed.concerns(namespace.encodedName()) && !sender.equals(parsed.sender())) {
-      tell(parsed.key());
+    if (parsed.cache() == null) {
+      tell(null);
+    } else if (parsed.cache().equals(namespace.encodedName())) {
+      if (sequence.heard(parsed.seq())) {
+        missed("an invalidation notice was lost");
+      } else if (!sender.equals(parsed.sender())) {
+        tell(parsed.key());
+      }
     }
+  }
+
+  private void missed(String why) {
+    logger.info("{}: {}; dropping the cache's L1 copies", this, why);
+    tell(null);
   }
 
   private void tell(String key) {
@@ -550,6 +601,11 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
       batches.add(batch);
     }
     return batches;
+  }
+
+  /** Returns the run id in a script's reply, or {@code null}. */
+  static String runId(Object reply) {
+    return (reply instanceof byte[]) ? new String((byte[]) reply, US_ASCII) : null;
   }
 
   private static ValueWithTtl<byte[]> withTtl(Object value, Object pttl) {

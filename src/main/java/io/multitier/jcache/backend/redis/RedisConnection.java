@@ -33,6 +33,7 @@ public final class RedisConnection implements AutoCloseable {
   private final Shared shared;
   private final String keyPrefix;
   private final ConnectionTrouble trouble;
+  private final Reconciler reconciler;
   private boolean closed;
 
   private RedisConnection(RedisSettings settings, Shared shared, String keyPrefix, ConnectionTrouble trouble) {
@@ -40,6 +41,7 @@ public final class RedisConnection implements AutoCloseable {
     this.shared = shared;
     this.keyPrefix = keyPrefix;
     this.trouble = trouble;
+    this.reconciler = new Reconciler(shared.client, settings.reconcileIntervalDuration());
   }
 
   /**
@@ -73,7 +75,7 @@ public final class RedisConnection implements AutoCloseable {
 
   /** Returns the shared tier of one cache. */
   public L2CacheBackend<String, byte[]> backend(String cacheName) {
-    return new RedisBackend(shared.client, keyPrefix, cacheName, false, trouble);
+    return new RedisBackend(shared.client, keyPrefix, cacheName, false, trouble, reconciler);
   }
 
   /** Returns where the client looks for Redis, passwords replaced by {@code ***}. */
@@ -93,6 +95,7 @@ public final class RedisConnection implements AutoCloseable {
         return;
       }
       closed = true;
+      reconciler.close();
       if (--shared.users == 0 && clients.remove(settings, shared)) {
         shared.shutdown();
         if (clients.isEmpty()) {

@@ -11,14 +11,17 @@ import java.util.HexFormat;
  *
  * <p>Scripts that write take {@code ARGV[1]} the invalidation channel, {@code ARGV[2]} the message
  * header naming the sender and {@code ARGV[3]} the byte length of the key prefix, and publish one
- * message per written key in the same script. A time to live argument is a decimal number of
+ * message per written key in the same script, numbered: each notice advances the cache's sequence
+ * number {@code <prefix>{<cache>}#seq} (in the cache's Cluster slot) and carries it, so that a
+ * receiver can tell that it missed one. A time to live argument is a decimal number of
  * milliseconds, or {@code -1} for no expiry, {@code -2} to keep the current expiry, {@code 0} to remove.
  */
 final class Scripts {
 
   private static final String WRITE_HELPERS = """
       local function notify(key)
-        redis.call('publish', ARGV[1], ARGV[2] .. string.sub(key, ARGV[3] + 1))
+        local seq = redis.call('incr', string.sub(key, 1, ARGV[3] - 1) .. '#seq')
+        redis.call('publish', ARGV[1], ARGV[2] .. seq .. ':' .. string.sub(key, ARGV[3] + 1))
       end
       local function store(key, value, ttl)
         if ttl == '0' then
@@ -233,7 +236,6 @@ final class Scripts {
       return extended
       """);
 
-  /** KEYS[1]; ARGV[4] ttl; returns 1 if the key was present. */
   /** KEYS[1] the lease; ARGV[1] owner, ARGV[2] ttl in milliseconds; returns whether the owner holds it. */
   static final Script ACQUIRE_LEASE = read("acquireLease", """
       if redis.call('set', KEYS[1], ARGV[1], 'nx', 'px', ARGV[2]) then
@@ -266,6 +268,7 @@ final class Scripts {
       return 1
       """);
 
+  /** KEYS[1]; ARGV[4] ttl; returns 1 if the key was present. */
   static final Script SET_TTL = write("setTtl", """
       if redis.call('exists', KEYS[1]) == 0 then
         return 0
@@ -282,6 +285,18 @@ final class Scripts {
       end
       notify(KEYS[1])
       return 1
+      """);
+
+  /** KEYS[1] the cache's sequence key; ARGV[1] channel, ARGV[2] the "every key" message; publishes it numbered. */
+  static final Script NOTIFY_CLEARED = read("notifyCleared", """
+      local seq = redis.call('incr', KEYS[1])
+      return redis.call('publish', ARGV[1], ARGV[2] .. ':' .. seq)
+      """);
+
+  /** KEYS[1] a cache's sequence key; returns {its number or 0, the server's run id}. */
+  static final Script SEQUENCE = read("sequence", """
+      local seq = tonumber(redis.call('get', KEYS[1]) or '0')
+      return {seq, string.match(redis.call('info', 'server'), 'run_id:(%w+)')}
       """);
 
   private Scripts() {}
