@@ -72,7 +72,7 @@ public final class CoherenceNode {
             out.println("@watching");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!Objects.equals(cache.get(parts[2]), awaited) && System.nanoTime() < deadline) {
-              LockSupport.parkNanos(20_000);
+              LockSupport.parkNanos(100_000);
             }
             long seen = System.nanoTime();
             out.println(Objects.equals(cache.get(parts[2]), awaited) ? "@seen " + seen : "@error not seen in 30 s");
