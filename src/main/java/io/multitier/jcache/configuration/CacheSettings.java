@@ -28,10 +28,12 @@ record CacheSettings(
     @JsonProperty("eventStream") EventStreamSettings eventStream,
     @JsonProperty("stampedeLease") String stampedeLease,
     @JsonProperty("writeLease") String writeLease,
-    @JsonProperty("tiers") List<TierSettings> tiers) {
+    @JsonProperty("tiers") List<TierSettings> tiers,
+    @JsonProperty("events") String events,
+    @JsonProperty("eventsMaxLength") Long eventsMaxLength) {
 
   static final CacheSettings NONE = new CacheSettings(null, null, null, null, null, null, null,
-      null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+      null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   /** Returns these settings with every field this one leaves out taken from {@code base}. */
   CacheSettings over(CacheSettings base) {
@@ -45,7 +47,8 @@ record CacheSettings(
         pick(statistics, base.statistics), pick(management, base.management),
         pick(readThrough, base.readThrough), pick(writeThrough, base.writeThrough),
         pick(loader, base.loader), pick(writer, base.writer), pick(eventStream, base.eventStream),
-        pick(stampedeLease, base.stampedeLease), pick(writeLease, base.writeLease), pick(tiers, base.tiers));
+        pick(stampedeLease, base.stampedeLease), pick(writeLease, base.writeLease), pick(tiers, base.tiers),
+        pick(events, base.events), pick(eventsMaxLength, base.eventsMaxLength));
   }
 
   private static <T> T pick(T own, T base) {

@@ -317,6 +317,17 @@ public final class ManagerSettings {
         config.setEventStream(settings.eventStream().name(), (settings.eventStream().maxLength() == null)
             ? MultiTierConfiguration.DEFAULT_EVENT_STREAM_MAX_LENGTH : settings.eventStream().maxLength());
       }
+      if (settings.events() != null) {
+        switch (settings.events()) {
+          case "local": config.setClusterEvents(false); break;
+          case "cluster": config.setClusterEvents(true); break;
+          default: throw new IllegalArgumentException("events must be 'local' (listeners hear this JVM's changes) or "
+              + "'cluster' (every JVM's), not '" + settings.events() + "'");
+        }
+      }
+      if (settings.eventsMaxLength() != null) {
+        config.setClusterEventsMaxLength(settings.eventsMaxLength());
+      }
       if (settings.degradation() != null) {
         config.setDegradation(DegradationPolicy.parse(settings.degradation()));
       }

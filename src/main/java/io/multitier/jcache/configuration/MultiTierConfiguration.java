@@ -30,6 +30,9 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
   /** Entries the in-process tier holds when nothing else is configured. */
   public static final long DEFAULT_MAXIMUM_SIZE = 10_000;
 
+  /** Changes the change stream of a cache with cluster events keeps when nothing else is configured. */
+  public static final long DEFAULT_CLUSTER_EVENTS_MAX_LENGTH = 10_000;
+
   /** Changes an event stream keeps when nothing else is configured. */
   public static final long DEFAULT_EVENT_STREAM_MAX_LENGTH = 10_000;
 
@@ -57,6 +60,8 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
   private Duration writeLease = DEFAULT_WRITE_LEASE;
   private List<TierSpec> lowerTiers = new ArrayList<>();
   private long eventStreamMaxLength = DEFAULT_EVENT_STREAM_MAX_LENGTH;
+  private boolean clusterEvents;
+  private long clusterEventsMaxLength = DEFAULT_CLUSTER_EVENTS_MAX_LENGTH;
   private transient Ticker ticker = Ticker.systemTicker();
   private transient Executor executor = ForkJoinPool.commonPool();
 
@@ -80,6 +85,8 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
       this.writeLease = other.writeLease;
       this.lowerTiers = new ArrayList<>(other.lowerTiers);
       this.eventStreamMaxLength = other.eventStreamMaxLength;
+      this.clusterEvents = other.clusterEvents;
+      this.clusterEventsMaxLength = other.clusterEventsMaxLength;
       this.ticker = other.ticker;
       this.executor = other.executor;
     }
@@ -175,6 +182,36 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
     }
     this.eventStream = name;
     this.eventStreamMaxLength = maxLength;
+    return this;
+  }
+
+  /** Returns whether the cache's listeners hear the changes of every JVM that shares it, not only this one's. */
+  public boolean isClusterEvents() {
+    return clusterEvents;
+  }
+
+  /**
+   * Makes the listeners of a tiered cache hear CREATED, UPDATED, REMOVED and EXPIRED from every JVM
+   * that shares it: each write also appends the change to the cache's change stream in Redis,
+   * which every JVM follows (see docs/extensions.md). Off by default: listeners hear their own
+   * JVM's changes and Redis's expiries.
+   */
+  public MultiTierConfiguration<K, V> setClusterEvents(boolean clusterEvents) {
+    this.clusterEvents = clusterEvents;
+    return this;
+  }
+
+  /** Returns about how many changes the change stream of a cache with cluster events keeps. */
+  public long getClusterEventsMaxLength() {
+    return clusterEventsMaxLength;
+  }
+
+  /** Sets about how many changes the change stream keeps: how long a JVM may be away and still hear every change. */
+  public MultiTierConfiguration<K, V> setClusterEventsMaxLength(long maxLength) {
+    if (maxLength <= 0) {
+      throw new IllegalArgumentException("the change stream's maximum length must be positive: " + maxLength);
+    }
+    this.clusterEventsMaxLength = maxLength;
     return this;
   }
 
@@ -311,7 +348,8 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
         && l1MaxTtl.equals(other.l1MaxTtl) && allowedClasses.equals(other.allowedClasses)
         && Objects.equals(eventStream, other.eventStream) && eventStreamMaxLength == other.eventStreamMaxLength
         && Objects.equals(stampedeLease, other.stampedeLease) && writeLease.equals(other.writeLease)
-        && lowerTiers.equals(other.lowerTiers);
+        && lowerTiers.equals(other.lowerTiers) && clusterEvents == other.clusterEvents
+        && clusterEventsMaxLength == other.clusterEventsMaxLength;
   }
 
   @Override

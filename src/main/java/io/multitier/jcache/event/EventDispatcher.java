@@ -2,6 +2,7 @@ package io.multitier.jcache.event;
 
 import static java.util.Objects.requireNonNull;
 
+import io.multitier.jcache.spi.SharedEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -130,6 +131,26 @@ public final class EventDispatcher<K, V> {
   }
 
   /**
+   * Delivers a change this JVM did not make (another JVM's, or Redis's expiry) to the listeners,
+   * in this thread for synchronous ones, whose failures are logged by nobody but them.
+   */
+  public void publishShared(Cache<K, V> cache, SharedEvent<K, V> change) {
+    EntryEvent.Origin origin = change.fromStore() ? EntryEvent.Origin.SHARED_TIER : EntryEvent.Origin.OTHER_JVM;
+    V old = change.oldValue();
+    switch (change.type()) {
+      case CREATED:
+        publish(cache, EventType.CREATED, change.key(), change.value(), null, false, origin);
+        break;
+      case UPDATED:
+        publish(cache, EventType.UPDATED, change.key(), change.value(), old, old != null, origin);
+        break;
+      default:
+        publish(cache, change.type(), change.key(), old, old, old != null, origin);
+    }
+    ignoreSynchronous();
+  }
+
+  /**
    * Runs the synchronous listeners of the events this thread published since the last call, then
    * throws the first failure of one, if any.
    */
@@ -185,6 +206,11 @@ public final class EventDispatcher<K, V> {
 
   private void publish(Cache<K, V> cache, EventType type, K key, V value, V oldValue,
       boolean hasOldValue) {
+    publish(cache, type, key, value, oldValue, hasOldValue, EntryEvent.Origin.THIS_JVM);
+  }
+
+  private void publish(Cache<K, V> cache, EventType type, K key, V value, V oldValue,
+      boolean hasOldValue, EntryEvent.Origin origin) {
     if (registrations.isEmpty()) {
       return;
     }
@@ -192,7 +218,7 @@ public final class EventDispatcher<K, V> {
       if (!registration.accepts(type)) {
         continue;
       }
-      EntryEvent<K, V> event = new EntryEvent<>(cache, type, key, value, oldValue, hasOldValue);
+      EntryEvent<K, V> event = new EntryEvent<>(cache, type, key, value, oldValue, hasOldValue, origin);
       if (registration.isSynchronous()) {
         List<Pending<K, V>> pending = pendingSynchronous.get();
         if (pending == null) {

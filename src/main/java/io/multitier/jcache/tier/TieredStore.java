@@ -7,6 +7,7 @@ import io.multitier.jcache.spi.BackendException;
 import io.multitier.jcache.spi.Health;
 import io.multitier.jcache.spi.L2CacheBackend;
 import io.multitier.jcache.spi.ReadForUpdate;
+import io.multitier.jcache.spi.SharedEvent;
 import io.multitier.jcache.spi.StreamingBackend;
 import io.multitier.jcache.spi.Ttl;
 import io.multitier.jcache.spi.ValueWithTtl;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.cache.CacheException;
@@ -83,6 +85,7 @@ final class TieredStore<K, V> implements Store<K, V> {
   private final AtomicBoolean failing = new AtomicBoolean();
   private final Object subscription = new Object();
   private volatile boolean subscribed;
+  private Consumer<SharedEvent<K, V>> sharedListener;
   private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
   private final TierStatistics statistics;
   private final String leaseOwner = UUID.randomUUID().toString();
@@ -128,6 +131,7 @@ final class TieredStore<K, V> implements Store<K, V> {
       }
       subscribed = true;
       near.keepCopies();
+      hearShared();
     }
   }
 
@@ -717,6 +721,55 @@ final class TieredStore<K, V> implements Store<K, V> {
   @Override
   public Optional<StreamingBackend> streams() {
     return l2.streams();
+  }
+
+  /**
+   * Tells the listener, decoded, of Redis's expiries and, for a cache with cluster events, of other
+   * JVMs' changes; an expiry also drops this JVM's copy and carries its value, if it had one.
+   */
+  @Override
+  public void onSharedEvents(Consumer<SharedEvent<K, V>> listener) {
+    requireNonNull(listener, "listener");
+    synchronized (subscription) {
+      sharedListener = listener;
+      if (subscribed) {
+        hearShared();
+      }
+    }
+  }
+
+  /** Registers the shared-event listener with the shared tier, once it answers; a failure is logged, not retried. */
+  private void hearShared() {
+    Consumer<SharedEvent<K, V>> listener = sharedListener;
+    if (listener == null) {
+      return;
+    }
+    sharedListener = null;
+    try {
+      l2.onSharedEvents(event -> shared(event, listener));
+    } catch (BackendException e) {
+      logger.warn("The listeners of {} will not hear of Redis's expiries or other JVMs' changes: {}", l2, e.getMessage());
+    }
+  }
+
+  private void shared(SharedEvent<String, byte[]> event, Consumer<SharedEvent<K, V>> listener) {
+    K key;
+    try {
+      key = codec.decodeKey(event.key());
+    } catch (RuntimeException e) {
+      logger.debug("Ignoring an event of an undecodable key {}", event.key(), e);
+      return;
+    }
+    V value = (event.value() == null) ? null : decode(event.value());
+    V oldValue = (event.oldValue() == null) ? null : decode(event.oldValue());
+    if (event.fromStore()) {
+      oldValue = near.lastValue(key);
+      near.drop(key);
+    }
+    if ((event.value() != null && value == null) || (event.oldValue() != null && oldValue == null)) {
+      return;
+    }
+    listener.accept(new SharedEvent<>(event.type(), key, value, oldValue, event.fromStore()));
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.multitier.jcache.spi.BackendException;
 import io.multitier.jcache.spi.Health;
 import io.multitier.jcache.spi.L2CacheBackend;
 import io.multitier.jcache.spi.ReadForUpdate;
+import io.multitier.jcache.spi.SharedEvent;
 import io.multitier.jcache.spi.StreamingBackend;
 import io.multitier.jcache.spi.Ttl;
 import io.multitier.jcache.spi.ValueWithTtl;
@@ -26,6 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import javax.cache.event.EventType;
 import org.redisson.api.RKeys;
 import org.redisson.api.RScript;
 import org.redisson.api.RScript.Mode;
@@ -92,6 +94,10 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   private final List<Integer> topicListenerIds = new ArrayList<>();
   private final NoticeSequence sequence = new NoticeSequence();
   private final Reconciler reconciler;
+  private final ExpiryNotifications expiries;
+  private final long eventsMaxLength;
+  private final List<Consumer<SharedEvent<String, byte[]>>> sharedListeners = new CopyOnWriteArrayList<>();
+  private ChangeFeed changeFeed;
   private RTopic topic;
 
   /** Creates the tier for one cache under {@link #DEFAULT_PREFIX}; the caller keeps ownership of the client. */
@@ -108,17 +114,21 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
    * @param ownsClient whether {@link #close()} shuts the client down
    */
   public RedisBackend(RedissonClient client, String keyPrefix, String cacheName, boolean ownsClient) {
-    this(client, keyPrefix, cacheName, ownsClient, null, null);
+    this(client, keyPrefix, cacheName, ownsClient, null, null, null, 0);
   }
 
   /**
    * As {@link #RedisBackend(RedissonClient, String, String, boolean)}, its failures to reach Redis
-   * explained by {@code trouble}, its notices compared with Redis's count by {@code reconciler}.
+   * explained by {@code trouble}, its notices compared with Redis's count by {@code reconciler},
+   * Redis's expiries heard through {@code expiries}, and, if {@code eventsMaxLength} is positive,
+   * every change also appended to the cache's change stream of about that many entries.
    */
   RedisBackend(RedissonClient client, String keyPrefix, String cacheName, boolean ownsClient, ConnectionTrouble trouble,
-      Reconciler reconciler) {
+      Reconciler reconciler, ExpiryNotifications expiries, long eventsMaxLength) {
     this.trouble = trouble;
     this.reconciler = reconciler;
+    this.expiries = expiries;
+    this.eventsMaxLength = eventsMaxLength;
     this.client = requireNonNull(client, "client");
     this.cacheName = requireNonNull(cacheName, "cacheName");
     this.namespace = new KeyNamespace(keyPrefix, cacheName);
@@ -128,7 +138,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     this.writeHeader = new Object[] {
         namespace.channel().getBytes(UTF_8),
         InvalidationMessage.keyHeader(sender, namespace.encodedName()).getBytes(UTF_8),
-        ascii(Integer.toString(namespace.keyPrefixBytes()))};
+        ascii(namespace.keyPrefixBytes() + ((eventsMaxLength > 0) ? ":" + eventsMaxLength : ""))};
   }
 
   /** Returns this cache's streams in Redis: Redis Streams, one command per call. */
@@ -428,8 +438,18 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
       return;
     }
     listeners.clear();
+    sharedListeners.clear();
     if (reconciler != null) {
       reconciler.remove(this);
+    }
+    synchronized (sharedListeners) {
+      if (expiries != null) {
+        expiries.unwatch(this);
+      }
+      if (changeFeed != null) {
+        changeFeed.close();
+        changeFeed = null;
+      }
     }
     synchronized (topicListenerIds) {
       if (topic != null) {
@@ -476,6 +496,71 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     }
     if (reconciler != null) {
       reconciler.add(this);
+    }
+  }
+
+  /**
+   * Tells the listener of the entries Redis expires (from keyspace notifications, see
+   * {@link ExpiryNotifications}) and, if the cache keeps a change stream, of every change another
+   * client made, read from that stream.
+   */
+  @Override
+  public void onSharedEvents(Consumer<SharedEvent<String, byte[]>> listener) {
+    requireNonNull(listener, "listener");
+    synchronized (sharedListeners) {
+      if (closed.get()) {
+        throw new IllegalStateException(this + " is closed");
+      }
+      if (sharedListeners.isEmpty()) {
+        if (expiries != null) {
+          call("listen", () -> {
+            expiries.watch(this);
+            return null;
+          });
+        }
+        if (eventsMaxLength > 0) {
+          changeFeed = call("listen", () -> new ChangeFeed(client, namespace.eventsKey(), sender, cacheName,
+              this::changedElsewhere));
+        }
+      }
+      sharedListeners.add(listener);
+    }
+  }
+
+  /** Returns what every Redis key of this cache starts with. */
+  String tag() {
+    return namespace.tag();
+  }
+
+  /** Tells the shared-event listeners that Redis expired the key. */
+  void expired(String encodedKey) {
+    share(new SharedEvent<>(EventType.EXPIRED, encodedKey, null, null, true));
+  }
+
+  private void changedElsewhere(Map<String, byte[]> fields) {
+    byte[] kind = fields.get("t");
+    byte[] key = fields.get("k");
+    if (kind == null || kind.length != 1 || key == null) {
+      return;
+    }
+    EventType type;
+    switch (kind[0]) {
+      case 'C': type = EventType.CREATED; break;
+      case 'U': type = EventType.UPDATED; break;
+      case 'R': type = EventType.REMOVED; break;
+      case 'E': type = EventType.EXPIRED; break;
+      default: return;
+    }
+    share(new SharedEvent<>(type, new String(key, UTF_8), fields.get("v"), fields.get("o"), false));
+  }
+
+  private void share(SharedEvent<String, byte[]> event) {
+    for (Consumer<SharedEvent<String, byte[]>> listener : sharedListeners) {
+      try {
+        listener.accept(event);
+      } catch (RuntimeException e) {
+        logger.warn("A listener of {} failed on {} {}", this, event.type(), event.key(), e);
+      }
     }
   }
 

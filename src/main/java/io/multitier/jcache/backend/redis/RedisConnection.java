@@ -34,6 +34,7 @@ public final class RedisConnection implements AutoCloseable {
   private final String keyPrefix;
   private final ConnectionTrouble trouble;
   private final Reconciler reconciler;
+  private final ExpiryNotifications expiries;
   private boolean closed;
 
   private RedisConnection(RedisSettings settings, Shared shared, String keyPrefix, ConnectionTrouble trouble) {
@@ -42,6 +43,7 @@ public final class RedisConnection implements AutoCloseable {
     this.keyPrefix = keyPrefix;
     this.trouble = trouble;
     this.reconciler = new Reconciler(shared.client, settings.reconcileIntervalDuration());
+    this.expiries = new ExpiryNotifications(shared.client, keyPrefix, trouble.servers());
   }
 
   /**
@@ -73,9 +75,12 @@ public final class RedisConnection implements AutoCloseable {
     }
   }
 
-  /** Returns the shared tier of one cache. */
-  public L2CacheBackend<String, byte[]> backend(String cacheName) {
-    return new RedisBackend(shared.client, keyPrefix, cacheName, false, trouble, reconciler);
+  /**
+   * Returns the shared tier of one cache; if {@code eventsMaxLength} is positive, it also appends
+   * every change to the cache's change stream, trimmed to about that many entries, and follows it.
+   */
+  public L2CacheBackend<String, byte[]> backend(String cacheName, long eventsMaxLength) {
+    return new RedisBackend(shared.client, keyPrefix, cacheName, false, trouble, reconciler, expiries, eventsMaxLength);
   }
 
   /** Returns where the client looks for Redis, passwords replaced by {@code ***}. */
@@ -96,6 +101,7 @@ public final class RedisConnection implements AutoCloseable {
       }
       closed = true;
       reconciler.close();
+      expiries.close();
       if (--shared.users == 0 && clients.remove(settings, shared)) {
         shared.shutdown();
         if (clients.isEmpty()) {

@@ -77,7 +77,7 @@ final class RedisBackendTest {
     cache.setWithTtl("k1", bytes("v1"), MINUTE);
 
     assertThat(redis.server().call("GET", "mtj:{users}:k1")).isEqualTo("v1");
-    assertThat(redis.server().call("KEYS", "*")).isEqualTo(List.of("mtj:{users}#seq", "mtj:{users}:k1"));
+    assertThat((List<Object>) redis.server().call("KEYS", "*")).containsExactlyInAnyOrder("mtj:{users}#seq", "mtj:{users}:k1");
   }
 
   @Test
