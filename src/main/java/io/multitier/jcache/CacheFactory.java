@@ -41,6 +41,9 @@ final class CacheFactory {
     AtomicReference<MultiTierCache<K, V>> self = new AtomicReference<>();
     Store<K, V> store;
     if (tiered) {
+      if (config.isClusterEvents()) {
+        dispatcher.deliverAsynchronousInStoreOrder();
+      }
       store = Stores.tiered(name, config, sharedTier.apply(name), manager.getClassLoader(), expiry::access,
           writer != null);
     } else {

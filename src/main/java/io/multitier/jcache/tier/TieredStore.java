@@ -738,17 +738,19 @@ final class TieredStore<K, V> implements Store<K, V> {
     }
   }
 
-  /** Registers the shared-event listener with the shared tier, once it answers; a failure is logged, not retried. */
+  /** Registers the shared-event listener with the shared tier once it answers; after a failure, when it answers again. */
   private void hearShared() {
     Consumer<SharedEvent<K, V>> listener = sharedListener;
     if (listener == null) {
       return;
     }
-    sharedListener = null;
     try {
       l2.onSharedEvents(event -> shared(event, listener));
+      sharedListener = null;
     } catch (BackendException e) {
-      logger.warn("The listeners of {} will not hear of Redis's expiries or other JVMs' changes: {}", l2, e.getMessage());
+      unreachable(e.getMessage());
+      logger.warn("The listeners of {} do not hear of Redis's expiries or other JVMs' changes until it answers again: {}",
+          l2, e.getMessage());
     }
   }
 
@@ -762,14 +764,14 @@ final class TieredStore<K, V> implements Store<K, V> {
     }
     V value = (event.value() == null) ? null : decode(event.value());
     V oldValue = (event.oldValue() == null) ? null : decode(event.oldValue());
-    if (event.fromStore()) {
+    if (event.source() == SharedEvent.Source.STORE) {
       oldValue = near.lastValue(key);
       near.drop(key);
     }
     if ((event.value() != null && value == null) || (event.oldValue() != null && oldValue == null)) {
       return;
     }
-    listener.accept(new SharedEvent<>(event.type(), key, value, oldValue, event.fromStore()));
+    listener.accept(new SharedEvent<>(event.type(), key, value, oldValue, event.source()));
   }
 
   @Override
@@ -882,6 +884,9 @@ final class TieredStore<K, V> implements Store<K, V> {
     if (failing.get() && failing.compareAndSet(true, false)) {
       logger.info("{} answers again; dropping every L1 copy", l2.name());
       near.dropAll();
+      synchronized (subscription) {
+        hearShared();
+      }
     }
   }
 

@@ -102,7 +102,7 @@ final class ClusterEventsTest {
         "REMOVED o1=paid (was paid)", "UPDATED o2=paid (was new)");
 
     await().atMost(HEARD).until(() -> here.briefs().size() >= expected.size());
-    assertThat(here.briefs()).as("%s", here.seen()).isEqualTo(expected);
+    assertThat(here.briefs()).withFailMessage("%s", here.seen().stream().map(e -> e.brief() + " in " + e.thread().getName()).toList()).isEqualTo(expected);
     for (ChildJvm child : children) {
       await().atMost(HEARD).until(() -> heard(child, "0/orders").size() >= expected.size());
       assertThat(heard(child, "0/orders")).isEqualTo(expected);

@@ -1,6 +1,5 @@
 package io.multitier.jcache.backend.redis;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
@@ -20,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows one cache's change stream ({@code <prefix>{<cache>}#events}, see {@link Scripts}) on a
- * daemon thread of its own, from where the stream ended when it started, and hands each entry that
- * another client wrote to the consumer, in stream order. It keeps its position across a lost
+ * daemon thread of its own, from where the stream ended when it started, and hands each entry to
+ * the consumer, in stream order. It keeps its position across a lost
  * connection: what was appended meanwhile is still delivered, unless the stream was trimmed past
  * the position, which it logs.
  */
@@ -35,19 +34,16 @@ final class ChangeFeed implements AutoCloseable {
   private final RedissonClient client;
   private final RStream<String, byte[]> stream;
   private final String streamKey;
-  private final String sender;
   private final String cache;
   private final Consumer<Map<String, byte[]>> consumer;
   private final Thread thread;
   private volatile boolean closed;
   private StreamMessageId position;
 
-  ChangeFeed(RedissonClient client, String streamKey, String sender, String cache,
-      Consumer<Map<String, byte[]>> consumer) {
+  ChangeFeed(RedissonClient client, String streamKey, String cache, Consumer<Map<String, byte[]>> consumer) {
     this.client = requireNonNull(client, "client");
     this.streamKey = requireNonNull(streamKey, "streamKey");
     this.stream = client.getStream(streamKey, new CompositeCodec(StringCodec.INSTANCE, ByteArrayCodec.INSTANCE));
-    this.sender = requireNonNull(sender, "sender");
     this.cache = requireNonNull(cache, "cache");
     this.consumer = requireNonNull(consumer, "consumer");
     this.position = stream.rangeReversed(1, StreamMessageId.MAX, StreamMessageId.MIN).keySet().stream()
@@ -75,10 +71,7 @@ final class ChangeFeed implements AutoCloseable {
         }
         for (Map.Entry<StreamMessageId, Map<String, byte[]>> entry : read.entrySet()) {
           position = entry.getKey();
-          byte[] from = entry.getValue().get("s");
-          if (from == null || !sender.equals(new String(from, UTF_8))) {
-            deliver(entry.getValue());
-          }
+          deliver(entry.getValue());
         }
       } catch (RuntimeException e) {
         if (closed) {

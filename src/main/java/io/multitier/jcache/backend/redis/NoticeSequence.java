@@ -4,22 +4,20 @@ package io.multitier.jcache.backend.redis;
  * What one cache's numbered notices tell about missed ones. Redis numbers every change of the
  * cache; this JVM hears the numbers in order on one subscription, its own changes' too. A number
  * that skips one means a notice was lost; a number that Redis reached but this JVM never heard,
- * once the notice has had time to arrive, means the last one was lost; a number that went back, or
- * a new server run id, means Redis restarted or failed over. Each of these answers {@code true}:
+ * once the notice has had time to arrive, means the last one was lost; a number that went back
+ * means Redis lost changes the copies were checked against (a {@code FLUSHALL}, a restart from an
+ * older snapshot, a failover to a replica that lagged: the count is written by the same scripts as
+ * the entries, so it is replicated and persisted with them). Each of these answers {@code true}:
  * the cache's copies must be dropped.
  */
 final class NoticeSequence {
 
   private long heard = -1;
   private long awaited = -1;
-  private String runId;
 
-  /** Takes the number Redis had reached when this JVM subscribed as heard, and the server's run id. */
-  synchronized void start(long seq, String serverRunId) {
+  /** Takes the number Redis had reached when this JVM subscribed as heard. */
+  synchronized void start(long seq) {
     heard = Math.max(heard, seq);
-    if (serverRunId != null) {
-      runId = serverRunId;
-    }
   }
 
   /** Records a notice's number; returns whether it skipped one. */
@@ -34,15 +32,11 @@ final class NoticeSequence {
   }
 
   /**
-   * Compares with the number Redis has reached and its run id; returns whether Redis restarted,
-   * failed over or lost its count. Otherwise a number not yet heard is awaited for {@link #overdue}.
+   * Compares with the number Redis has reached; returns whether it went back. Otherwise a number
+   * not yet heard is awaited for {@link #overdue}.
    */
-  synchronized boolean compare(long seq, String serverRunId) {
-    boolean restarted = runId != null && serverRunId != null && !runId.equals(serverRunId);
-    if (serverRunId != null) {
-      runId = serverRunId;
-    }
-    if (restarted || seq < heard) {
+  synchronized boolean compare(long seq) {
+    if (seq < heard) {
       heard = seq;
       awaited = -1;
       return true;

@@ -70,11 +70,11 @@ final class Reconciler implements AutoCloseable {
       return;
     }
     RBatch batch = client.createBatch(BatchOptions.defaults());
-    List<RFuture<List<Object>>> counts = new ArrayList<>(caches.size());
+    List<RFuture<Long>> counts = new ArrayList<>(caches.size());
     for (RedisBackend cache : caches) {
       String key = cache.sequenceKey();
       counts.add(batch.getScript(ByteArrayCodec.INSTANCE).evalAsync(key, Mode.READ_ONLY,
-          Scripts.SEQUENCE.source(), ReturnType.MULTI, List.of(key)));
+          Scripts.SEQUENCE.source(), ReturnType.INTEGER, List.of(key)));
     }
     batch.executeAsync().whenComplete((result, failure) -> {
       try {
@@ -83,9 +83,9 @@ final class Reconciler implements AutoCloseable {
           return;
         }
         for (int i = 0; i < caches.size(); i++) {
-          List<Object> count = counts.get(i).toCompletableFuture().getNow(null);
+          Long count = counts.get(i).toCompletableFuture().getNow(null);
           if (count != null) {
-            caches.get(i).compare((Long) count.get(0), RedisBackend.runId(count.get(1)));
+            caches.get(i).compare(count);
           }
         }
         SCHEDULER.schedule(() -> caches.forEach(RedisBackend::checkOverdue), GRACE.toMillis(), TimeUnit.MILLISECONDS);

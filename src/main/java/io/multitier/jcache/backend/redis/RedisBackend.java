@@ -488,9 +488,8 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     topicListenerIds.add(messages);
     topic = subscribed;
     try {
-      List<Object> counted = eval("subscribe", Scripts.SEQUENCE, ReturnType.MULTI,
-          List.<Object>of(namespace.sequenceKey()));
-      sequence.start((Long) counted.get(0), runId(counted.get(1)));
+      Long counted = eval("subscribe", Scripts.SEQUENCE, ReturnType.INTEGER, List.<Object>of(namespace.sequenceKey()));
+      sequence.start(counted);
     } catch (BackendException e) {
       logger.debug("{} could not read its sequence number; the first reconciliation drops its L1 copies", this, e);
     }
@@ -501,8 +500,8 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
 
   /**
    * Tells the listener of the entries Redis expires (from keyspace notifications, see
-   * {@link ExpiryNotifications}) and, if the cache keeps a change stream, of every change another
-   * client made, read from that stream.
+   * {@link ExpiryNotifications}) and, if the cache keeps a change stream, of every change any
+   * client made, this one's too, read from that stream in its order.
    */
   @Override
   public void onSharedEvents(Consumer<SharedEvent<String, byte[]>> listener) {
@@ -519,8 +518,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
           });
         }
         if (eventsMaxLength > 0) {
-          changeFeed = call("listen", () -> new ChangeFeed(client, namespace.eventsKey(), sender, cacheName,
-              this::changedElsewhere));
+          changeFeed = call("listen", () -> new ChangeFeed(client, namespace.eventsKey(), cacheName, this::changed));
         }
       }
       sharedListeners.add(listener);
@@ -534,10 +532,10 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
 
   /** Tells the shared-event listeners that Redis expired the key. */
   void expired(String encodedKey) {
-    share(new SharedEvent<>(EventType.EXPIRED, encodedKey, null, null, true));
+    share(new SharedEvent<>(EventType.EXPIRED, encodedKey, null, null, SharedEvent.Source.STORE));
   }
 
-  private void changedElsewhere(Map<String, byte[]> fields) {
+  private void changed(Map<String, byte[]> fields) {
     byte[] kind = fields.get("t");
     byte[] key = fields.get("k");
     if (kind == null || kind.length != 1 || key == null) {
@@ -551,7 +549,10 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
       case 'E': type = EventType.EXPIRED; break;
       default: return;
     }
-    share(new SharedEvent<>(type, new String(key, UTF_8), fields.get("v"), fields.get("o"), false));
+    byte[] from = fields.get("s");
+    SharedEvent.Source source = (from != null && sender.equals(new String(from, UTF_8)))
+        ? SharedEvent.Source.THIS_CLIENT : SharedEvent.Source.OTHER_CLIENT;
+    share(new SharedEvent<>(type, new String(key, UTF_8), fields.get("v"), fields.get("o"), source));
   }
 
   private void share(SharedEvent<String, byte[]> event) {
@@ -569,10 +570,10 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     return namespace.sequenceKey();
   }
 
-  /** Compares the notices heard with Redis's count and run id; drops every copy if Redis restarted or lost count. */
-  void compare(long seq, String runId) {
-    if (sequence.compare(seq, runId)) {
-      missed("Redis restarted, failed over or lost its count of changes");
+  /** Compares the notices heard with Redis's count; drops every copy if the count went back. */
+  void compare(long seq) {
+    if (sequence.compare(seq)) {
+      missed("Redis lost changes (its count of them went back: a FLUSHALL, a restart or a failover)");
     }
   }
 
@@ -686,11 +687,6 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
       batches.add(batch);
     }
     return batches;
-  }
-
-  /** Returns the run id in a script's reply, or {@code null}. */
-  static String runId(Object reply) {
-    return (reply instanceof byte[]) ? new String((byte[]) reply, US_ASCII) : null;
   }
 
   private static ValueWithTtl<byte[]> withTtl(Object value, Object pttl) {

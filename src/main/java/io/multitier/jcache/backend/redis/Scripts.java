@@ -331,10 +331,9 @@ final class Scripts {
       return redis.call('publish', ARGV[1], ARGV[2] .. ':' .. seq)
       """);
 
-  /** KEYS[1] a cache's sequence key; returns {its number or 0, the server's run id}. */
+  /** KEYS[1] a cache's sequence key; returns its number, 0 if it has none. */
   static final Script SEQUENCE = read("sequence", """
-      local seq = tonumber(redis.call('get', KEYS[1]) or '0')
-      return {seq, string.match(redis.call('info', 'server'), 'run_id:(%w+)')}
+      return tonumber(redis.call('get', KEYS[1]) or '0')
       """);
 
   /**
