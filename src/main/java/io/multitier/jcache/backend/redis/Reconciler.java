@@ -73,7 +73,7 @@ final class Reconciler implements AutoCloseable {
     List<RFuture<Long>> counts = new ArrayList<>(caches.size());
     for (RedisBackend cache : caches) {
       String key = cache.sequenceKey();
-      counts.add(batch.getScript(ByteArrayCodec.INSTANCE).evalAsync(key, Mode.READ_ONLY,
+      counts.add(batch.getScript(ByteArrayCodec.INSTANCE).evalAsync(key, Mode.READ_WRITE,
           Scripts.SEQUENCE.source(), ReturnType.INTEGER, List.of(key)));
     }
     batch.executeAsync().whenComplete((result, failure) -> {
