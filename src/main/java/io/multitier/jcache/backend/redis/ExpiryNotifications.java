@@ -37,6 +37,7 @@ final class ExpiryNotifications {
   private final String servers;
   private final Map<String, Set<RedisBackend>> byTag = new ConcurrentHashMap<>();
   private RPatternTopic topic;
+  private boolean enabled;
 
   ExpiryNotifications(RedissonClient client, String keyPrefix, String servers) {
     this.client = requireNonNull(client, "client");
@@ -44,14 +45,27 @@ final class ExpiryNotifications {
     this.servers = servers;
   }
 
-  /** Starts telling the backend of its cache's expired entries; the first call turns notifications on. */
+  /**
+   * Starts telling the backend of its cache's expired entries; the first call turns notifications
+   * on and subscribes. A refused subscription (an ACL user without the channel) is logged, and the
+   * next cache that needs it tries again.
+   */
   synchronized void watch(RedisBackend backend) {
     byTag.computeIfAbsent(backend.tag(), tag -> ConcurrentHashMap.newKeySet()).add(backend);
-    if (topic == null) {
+    if (topic != null) {
+      return;
+    }
+    if (!enabled) {
       enable();
-      RPatternTopic subscribed = client.getPatternTopic(CHANNELS, StringCodec.INSTANCE);
+      enabled = true;
+    }
+    RPatternTopic subscribed = client.getPatternTopic(CHANNELS, StringCodec.INSTANCE);
+    try {
       subscribed.addListener(String.class, (pattern, channel, key) -> expired(key));
       topic = subscribed;
+    } catch (RuntimeException e) {
+      logger.warn("Redis ({}) refused the subscription to {} ({}): tiered caches raise no EXPIRED events; an ACL "
+          + "user needs the channel, e.g. ACL SETUSER <user> &{}", servers, CHANNELS, e.getMessage(), CHANNELS);
     }
   }
 
