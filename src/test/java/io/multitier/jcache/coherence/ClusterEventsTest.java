@@ -8,7 +8,6 @@ import io.multitier.jcache.testing.ManagerFiles;
 import io.multitier.jcache.testing.RecordingListener;
 import io.multitier.jcache.testing.RedisServerExtension;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import javax.cache.Cache;
@@ -43,8 +42,8 @@ final class ClusterEventsTest {
   @RegisterExtension
   static final RedisServerExtension redis = new RedisServerExtension();
 
-  private static ManagerFiles managers;
-  private static final List<ChildJvm> children = new ArrayList<>();
+  private static Nodes nodes;
+  private static List<ChildJvm> children;
   private static Cache<String, String> orders;
   private static Cache<String, String> local;
   private static final RecordingListener<String, String> here = new RecordingListener<>();
@@ -54,39 +53,24 @@ final class ClusterEventsTest {
   @BeforeAll
   static void start() {
     redis.server().call("FLUSHALL");
-    managers = new ManagerFiles();
-    String yaml = ManagerFiles.sharedClient(redis.server(), "events:") + CACHES;
-    try {
-      var manager = managers.open(yaml);
-      orders = manager.getCache("orders", String.class, String.class);
-      local = manager.getCache("local", String.class, String.class);
-      orders.registerCacheEntryListener(here.configuration(false));
-      Factory<CacheEntryEventFilter<? super String, ? super String>> onlyPaid = OnlyPaid::new;
-      orders.registerCacheEntryListener(filtered.configuration(true, onlyPaid));
-      local.registerCacheEntryListener(localHere.configuration(false));
-      String file = managers.write("child.yaml", yaml).toUri().toString();
-      for (int i = 0; i < 3; i++) {
-        ChildJvm child = ChildJvm.start(CoherenceNode.class, file);
-        children.add(child);
-        assertThat(child.send("listen 0/orders")).isEqualTo("ok");
-        assertThat(child.send("listen 0/local")).isEqualTo("ok");
-      }
-    } catch (RuntimeException | Error e) {
-      stop();
-      throw e;
+    nodes = Nodes.start(3, ManagerFiles.sharedClient(redis.server(), "events:") + CACHES);
+    children = nodes.children();
+    orders = nodes.manager(0).getCache("orders", String.class, String.class);
+    local = nodes.manager(0).getCache("local", String.class, String.class);
+    orders.registerCacheEntryListener(here.configuration(false));
+    Factory<CacheEntryEventFilter<? super String, ? super String>> onlyPaid = OnlyPaid::new;
+    orders.registerCacheEntryListener(filtered.configuration(true, onlyPaid));
+    local.registerCacheEntryListener(localHere.configuration(false));
+    for (ChildJvm child : children) {
+      assertThat(child.send("listen 0/orders")).isEqualTo("ok");
+      assertThat(child.send("listen 0/local")).isEqualTo("ok");
     }
   }
 
   @AfterAll
   static void stop() {
-    try {
-      children.forEach(ChildJvm::close);
-      children.clear();
-    } finally {
-      if (managers != null) {
-        managers.close();
-        managers = null;
-      }
+    if (nodes != null) {
+      nodes.close();
     }
   }
 
@@ -102,7 +86,7 @@ final class ClusterEventsTest {
         "REMOVED o1=paid (was paid)", "UPDATED o2=paid (was new)");
 
     await().atMost(HEARD).until(() -> here.briefs().size() >= expected.size());
-    assertThat(here.briefs()).withFailMessage("%s", here.seen().stream().map(e -> e.brief() + " in " + e.thread().getName()).toList()).isEqualTo(expected);
+    assertThat(here.briefs()).isEqualTo(expected);
     for (ChildJvm child : children) {
       await().atMost(HEARD).until(() -> heard(child, "0/orders").size() >= expected.size());
       assertThat(heard(child, "0/orders")).isEqualTo(expected);

@@ -37,14 +37,9 @@ final class InvalidationLatencyTest {
   @ValueSource(ints = {2, 4})
   void everyCopyIsGoneWithinTheBound(int jvms) {
     redis.server().call("FLUSHALL");
-    String yaml = ManagerFiles.sharedClient(redis.server(), "latency" + jvms + ":") + CACHES;
-    List<ChildJvm> children = new ArrayList<>();
-    try (ManagerFiles managers = new ManagerFiles()) {
-      Cache<String, String> cache = managers.open(yaml).getCache("users", String.class, String.class);
-      String file = managers.write("child.yaml", yaml).toUri().toString();
-      for (int i = 1; i < jvms; i++) {
-        children.add(ChildJvm.start(CoherenceNode.class, file));
-      }
+    try (Nodes nodes = Nodes.start(jvms - 1, ManagerFiles.sharedClient(redis.server(), "latency" + jvms + ":") + CACHES)) {
+      List<ChildJvm> children = nodes.children();
+      Cache<String, String> cache = nodes.manager(0).getCache("users", String.class, String.class);
       cache.put("k", "v0");
       awaitEverywhere(children, "v0");
       List<Long> micros = new ArrayList<>();
@@ -71,8 +66,6 @@ final class InvalidationLatencyTest {
           + "max %.2f ms; a reader read the old value after the write returned in %d of %d rounds%n",
           jvms, children.size(), ROUNDS, p50 / 1e3, p99 / 1e3, max / 1e3, staleRounds, ROUNDS);
       assertThat(Duration.ofNanos(max * 1_000)).as("every copy gone within the bound").isLessThanOrEqualTo(BOUND);
-    } finally {
-      children.forEach(ChildJvm::close);
     }
   }
 

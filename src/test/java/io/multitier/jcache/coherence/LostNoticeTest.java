@@ -40,7 +40,7 @@ final class LostNoticeTest {
   @RegisterExtension
   static final RedisServerExtension redis = new RedisServerExtension();
 
-  private static ManagerFiles managers;
+  private static Nodes nodes;
   private static ChildJvm child;
   private static Cache<String, String> reconciled;
   private static Cache<String, String> unreconciled;
@@ -48,32 +48,18 @@ final class LostNoticeTest {
   @BeforeAll
   static void start() {
     redis.server().call("FLUSHALL");
-    managers = new ManagerFiles();
-    String fast = ManagerFiles.sharedClient(redis.server(), "lost-fast:") + "  reconcileInterval: 1s\n" + CACHES;
-    String slow = ManagerFiles.sharedClient(redis.server(), "lost-slow:") + "  reconcileInterval: 10m\n" + CACHES;
-    try {
-      reconciled = managers.open(fast).getCache("users", String.class, String.class);
-      unreconciled = managers.open(slow).getCache("users", String.class, String.class);
-      child = ChildJvm.start(CoherenceNode.class, managers.write("fast.yaml", fast).toUri().toString(),
-          managers.write("slow.yaml", slow).toUri().toString());
-    } catch (RuntimeException | Error e) {
-      stop();
-      throw e;
-    }
+    nodes = Nodes.start(1,
+        ManagerFiles.sharedClient(redis.server(), "lost-fast:") + "  reconcileInterval: 1s\n" + CACHES,
+        ManagerFiles.sharedClient(redis.server(), "lost-slow:") + "  reconcileInterval: 10m\n" + CACHES);
+    child = nodes.child();
+    reconciled = nodes.manager(0).getCache("users", String.class, String.class);
+    unreconciled = nodes.manager(1).getCache("users", String.class, String.class);
   }
 
   @AfterAll
   static void stop() {
-    try {
-      if (child != null) {
-        child.close();
-        child = null;
-      }
-    } finally {
-      if (managers != null) {
-        managers.close();
-        managers = null;
-      }
+    if (nodes != null) {
+      nodes.close();
     }
   }
 
@@ -134,12 +120,7 @@ final class LostNoticeTest {
   private static void holdCopy(String childCache, Cache<String, String> cache, String key, String value) {
     cache.put(key, value);
     watch(childCache, key, value, Duration.ofSeconds(5));
-    // the write's own notice may arrive after the child copied the value, and drop that copy
-    await().atMost(Duration.ofSeconds(5)).until(() -> {
-      long hits = Long.parseLong(child.send("stat " + childCache + " l1.hits"));
-      assertThat(child.send("get " + childCache + " " + key)).isEqualTo("value " + value);
-      return Long.parseLong(child.send("stat " + childCache + " l1.hits")) == hits + 1;
-    });
+    Nodes.awaitCopy(child, childCache, key, value);
   }
 
   /**
