@@ -53,16 +53,6 @@ record InvalidationMessage(String sender, String cache, String key, long seq) {
     return new InvalidationMessage("", null, null, -1);
   }
 
-  /** Returns whether the message concerns the cache with this encoded name. */
-  boolean concerns(String encodedCache) {
-    return cache == null || cache.equals(encodedCache);
-  }
-
-  /** Returns whether the message means "every key may have changed". */
-  boolean isClearAll() {
-    return key == null;
-  }
-
   private static long number(String text, int start, int end) {
     if (start >= end || end - start > 18) {
       return -1;
