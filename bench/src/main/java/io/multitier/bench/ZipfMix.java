@@ -23,6 +23,8 @@ import org.openjdk.jmh.infra.ThreadParams;
 @Measurement(iterations = 5, time = 1)
 public class ZipfMix {
   static final int KEYS = 100_000;
+  /** The share of operations that are puts (whatever the key). */
+  static final double WRITE_SHARE = 0.10;
 
   @Param({"mtj-l1", "mtj-tiered", "caffeine-jcache", "ehcache3", "redisson-jcache", "raw-caffeine"})
   public String impl;
@@ -69,7 +71,7 @@ public class ZipfMix {
 
     @Setup
     public void setup(ThreadParams thread) {
-      sequence = Data.zipfian(1 << 20, KEYS, 0.10, 31 + thread.getThreadIndex());
+      sequence = Data.zipfian(1 << 20, KEYS, WRITE_SHARE, 31 + thread.getThreadIndex());
       counts = thread.getThreadIndex() == 0;
     }
 
