@@ -8,11 +8,12 @@
 #   3. runs JMH (one fork per trial), then the round-trip counts, the heap-per-entry measurements and
 #      (full, scale) the scale model;
 #   4. writes everything to bench/results/<mode>/ (JMH JSON, roundtrips.json, heap.jsonl, scale.json,
-#      report.md) and draws bench/throughput.png (quick), bench/throughput-full.png (full) with java.awt.
+#      report.md) and draws bench/throughput.png (full) or bench/throughput-<mode>.png with java.awt;
+#      full also writes the report into BENCHMARKS.md, between its report:begin and report:end markers.
 #
-# quick: 1 fork, 2 x 1 s warm-up, 3 x 1 s measurement, a selected subset of parameters.
-# full:  2 forks, 2 x 1 s warm-up, 4 x 1 s measurement (Remote: 3 x 1 s), the selection below, then
-#        the scale model; about 42 minutes on 2 cores (see BENCHMARKS.md for the trial count).
+# quick: 1 fork, 2 x 1 s warm-up, 3 x 1 s measurement, a selected subset of parameters (about 20 minutes).
+# full:  2 forks, 2 x 1 s warm-up, 4 x 1 s measurement (Remote: 1 fork, 5 x 1 s), the selection below,
+#        then the scale model: 141 trials, about 40 minutes on 2 cores (BENCHMARKS.md, "The command").
 # smoke: quick's selection with tiny runs (development only).
 # scale: the scale model alone (2, 4 and 8 JVMs sharing one redis-server), about 5 minutes.
 #
@@ -31,8 +32,8 @@ mode="${1:-quick}"
 shift || true
 selected=("$@")
 case "$mode" in
-  quick) jmh_opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s); remote_opts=("${jmh_opts[@]}"); plot="throughput.png" ;;
-  full)  jmh_opts=(-f 2 -wi 2 -w 1s -i 4 -r 1s); remote_opts=(-f 2 -wi 2 -w 1s -i 3 -r 1s); plot="throughput-full.png" ;;
+  quick) jmh_opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s); remote_opts=("${jmh_opts[@]}"); plot="throughput-quick.png" ;;
+  full)  jmh_opts=(-f 2 -wi 2 -w 1s -i 4 -r 1s); remote_opts=(-f 1 -wi 2 -w 1s -i 5 -r 1s); plot="throughput.png" ;;
   smoke) jmh_opts=(-f 1 -wi 0 -i 1 -r 200ms); remote_opts=("${jmh_opts[@]}"); plot="throughput-smoke.png" ;;  # development only
   scale) jmh_opts=(); remote_opts=(); plot="" ;;
   *) echo "usage: bench/run.sh [quick|full|scale] [Benchmark ...]  (smoke: a tiny development run)" >&2; exit 2 ;;
@@ -153,11 +154,13 @@ case "$mode" in
     for t in 1 2; do
       jmh "gethit-local-${t}t" GetHit -p impl=$in_process -p storeBy=value,reference -t $t
       jmh "gethit-other-${t}t" GetHit -p impl=raw-caffeine,mtj-tiered -p storeBy=value -t $t
-      jmh "tieredgethit-l1-${t}t"     TieredGetHit -p impl=mtj-l1 -p storeBy=value,reference -p expiry=eternal,created,accessed -t $t
-      jmh "tieredgethit-tiered-${t}t" TieredGetHit -p impl=mtj-tiered -p storeBy=value -p expiry=eternal,created,accessed -t $t
-      jmh "put-local-${t}t"  Put -p impl=$in_process,raw-caffeine -p storeBy=value,reference -t $t
-      jmh "zipf-local-${t}t" ZipfMix -p impl=$in_process,raw-caffeine -p storeBy=value,reference -t $t
-      jmh "zipf-other-${t}t" ZipfMix -p impl=mtj-tiered,redisson-jcache -p storeBy=value -t $t
+      # the expiry policies issue 10's targets name (accessed: bench/run.sh quick TieredGetHit)
+      jmh "tieredgethit-l1-${t}t"     TieredGetHit -p impl=mtj-l1 -p storeBy=value,reference -p expiry=eternal,created -t $t
+      jmh "tieredgethit-tiered-${t}t" TieredGetHit -p impl=mtj-tiered -p storeBy=value -p expiry=eternal,created -t $t
+      jmh "put-local-${t}t"  Put -p impl=$in_process -p storeBy=value,reference -t $t
+      jmh "put-other-${t}t"  Put -p impl=raw-caffeine -p storeBy=value -t $t
+      jmh "zipf-local-${t}t" ZipfMix -p impl=$in_process -p storeBy=value,reference -t $t
+      jmh "zipf-other-${t}t" ZipfMix -p impl=raw-caffeine,mtj-tiered,redisson-jcache -p storeBy=value -t $t
       jmh "getall-${t}t"     GetAll -p impl=$in_process,raw-caffeine,mtj-tiered -p storeBy=value -t $t
     done
     jmh readthrough-1t ReadThrough -p impl=$in_process,raw-caffeine,mtj-tiered,redisson-jcache -p storeBy=value -t 1
@@ -189,7 +192,11 @@ fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$results/environment.txt"
 
 echo "== report${plot:+ and plot}"
-java -cp "$jar" io.multitier.bench.Report "$results" >/dev/null
+if [ "$mode" = full ] && [ ${#selected[@]} -eq 0 ]; then
+  java -cp "$jar" io.multitier.bench.Report "$results" "$root/BENCHMARKS.md" >/dev/null
+else
+  java -cp "$jar" io.multitier.bench.Report "$results" >/dev/null
+fi
 if [ -n "$plot" ]; then
   java -Djava.awt.headless=true -cp "$jar" io.multitier.bench.Plot "$results" "$bench/$plot"
 fi

@@ -16,7 +16,8 @@ import java.util.Optional;
 
 /**
  * Turns one run's results folder (JMH JSON, roundtrips.json, heap.jsonl, scale.json) into Markdown tables and the
- * verdict on each target: {@code Report <folder>} writes {@code <folder>/report.md}.
+ * verdict on each target: {@code Report <folder> [BENCHMARKS.md]} writes {@code <folder>/report.md} and, given a
+ * Markdown file, puts the same text between its {@link #BEGIN} and {@link #END} markers.
  */
 public final class Report {
 
@@ -226,6 +227,29 @@ public final class Report {
     }
     Files.writeString(folder.resolve("report.md"), md.toString(), UTF_8);
     System.out.println(md);
+    if (args.length > 1) {
+      splice(Path.of(args[1]), folder, md.toString());
+    }
+  }
+
+  static final String BEGIN = "<!-- report:begin (bench/run.sh full writes what follows, up to report:end) -->";
+  static final String END = "<!-- report:end -->";
+
+  /** Replaces what stands between the two markers of a Markdown file with this run's report. */
+  private static void splice(Path markdown, Path folder, String report) throws java.io.IOException {
+    String text = Files.readString(markdown, UTF_8);
+    int begin = text.indexOf(BEGIN);
+    int end = text.indexOf(END);
+    if (begin < 0 || end < begin) {
+      throw new IllegalStateException(markdown + " has no " + BEGIN + " … " + END + " section");
+    }
+    String run = "";
+    Path environment = folder.resolve("environment.txt");
+    if (Files.exists(environment)) {
+      run = "Run of record: `" + String.join("`; `", Files.readAllLines(environment, UTF_8)) + "`.\n\n";
+    }
+    Files.writeString(markdown, text.substring(0, begin + BEGIN.length()) + "\n\n" + run + report
+        + text.substring(end), UTF_8);
   }
 
   private static void target(StringBuilder md, String target, String measured, boolean met, String gap) {
