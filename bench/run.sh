@@ -13,7 +13,7 @@
 #
 # quick: 1 fork, 2 x 1 s warm-up, 3 x 1 s measurement, a selected subset of parameters (about 20 minutes).
 # full:  2 forks, 2 x 1 s warm-up, 4 x 1 s measurement (Remote: 1 fork, 5 x 1 s), the selection below,
-#        then the scale model: 141 trials, about 40 minutes on 2 cores (BENCHMARKS.md, "The command").
+#        then the scale model: 135 trials, about 42 minutes on 2 cores (BENCHMARKS.md, "The command").
 # smoke: quick's selection with tiny runs (development only).
 # scale: the scale model alone (2, 4 and 8 JVMs sharing one redis-server), about 5 minutes.
 #
