@@ -18,7 +18,7 @@ import org.openjdk.jmh.infra.ThreadParams;
  *   <li>{@code get}, {@code put}: one of 10,000 keys, uniform.
  *   <li>{@code getAll100}, {@code putAll100}: 100 of those keys (64 prepared sets).
  *   <li>{@code remove}: of a key that is present. Each thread removes the keys of its own slice of
- *       65,536 in order and puts back, before each iteration, what it removed in the last one; the
+ *       131,072 in order and puts back, before each iteration, what it removed in the last one; the
  *       {@code removed} and {@code absent} counters tell whether a thread ran past its slice.
  *   <li>{@code invoke}: {@link Contenders.Swap}, read the value and replace it (raw Redisson: GETSET).
  * </ul>
@@ -31,7 +31,7 @@ import org.openjdk.jmh.infra.ThreadParams;
 @Measurement(iterations = 3, time = 1)
 public class Remote {
   static final int KEYS = 10_000;
-  static final int REMOVE_KEYS = 1 << 16;
+  static final int REMOVE_KEYS = 1 << 17;
   static final int SETS = 64;
 
   @Param({"mtj-tiered", "redisson-jcache", "raw-redisson"})
