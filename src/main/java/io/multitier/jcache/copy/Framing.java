@@ -55,9 +55,9 @@ final class Framing implements Serializer {
     }
     for (Codec other : Codec.values()) {
       if (plain[0] == other.tag()) {
-        throw new SerializationException("Cannot deserialize " + bytes.length + " bytes" + where()
+        throw SerializationException.foreign("Cannot deserialize " + bytes.length + " bytes" + where()
             + ": they were written with codec " + other + " and this cache reads codec " + codec
-            + " (give every JVM sharing the cache the same codec)");
+            + " (give every JVM sharing the cache the same codec)", other);
       }
     }
     throw new SerializationException("Cannot deserialize " + bytes.length + " bytes" + where()
