@@ -20,8 +20,13 @@ public final class AllowList {
     }
   };
 
+  private final List<Matcher> matchers = new ArrayList<>();
+
   private AllowList(List<String> patterns) {
     this.patterns = patterns;
+    for (String pattern : patterns) {
+      matchers.add(Matcher.of(pattern));
+    }
   }
 
   /** Returns the list of the JDK's value types and the patterns (class names, {@code pkg.*}, {@code pkg.**}, {@code prefix*}, presets). */
@@ -55,8 +60,8 @@ public final class AllowList {
       }
       name = name.substring(1, name.length() - 1);
     }
-    for (String pattern : patterns) {
-      if (matches(pattern, name)) {
+    for (Matcher matcher : matchers) {
+      if (matcher.matches(name)) {
         return true;
       }
     }
@@ -98,17 +103,27 @@ public final class AllowList {
     return null;
   }
 
-  /** Matches a name as {@link java.io.ObjectInputFilter} does: exact, {@code pkg.*}, {@code pkg.**}, or {@code prefix*}. */
-  private static boolean matches(String pattern, String name) {
-    if (pattern.endsWith(".**")) {
-      return name.startsWith(pattern.substring(0, pattern.length() - 2));
-    } else if (pattern.endsWith(".*")) {
-      String pkg = pattern.substring(0, pattern.length() - 1);
-      return name.startsWith(pkg) && name.indexOf('.', pkg.length()) < 0;
-    } else if (pattern.endsWith("*")) {
-      return name.startsWith(pattern.substring(0, pattern.length() - 1));
+  /** One pattern, matched as {@link java.io.ObjectInputFilter} does: exact, {@code pkg.*}, {@code pkg.**}, or {@code prefix*}. */
+  private record Matcher(String text, char kind) {
+
+    static Matcher of(String pattern) {
+      if (pattern.endsWith(".**")) {
+        return new Matcher(pattern.substring(0, pattern.length() - 2), '+');
+      } else if (pattern.endsWith(".*")) {
+        return new Matcher(pattern.substring(0, pattern.length() - 1), '.');
+      } else if (pattern.endsWith("*")) {
+        return new Matcher(pattern.substring(0, pattern.length() - 1), '*');
+      }
+      return new Matcher(pattern, '=');
     }
-    return name.equals(pattern);
+
+    boolean matches(String name) {
+      switch (kind) {
+        case '=': return name.equals(text);
+        case '.': return name.startsWith(text) && name.indexOf('.', text.length()) < 0;
+        default: return name.startsWith(text);
+      }
+    }
   }
 
   /** Returns the error of a class the allow-list refused: the class, the cache if known, and the setting that would allow it. */

@@ -120,9 +120,14 @@ final class KryoSerializer implements Serializer {
     return new KryoSerializer(allowList, cacheName, JavaSerializer.allowing(cacheName, allowList));
   }
 
-  /** Returns a serializer that reads back any class: only for bytes this JVM wrote itself. */
+  /** Returns the serializer that reads back any class, one for the JVM: only for bytes this JVM wrote itself. */
   static KryoSerializer trustingOwnBytes() {
-    return new KryoSerializer(null, null, JavaSerializer.trustingOwnBytes());
+    return Trusting.INSTANCE;
+  }
+
+  /** Holds the JVM's trusting serializer, made on first use. */
+  private static final class Trusting {
+    static final KryoSerializer INSTANCE = new KryoSerializer(null, null, JavaSerializer.trustingOwnBytes());
   }
 
   private Pool<Kryo> pool(AllowList checks) {
@@ -219,6 +224,12 @@ final class KryoSerializer implements Serializer {
       for (int i = 0; i < FIXED_IDS.size(); i++) {
         register(FIXED_IDS.get(i), FIRST_FIXED_ID + i);
       }
+      for (int id = 0; allowList != null && id < getNextRegistrationId(); id++) {
+        Registration registration = getRegistration(id);
+        if (registration != null && !allowList.allows(registration.getType())) {
+          throw new IllegalStateException(registration.getType() + " has a fixed id but is not among the JDK's value types");
+        }
+      }
     }
 
     @Override
@@ -283,7 +294,8 @@ final class KryoSerializer implements Serializer {
 
   /**
    * Writes classes by name with a fingerprint of an application class's fields; reads refuse what
-   * the allow-list does not match, by name before loading and with the superclasses after.
+   * the allow-list does not match, by name before loading, and with its superclasses when the class
+   * is first registered (every class Kryo meets but those of fixed ids, all checked at construction).
    */
   static final class NameResolver extends DefaultClassResolver {
     private final AllowList allowList;
@@ -311,15 +323,6 @@ final class KryoSerializer implements Serializer {
     public Registration registerImplicit(Class type) {
       check(type);
       return super.registerImplicit(type);
-    }
-
-    @Override
-    public Registration readClass(Input input) {
-      Registration registration = super.readClass(input);
-      if (registration != null) {
-        check(registration.getType());
-      }
-      return registration;
     }
 
     private void check(Class<?> type) {
@@ -365,11 +368,11 @@ final class KryoSerializer implements Serializer {
       if (className == null || className.isEmpty()) {
         throw new KryoException("No class name");
       }
-      if (allowList != null && !allowList.allowsName(className)) {
-        throw AllowList.refusal(className, cacheName, null);
-      }
       type = getTypeByName(className);
       if (type == null) {
+        if (allowList != null && !allowList.allowsName(className)) {
+          throw AllowList.refusal(className, cacheName, null);
+        }
         try {
           type = Class.forName(className, false, kryo.getClassLoader());
         } catch (ClassNotFoundException e) {

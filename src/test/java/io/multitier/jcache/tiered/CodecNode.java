@@ -10,10 +10,11 @@ import java.net.URI;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
+import javax.cache.configuration.MutableConfiguration;
 
 /**
  * A child JVM for {@link CodecTest}, in {@link CacheNode}'s protocol, whose values are
- * {@link CodecTest.Profile}s built from a seed:
+ * {@link CodecTest.Profile}s built from a seed (a cache the file does not declare is created with the file's defaults):
  *
  * <pre>
  * put CACHE KEY SEED    -> @ok
@@ -35,6 +36,9 @@ public final class CodecNode {
       String[] parts = line.split(" ");
       try {
         Cache<String, Object> cache = manager.getCache(parts[1]);
+        if (cache == null) {
+          cache = manager.createCache(parts[1], new MutableConfiguration<>());
+        }
         switch (parts[0]) {
           case "put":
             cache.put(parts[2], CodecTest.Profile.of(Integer.parseInt(parts[3])));

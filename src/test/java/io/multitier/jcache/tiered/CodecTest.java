@@ -184,6 +184,16 @@ final class CodecTest {
     }
   }
 
+  @Test
+  void withoutKryoOnTheClassPathCodecKryoIsAnErrorThatSaysWhatToAdd() {
+    try (ManagerFiles files = new ManagerFiles();
+        ChildJvm child = ChildJvm.startWithout("/com/esotericsoftware/", CodecNode.class,
+            files.write("l1.yaml", "defaults:\n  codec: kryo\n").toUri().toString())) {
+      assertThatThrownBy(() -> child.send("check profiles a 1")).hasMessageContaining("CacheException")
+          .hasMessageContaining("codec kryo needs Kryo 5 on the class path: add com.esotericsoftware:kryo:5.6.2");
+    }
+  }
+
   private static void setRaw(String key, byte[] value) {
     redis.server().callBytes("SET".getBytes(UTF_8), key.getBytes(UTF_8), value);
   }
