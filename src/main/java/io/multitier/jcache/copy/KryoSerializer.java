@@ -10,10 +10,13 @@ import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.CollectionSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultArraySerializers.ObjectArraySerializer;
 import com.esotericsoftware.kryo.serializers.DefaultArraySerializers.StringArraySerializer;
+import com.esotericsoftware.kryo.serializers.DefaultSerializers.ArraysAsListSerializer;
+import com.esotericsoftware.kryo.serializers.DefaultSerializers.PriorityQueueSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.TimestampSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.URISerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.UUIDSerializer;
 import com.esotericsoftware.kryo.serializers.FieldSerializer;
+import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers.JdkImmutableListSerializer;
 import com.esotericsoftware.kryo.serializers.MapSerializer;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
@@ -52,6 +55,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -246,6 +250,12 @@ final class KryoSerializer implements Serializer {
         return new BoundedObjectArraySerializer(this, type);
       } else if (serializer.getClass() == StringArraySerializer.class) {
         return new BoundedStringArraySerializer();
+      } else if (serializer instanceof JdkImmutableListSerializer) {
+        return new BoundedImmutableListSerializer();
+      } else if (serializer.getClass() == ArraysAsListSerializer.class) {
+        return new BoundedArraysAsListSerializer();
+      } else if (serializer.getClass() == PriorityQueueSerializer.class) {
+        return new BoundedPriorityQueueSerializer();
       }
       return serializer;
     }
@@ -546,6 +556,45 @@ final class KryoSerializer implements Serializer {
   static final class BoundedMapSerializer extends MapSerializer<Map> {
     @Override
     protected Map create(Kryo kryo, Input input, Class<? extends Map> type, int size) {
+      within(input, size);
+      return super.create(kryo, input, type, size);
+    }
+  }
+
+  /** Kryo's serializer of {@code List.of}, in the same form, with the declared size checked before the list is made. */
+  static final class BoundedImmutableListSerializer extends CollectionSerializer<List<Object>> {
+    BoundedImmutableListSerializer() {
+      setElementsCanBeNull(false);
+    }
+
+    @Override
+    protected List<Object> create(Kryo kryo, Input input, Class<? extends List<Object>> type, int size) {
+      within(input, size);
+      return new ArrayList<>(size);
+    }
+
+    @Override
+    public List<Object> read(Kryo kryo, Input input, Class<? extends List<Object>> type) {
+      List<Object> list = super.read(kryo, input, type);
+      return (list == null) ? null : List.of(list.toArray());
+    }
+  }
+
+  /** Kryo's serializer of {@code Arrays.asList}, with the declared size checked before the list is made. */
+  @SuppressWarnings("rawtypes")
+  static final class BoundedArraysAsListSerializer extends ArraysAsListSerializer {
+    @Override
+    protected List create(Kryo kryo, Input input, Class type, int size) {
+      within(input, size);
+      return super.create(kryo, input, type, size);
+    }
+  }
+
+  /** Kryo's serializer of {@code PriorityQueue}, with the declared size checked before the queue is made. */
+  @SuppressWarnings("rawtypes")
+  static final class BoundedPriorityQueueSerializer extends PriorityQueueSerializer {
+    @Override
+    protected PriorityQueue create(Kryo kryo, Input input, Class<? extends PriorityQueue> type, int size) {
       within(input, size);
       return super.create(kryo, input, type, size);
     }

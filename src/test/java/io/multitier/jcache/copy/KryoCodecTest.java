@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -153,6 +154,11 @@ final class KryoCodecTest {
     byte[] hugeList = splice(list, 3, 1, forgedLength);
     assertThat(catchThrowableOfType(SerializationException.class, () -> kryo.deserialize(hugeList, LOADER)))
         .hasMessageContaining("bytes left");
+    for (List<String> kind : List.of(List.of("a"), Arrays.asList("a"), new LinkedList<>(List.of("a")))) {
+      byte[] other = splice(kryo.serialize(kind), 3, 1, forgedLength);
+      assertThat(catchThrowableOfType(SerializationException.class, () -> kryo.deserialize(other, LOADER)))
+          .as(kind.getClass().getName()).hasMessageContaining("bytes left");
+    }
     byte[] string = kryo.serialize("\u00e9t\u00e9");
     int length = indexOf(string, (byte) 0x84);
     byte[] longString = splice(string, length, 1, forgedLength);
