@@ -35,14 +35,13 @@ public enum Codec {
   public Serializer forSharedTier(String cacheName, List<String> allowedClasses, Compression compression,
       int compressAbove) {
     AllowList allowList = AllowList.of(allowedClasses);
-    Serializer serializer = (this == JAVA) ? JavaSerializer.allowing(cacheName, allowList)
-        : kryo(() -> KryoSerializer.allowing(cacheName, allowList));
+    Serializer serializer = (this == JAVA) ? JavaSerializer.allowing(cacheName, allowList) : kryo(cacheName, allowList);
     return new Framing(this, serializer, cacheName, requireNonNull(compression, "compression"), compressAbove);
   }
 
   /** Returns the serializer of store-by-value copies, which read only bytes this JVM just wrote. */
   public Serializer forCopies() {
-    return (this == JAVA) ? JavaSerializer.trustingOwnBytes() : kryo(KryoSerializer::trustingOwnBytes);
+    return (this == JAVA) ? JavaSerializer.trustingOwnBytes() : kryo(null, null);
   }
 
   /** Returns the first byte of the values this codec writes (Java serialization's own stream magic for {@code java}). */
@@ -50,9 +49,10 @@ public enum Codec {
     return (this == JAVA) ? (byte) 0xAC : KryoSerializer.TAG;
   }
 
-  private static Serializer kryo(java.util.function.Supplier<Serializer> kryo) {
+  /** Returns the Kryo serializer of the allow-list, or the trusting one without a list; Kryo's classes are first loaded here. */
+  private static Serializer kryo(String cacheName, AllowList allowList) {
     try {
-      return kryo.get();
+      return (allowList == null) ? KryoSerializer.trustingOwnBytes() : KryoSerializer.allowing(cacheName, allowList);
     } catch (NoClassDefFoundError e) {
       throw new CacheException("codec kryo needs Kryo 5 on the class path: add com.esotericsoftware:kryo:5.6.2"
           + " (Redisson 3.52 brings it) or set codec: java", e);
