@@ -214,7 +214,7 @@ final class KryoSerializer implements Serializer {
     private final Serializer java;
 
     ListedKryo(AllowList allowList, String cacheName, Serializer java) {
-      super(new NameResolver(allowList, cacheName), new MapReferenceResolver());
+      super(new NameResolver(allowList, cacheName), new ValueReferences());
       this.java = java;
       setRegistrationRequired(false);
       setReferences(true);
@@ -299,6 +299,23 @@ final class KryoSerializer implements Serializer {
       } catch (NoSuchMethodException e) {
         return false;
       }
+    }
+  }
+
+  /**
+   * Keeps shared references and cycles, as Java serialization does, except among the immutable
+   * value types, whose identity no reader can tell: they are written each time, without the cost of
+   * tracking them.
+   */
+  static final class ValueReferences extends MapReferenceResolver {
+    private static final Set<Class<?>> VALUES = Set.of(String.class, BigDecimal.class, BigInteger.class,
+        UUID.class, URI.class, Instant.class, Duration.class, LocalDate.class, LocalTime.class, LocalDateTime.class,
+        OffsetDateTime.class, ZonedDateTime.class, Currency.class, Locale.class);
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public boolean useReferences(Class type) {
+      return super.useReferences(type) && !VALUES.contains(type);
     }
   }
 
@@ -457,12 +474,15 @@ final class KryoSerializer implements Serializer {
       return super.readStringBuilder();
     }
 
+    /** Checks the length of a UTF-8 string before Kryo allocates its characters (0 is null, 1 the empty string). */
     private void peekUtf8Length() {
       if (readVarIntFlag()) {
         int start = position;
         int count = readVarIntFlag(true);
         position = start;
-        within(count - 1L);
+        if (count > 1) {
+          within(count - 1L);
+        }
       }
     }
 
