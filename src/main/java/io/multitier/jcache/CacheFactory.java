@@ -3,7 +3,6 @@ package io.multitier.jcache;
 import io.multitier.jcache.backend.caffeine.CaffeineBackend;
 import io.multitier.jcache.configuration.MultiTierConfiguration;
 import io.multitier.jcache.copy.Copier;
-import io.multitier.jcache.copy.JavaSerializer;
 import io.multitier.jcache.copy.SerializingCopier;
 import io.multitier.jcache.event.EventDispatcher;
 import io.multitier.jcache.expiry.ExpiryCalculator;
@@ -62,7 +61,7 @@ final class CacheFactory {
       store = Stores.local(l1, expiry::access);
     }
     Copier copier = config.isStoreByValue()
-        ? new SerializingCopier(JavaSerializer.trustingOwnBytes())
+        ? new SerializingCopier(config.getCodec().forCopies())
         : Copier.identity();
     MultiTierCache<K, V> cache = new MultiTierCache<>(name, manager, config, store, copier, expiry, loader,
         writer, dispatcher);

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import io.multitier.jcache.copy.ClassPresets;
+import io.multitier.jcache.copy.Codec;
+import io.multitier.jcache.copy.Compression;
 import io.multitier.jcache.tier.DegradationPolicy;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
@@ -17,7 +19,7 @@ import javax.cache.configuration.MutableConfiguration;
 /**
  * The vendor configuration of a cache: everything {@link MutableConfiguration} offers, plus the
  * size of the in-process tier, how long it may keep a copy of a shared entry, whether the cache
- * uses the shared tier, which classes may be read back from it, what it does while the shared tier
+ * uses the shared tier, which classes may be read back from it and in which format, what it does while the shared tier
  * is unreachable, the largest key and value it sends there, and the time source.
  *
  * @param <K> the key type
@@ -45,6 +47,9 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
   /** How long a write of a write-through tiered cache may hold its key's lease when nothing else is configured. */
   public static final Duration DEFAULT_WRITE_LEASE = Duration.ofSeconds(10);
 
+  /** The size above which a value is compressed, when compression is on and nothing else is configured, in bytes. */
+  public static final int DEFAULT_COMPRESS_ABOVE = 1024;
+
   /** The largest serialized value the shared tier takes when nothing else is configured, in bytes. */
   public static final int DEFAULT_MAX_VALUE_BYTES = 16 * 1024 * 1024;
 
@@ -55,6 +60,9 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
   private Duration l1MaxTtl = DEFAULT_L1_MAX_TTL;
   private Boolean tiered;
   private List<String> allowedClasses = new ArrayList<>();
+  private Codec codec = Codec.JAVA;
+  private Compression compression = Compression.NONE;
+  private int compressAbove = DEFAULT_COMPRESS_ABOVE;
   private String eventStream;
   private Duration stampedeLease;
   private Duration writeLease = DEFAULT_WRITE_LEASE;
@@ -80,6 +88,9 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
       this.maxKeyBytes = other.maxKeyBytes;
       this.maxValueBytes = other.maxValueBytes;
       this.allowedClasses = new ArrayList<>(other.allowedClasses);
+      this.codec = other.codec;
+      this.compression = other.compression;
+      this.compressAbove = other.compressAbove;
       this.eventStream = other.eventStream;
       this.stampedeLease = other.stampedeLease;
       this.writeLease = other.writeLease;
@@ -159,6 +170,46 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
       }
     }
     this.allowedClasses = new ArrayList<>(patterns);
+    return this;
+  }
+
+  /** Returns the format of the values the cache shares with other JVMs and of its store-by-value copies. */
+  public Codec getCodec() {
+    return codec;
+  }
+
+  /**
+   * Sets the format of the values the cache shares with other JVMs and of its store-by-value copies
+   * (default {@link Codec#JAVA}); every JVM that shares the cache must use the same one. Either
+   * reads back only what {@link #setAllowedClasses} allows.
+   */
+  public MultiTierConfiguration<K, V> setCodec(Codec codec) {
+    this.codec = requireNonNull(codec, "codec");
+    return this;
+  }
+
+  /** Returns whether values above {@link #getCompressAbove()} bytes are compressed before they go to the shared tier. */
+  public Compression getCompression() {
+    return compression;
+  }
+
+  /** Returns the size, in serialized bytes, above which a value is compressed when compression is on. */
+  public int getCompressAbove() {
+    return compressAbove;
+  }
+
+  /**
+   * Compresses the values over {@code compressAbove} serialized bytes before they go to the shared
+   * tier (default {@link Compression#NONE}); a value that would not get smaller is sent as it is.
+   * Compressed values are read whatever a JVM's own setting, so changing it loses no entry.
+   */
+  public MultiTierConfiguration<K, V> setCompression(Compression compression, int compressAbove) {
+    requireNonNull(compression, "compression");
+    if (compressAbove < 0) {
+      throw new IllegalArgumentException("compressAbove must not be negative: " + compressAbove);
+    }
+    this.compression = compression;
+    this.compressAbove = compressAbove;
     return this;
   }
 
@@ -346,6 +397,7 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
         && degradation == other.degradation && maxKeyBytes == other.maxKeyBytes
         && maxValueBytes == other.maxValueBytes
         && l1MaxTtl.equals(other.l1MaxTtl) && allowedClasses.equals(other.allowedClasses)
+        && codec == other.codec && compression == other.compression && compressAbove == other.compressAbove
         && Objects.equals(eventStream, other.eventStream) && eventStreamMaxLength == other.eventStreamMaxLength
         && Objects.equals(stampedeLease, other.stampedeLease) && writeLease.equals(other.writeLease)
         && lowerTiers.equals(other.lowerTiers) && clusterEvents == other.clusterEvents
@@ -355,6 +407,6 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
   @Override
   public int hashCode() {
     return Objects.hash(super.hashCode(), maximumSize, l1MaxTtl, tiered, allowedClasses, eventStream,
-        stampedeLease, degradation, maxKeyBytes, maxValueBytes);
+        stampedeLease, degradation, maxKeyBytes, maxValueBytes, codec, compression, compressAbove);
   }
 }

@@ -831,7 +831,14 @@ final class TieredStore<K, V> implements Store<K, V> {
     } catch (RuntimeException e) {
       statistics.corruptValues.increment();
       String refused = refusedClass(e);
-      if (refused == null) {
+      String foreign = (e instanceof SerializationException) ? ((SerializationException) e).foreignCodec() : null;
+      if (foreign != null) {
+        if (refusedLogged.add("codec " + foreign)) {
+          logger.warn("Treating values of codec {} from {} as misses: {}", foreign, l2.name(), e.getMessage());
+        } else {
+          logger.debug("Refused a value of codec {} from {}", foreign, l2.name());
+        }
+      } else if (refused == null) {
         logger.warn("Treating an undecodable value from {} as a miss: {}", l2.name(), e.toString());
       } else {
         statistics.refusedClasses.increment();
