@@ -18,7 +18,7 @@
 # scale: the scale model alone (2, 4 and 8 JVMs sharing one redis-server), about 5 minutes.
 #
 # Benchmark names after the mode (JMH classes: GetHit, TieredGetHit, Put, ZipfMix, GetAll,
-# ReadThrough, Remote) run only those workloads of the mode's selection, without the round-trip and
+# ReadThrough, Remote, Codecs) run only those workloads of the mode's selection, without the round-trip and
 # heap counts, into bench/results/<mode>-<names>/ (report.md and throughput.png inside that folder):
 #
 #   bench/run.sh quick TieredGetHit    # tiered vs L1-only L1-hit get (issue 10), about 2 minutes
@@ -38,7 +38,7 @@ case "$mode" in
   scale) jmh_opts=(); remote_opts=(); plot="" ;;
   *) echo "usage: bench/run.sh [quick|full|scale] [Benchmark ...]  (smoke: a tiny development run)" >&2; exit 2 ;;
 esac
-known=" GetHit TieredGetHit Put ZipfMix GetAll ReadThrough Remote "
+known=" GetHit TieredGetHit Put ZipfMix GetAll ReadThrough Remote Codecs "
 for name in "${selected[@]}"; do
   case "$known" in *" $name "*) ;; *) echo "run.sh: unknown benchmark $name (one of:$known)" >&2; exit 2 ;; esac
 done
@@ -149,6 +149,7 @@ case "$mode" in
     for t in 1 16 64; do
       jmh "remote-${t}t"  Remote -p impl=$remote -t $t
     done
+    jmh codecs Codecs -t 1
     ;;
   full)
     for t in 1 2; do
@@ -169,6 +170,7 @@ case "$mode" in
     done
     # the 2-thread costs of the Zipfian bound (an L2-hit get and a put of our tiered cache)
     methods='(get|put)$' jmh remote-2t Remote -p impl=mtj-tiered -t 2
+    jmh codecs Codecs -t 1
     ;;
 esac
 

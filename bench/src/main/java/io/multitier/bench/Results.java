@@ -76,6 +76,9 @@ final class Results {
         String benchmark = result.get("benchmark").asText();
         String workload = benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
         JsonNode params = result.get("params");
+        if (params == null || !params.has("impl")) {
+          continue; // Codecs: per codec, in nanoseconds, written up by hand in BENCHMARKS.md
+        }
         JsonNode primary = result.get("primaryMetric");
         JsonNode secondary = result.get("secondaryMetrics");
         double hitRatio = share(secondary, "hits", "misses");
