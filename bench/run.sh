@@ -1,22 +1,28 @@
 #!/usr/bin/env bash
-# Runs the benchmark suite end to end:  bench/run.sh [quick|full|smoke] [Benchmark ...]
+# Runs the benchmark suite end to end:  bench/run.sh [quick|full|smoke|scale] [Benchmark ...]
 #
-#   1. installs the provider from the repository root (mvn install, tests skipped) and builds the
-#      shaded benchmarks jar (bench/target/benchmarks.jar);
-#   2. starts its own redis-server on a free loopback port (no persistence) and stops it at the end;
-#   3. runs JMH (one fork per trial), then the round-trip counts and the heap-per-entry measurements;
-#   4. writes everything to bench/results/<mode>/ (JMH JSON, roundtrips.json, heap.jsonl, report.md)
-#      and draws bench/throughput.png (quick) or bench/throughput-full.png (full) with java.awt.
+#   1. installs the provider from the repository root (mvn install, tests skipped: the test harness's
+#      test-jar is built and installed too) and builds the shaded benchmarks jar (bench/target/benchmarks.jar);
+#   2. starts its own redis-server on a free loopback port through the provider's test harness
+#      (io.multitier.jcache.testing.RedisServer, run by io.multitier.bench.RedisMain) and stops it at the end;
+#   3. runs JMH (one fork per trial), then the round-trip counts, the heap-per-entry measurements and
+#      (full, scale) the scale model;
+#   4. writes everything to bench/results/<mode>/ (JMH JSON, roundtrips.json, heap.jsonl, scale.json,
+#      report.md) and draws bench/throughput.png (full) or bench/throughput-<mode>.png with java.awt;
+#      full also writes the report into BENCHMARKS.md, between its report:begin and report:end markers.
 #
-# quick: 1 fork, 2 x 1 s warm-up, 3 x 1 s measurement, a selected subset of parameters (< 10 min on 2 cores).
-# full:  2 forks, 3 x 2 s warm-up, 5 x 2 s measurement, every contender, both store-by settings, 1 and 2 threads.
+# quick: 1 fork, 2 x 1 s warm-up, 3 x 1 s measurement, a selected subset of parameters (about 20 minutes).
+# full:  2 forks, 2 x 1 s warm-up, 4 x 1 s measurement (Remote: 1 fork, 5 x 1 s), the selection below,
+#        then the scale model: 135 trials, about 42 minutes on 2 cores (BENCHMARKS.md, "The command").
 # smoke: quick's selection with tiny runs (development only).
+# scale: the scale model alone (2, 4 and 8 JVMs sharing one redis-server), about 5 minutes.
 #
-# Benchmark names after the mode (JMH classes: GetHit, TieredGetHit, Put, ZipfMix, GetAll, L2Hit,
-# ReadThrough) run only those workloads of the mode's selection, without the round-trip and heap
-# counts, into bench/results/<mode>-<names>/ (report.md and throughput.png inside that folder):
+# Benchmark names after the mode (JMH classes: GetHit, TieredGetHit, Put, ZipfMix, GetAll,
+# ReadThrough, Remote, Codecs) run only those workloads of the mode's selection, without the round-trip and
+# heap counts, into bench/results/<mode>-<names>/ (report.md and throughput.png inside that folder):
 #
 #   bench/run.sh quick TieredGetHit    # tiered vs L1-only L1-hit get (issue 10), about 2 minutes
+#   bench/run.sh quick Remote          # the remote paths at 1, 16 and 64 threads
 #
 # BENCH_SKIP_BUILD=1 skips step 1 and uses the benchmarks jar as it is (e.g. to re-run without
 # re-installing the provider into the local Maven repository).
@@ -26,12 +32,13 @@ mode="${1:-quick}"
 shift || true
 selected=("$@")
 case "$mode" in
-  quick) jmh_opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s); plot="throughput.png" ;;
-  full)  jmh_opts=(-f 2 -wi 3 -w 2s -i 5 -r 2s); plot="throughput-full.png" ;;
-  smoke) jmh_opts=(-f 1 -wi 0 -i 1 -r 200ms); plot="throughput-smoke.png" ;;  # development only: quick's selection, tiny runs
-  *) echo "usage: bench/run.sh [quick|full] [Benchmark ...]  (smoke: a tiny development run)" >&2; exit 2 ;;
+  quick) jmh_opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s); remote_opts=("${jmh_opts[@]}"); plot="throughput-quick.png" ;;
+  full)  jmh_opts=(-f 2 -wi 2 -w 1s -i 4 -r 1s); remote_opts=(-f 1 -wi 2 -w 1s -i 5 -r 1s); plot="throughput.png" ;;
+  smoke) jmh_opts=(-f 1 -wi 0 -i 1 -r 200ms); remote_opts=("${jmh_opts[@]}"); plot="throughput-smoke.png" ;;  # development only
+  scale) jmh_opts=(); remote_opts=(); plot="" ;;
+  *) echo "usage: bench/run.sh [quick|full|scale] [Benchmark ...]  (smoke: a tiny development run)" >&2; exit 2 ;;
 esac
-known=" GetHit TieredGetHit Put ZipfMix GetAll L2Hit ReadThrough "
+known=" GetHit TieredGetHit Put ZipfMix GetAll ReadThrough Remote Codecs "
 for name in "${selected[@]}"; do
   case "$known" in *" $name "*) ;; *) echo "run.sh: unknown benchmark $name (one of:$known)" >&2; exit 2 ;; esac
 done
@@ -60,32 +67,27 @@ else
   (cd "$bench" && mvn -q -B package)
 fi
 
-echo "== starting redis-server"
+echo "== starting redis-server (the provider's test harness, RedisServer)"
 redis_dir="$(mktemp -d -t bench-redis-XXXXXX)"
-redis_pid=""
+redis_main=""
 stop_redis() {
-  if [ -n "$redis_pid" ] && kill -0 "$redis_pid" 2>/dev/null; then
-    kill "$redis_pid" 2>/dev/null || true
-    wait "$redis_pid" 2>/dev/null || true
+  if [ -n "$redis_main" ] && kill -0 "$redis_main" 2>/dev/null; then
+    kill "$redis_main" 2>/dev/null || true  # its shutdown hook stops the server and deletes its directory
+    wait "$redis_main" 2>/dev/null || true
   fi
   rm -rf "$redis_dir"
 }
 trap stop_redis EXIT
-for attempt in 1 2 3 4 5; do
-  port=$(( 20000 + RANDOM % 30000 ))
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi  # taken
-  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$redis_dir" \
-    --daemonize no >"$redis_dir/redis.log" 2>&1 &
-  redis_pid=$!
-  for _ in $(seq 50); do
-    if redis-cli -p "$port" ping 2>/dev/null | grep -q PONG; then break 2; fi
-    sleep 0.1
-  done
-  kill "$redis_pid" 2>/dev/null || true; redis_pid=""
+java -cp "$jar" io.multitier.bench.RedisMain "$redis_dir/address" >"$redis_dir/redis-main.log" 2>&1 &
+redis_main=$!
+for _ in $(seq 300); do
+  [ -f "$redis_dir/address" ] && break
+  kill -0 "$redis_main" 2>/dev/null || break
+  sleep 0.1
 done
-[ -n "$redis_pid" ] || { echo "run.sh: could not start redis-server" >&2; cat "$redis_dir/redis.log" >&2; exit 1; }
-address="redis://127.0.0.1:$port"
-echo "redis-server $(redis-server --version | awk '{print $3}') on $address (pid $redis_pid)"
+[ -f "$redis_dir/address" ] || { echo "run.sh: could not start redis-server" >&2; cat "$redis_dir/redis-main.log" >&2; exit 1; }
+address="$(cat "$redis_dir/address")"
+echo "redis-server $(redis-server --version | awk '{print $3}') on $address (RedisMain pid $redis_main)"
 
 rm -rf "$results"
 mkdir -p "$results"
@@ -97,7 +99,7 @@ mkdir -p "$results"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
   echo "java: $(java -version 2>&1 | head -2 | tr '\n' ' ')"
   echo "redis: $(redis-server --version)"
-  echo "jmh options: ${jmh_opts[*]}"
+  echo "jmh options: ${jmh_opts[*]:-}; Remote: ${remote_opts[*]:-}"
   echo "benchmarks: ${selected[*]:-all}"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$results/environment.txt"
@@ -110,12 +112,14 @@ jmh() {  # jmh <name> <JMH benchmark class> <jmh args...>; skipped unless the cl
   fi
   run=$((run + 1))
   local out; out=$(printf '%s/jmh-%02d-%s.json' "$results" "$run" "$name")
-  echo "== JMH $name: $class $*"
+  local opts=("${jmh_opts[@]}")
+  [ "$class" = Remote ] && opts=("${remote_opts[@]}")
+  echo "== JMH $name: $class ${methods:-} $*"
   # the pattern matches that class only (a bare 'GetHit' would also match TieredGetHit)
   local status
   set +e
-  java -jar "$jar" "${jmh_opts[@]}" -rf json -rff "$out" \
-    -jvmArgsAppend "-Xms1g -Xmx1g -Dbench.redis=$address" "\\.$class\\." "$@" 2>&1 \
+  java -jar "$jar" "${opts[@]}" -rf json -rff "$out" \
+    -jvmArgsAppend "-Xms1g -Xmx1g -Dbench.redis=$address" "\\.$class\\.${methods:-}" "$@" 2>&1 \
     | grep -E '^(# Benchmark:|# Parameters|# Threads|Benchmark |[A-Z][A-Za-z0-9]+\.[a-zA-Z0-9]+)|Exception|Error|ERROR'
   status=${PIPESTATUS[0]}
   set -e
@@ -123,37 +127,54 @@ jmh() {  # jmh <name> <JMH benchmark class> <jmh args...>; skipped unless the cl
   [ "$status" -eq 0 ] || { echo "run.sh: JMH $name failed (exit $status)" >&2; exit 1; }
 }
 
+# The remote contenders' gets, puts and getAlls are measured by Remote (an L2 hit for our tiered
+# cache); GetHit, Put and GetAll run them in-process only (mtj-tiered there: L1 hits).
 in_process="mtj-l1,caffeine-jcache,ehcache3"
-if [ "$mode" != full ]; then
-  jmh gethit-local-1t   GetHit -p impl=$in_process -p storeBy=value,reference -t 1
-  jmh gethit-local-2t   GetHit -p impl=$in_process -p storeBy=value,reference -t 2
-  jmh gethit-other-1t   GetHit -p impl=raw-caffeine,mtj-tiered,redisson-jcache,raw-redisson -p storeBy=value -t 1
-  jmh gethit-other-2t   GetHit -p impl=raw-caffeine,mtj-tiered,redisson-jcache,raw-redisson -p storeBy=value -t 2
-  for t in 1 2; do
-    jmh "tieredgethit-l1-${t}t"     TieredGetHit -p impl=mtj-l1 -p storeBy=value,reference -p expiry=eternal,created,accessed -t $t
-    jmh "tieredgethit-tiered-${t}t" TieredGetHit -p impl=mtj-tiered -p storeBy=value -p expiry=eternal,created,accessed -t $t
-  done
-  jmh put-local-1t      Put -p impl=$in_process -p storeBy=value,reference -t 1
-  jmh put-other-1t      Put -p impl=raw-caffeine,mtj-tiered,redisson-jcache,raw-redisson -p storeBy=value -t 1
-  jmh zipf-1t           ZipfMix -p impl=$in_process,raw-caffeine,mtj-tiered,redisson-jcache -p storeBy=value -t 1
-  jmh getall-1t         GetAll -p impl=$in_process,raw-caffeine,mtj-tiered,redisson-jcache,raw-redisson -p storeBy=value -t 1
-  jmh l2hit-1t          L2Hit -t 1
-  jmh readthrough-1t    ReadThrough -p impl=$in_process,raw-caffeine,mtj-tiered,redisson-jcache -p storeBy=value -t 1
-else
-  for t in 1 2; do
-    for w in GetHit Put ZipfMix GetAll ReadThrough; do
-      jmh "$w-local-${t}t" "$w" -p impl=$in_process -p storeBy=value,reference -t $t
-      others=raw-caffeine,mtj-tiered,redisson-jcache
-      case "$w" in GetHit|Put|GetAll) others="$others,raw-redisson" ;; esac
-      jmh "$w-other-${t}t" "$w" -p impl=$others -p storeBy=value -t $t
+remote="mtj-tiered,redisson-jcache,raw-redisson"
+case "$mode" in
+  quick|smoke)
+    for t in 1 2; do
+      jmh "gethit-local-${t}t" GetHit -p impl=$in_process -p storeBy=value,reference -t $t
+      jmh "gethit-other-${t}t" GetHit -p impl=raw-caffeine,mtj-tiered -p storeBy=value -t $t
     done
-    jmh "l2hit-${t}t" L2Hit -t $t
-    jmh "tieredgethit-l1-${t}t"     TieredGetHit -p impl=mtj-l1 -p storeBy=value,reference -p expiry=eternal,created,accessed -t $t
-    jmh "tieredgethit-tiered-${t}t" TieredGetHit -p impl=mtj-tiered -p storeBy=value -p expiry=eternal,created,accessed -t $t
-  done
-fi
+    for t in 1 2; do
+      jmh "tieredgethit-l1-${t}t"     TieredGetHit -p impl=mtj-l1 -p storeBy=value,reference -p expiry=eternal,created,accessed -t $t
+      jmh "tieredgethit-tiered-${t}t" TieredGetHit -p impl=mtj-tiered -p storeBy=value -p expiry=eternal,created,accessed -t $t
+    done
+    jmh put-local-1t      Put -p impl=$in_process -p storeBy=value,reference -t 1
+    jmh put-other-1t      Put -p impl=raw-caffeine -p storeBy=value -t 1
+    jmh zipf-1t           ZipfMix -p impl=$in_process,raw-caffeine,mtj-tiered,redisson-jcache -p storeBy=value -t 1
+    jmh getall-1t         GetAll -p impl=$in_process,raw-caffeine,mtj-tiered -p storeBy=value -t 1
+    jmh readthrough-1t    ReadThrough -p impl=$in_process,raw-caffeine,mtj-tiered,redisson-jcache -p storeBy=value -t 1
+    for t in 1 16 64; do
+      jmh "remote-${t}t"  Remote -p impl=$remote -t $t
+    done
+    jmh codecs Codecs -t 1
+    ;;
+  full)
+    for t in 1 2; do
+      jmh "gethit-local-${t}t" GetHit -p impl=$in_process -p storeBy=value,reference -t $t
+      jmh "gethit-other-${t}t" GetHit -p impl=raw-caffeine,mtj-tiered -p storeBy=value -t $t
+      # the expiry policies issue 10's targets name (accessed: bench/run.sh quick TieredGetHit)
+      jmh "tieredgethit-l1-${t}t"     TieredGetHit -p impl=mtj-l1 -p storeBy=value,reference -p expiry=eternal,created -t $t
+      jmh "tieredgethit-tiered-${t}t" TieredGetHit -p impl=mtj-tiered -p storeBy=value -p expiry=eternal,created -t $t
+      jmh "put-local-${t}t"  Put -p impl=$in_process -p storeBy=value,reference -t $t
+      jmh "put-other-${t}t"  Put -p impl=raw-caffeine -p storeBy=value -t $t
+      jmh "zipf-local-${t}t" ZipfMix -p impl=$in_process -p storeBy=value,reference -t $t
+      jmh "zipf-other-${t}t" ZipfMix -p impl=raw-caffeine,mtj-tiered,redisson-jcache -p storeBy=value -t $t
+      jmh "getall-${t}t"     GetAll -p impl=$in_process,raw-caffeine,mtj-tiered -p storeBy=value -t $t
+    done
+    jmh readthrough-1t ReadThrough -p impl=$in_process,raw-caffeine,mtj-tiered,redisson-jcache -p storeBy=value -t 1
+    for t in 1 16 64; do
+      jmh "remote-${t}t" Remote -p impl=$remote -t $t
+    done
+    # the 2-thread costs of the Zipfian bound (an L2-hit get and a put of our tiered cache)
+    methods='(get|put)$' jmh remote-2t Remote -p impl=mtj-tiered -t 2
+    jmh codecs Codecs -t 1
+    ;;
+esac
 
-if [ ${#selected[@]} -eq 0 ]; then
+if [ ${#selected[@]} -eq 0 ] && [ "$mode" != scale ]; then
   echo "== Redis round trips per operation"
   java -Dbench.redis="$address" -cp "$jar" io.multitier.bench.RoundTrips "$results/roundtrips.json"
 
@@ -165,9 +186,20 @@ if [ ${#selected[@]} -eq 0 ]; then
   done
 fi
 
+if [ ${#selected[@]} -eq 0 ] && { [ "$mode" = full ] || [ "$mode" = scale ]; }; then
+  echo "== scale model: 2, 4 and 8 JVMs on one redis-server"
+  java -Dbench.redis="$address" -cp "$jar" io.multitier.bench.ScaleModel "$results/scale.json"
+fi
+
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$results/environment.txt"
 
-echo "== report and plot"
-java -cp "$jar" io.multitier.bench.Report "$results" >/dev/null
-java -Djava.awt.headless=true -cp "$jar" io.multitier.bench.Plot "$results" "$bench/$plot"
-echo "== done in $(( $(date +%s) - start_time )) s: $results/report.md, $bench/$plot"
+echo "== report${plot:+ and plot}"
+if [ "$mode" = full ] && [ ${#selected[@]} -eq 0 ]; then
+  java -cp "$jar" io.multitier.bench.Report "$results" "$root/BENCHMARKS.md" >/dev/null
+else
+  java -cp "$jar" io.multitier.bench.Report "$results" >/dev/null
+fi
+if [ -n "$plot" ]; then
+  java -Djava.awt.headless=true -cp "$jar" io.multitier.bench.Plot "$results" "$bench/$plot"
+fi
+echo "== done in $(( $(date +%s) - start_time )) s: $results/report.md${plot:+, $bench/$plot}"

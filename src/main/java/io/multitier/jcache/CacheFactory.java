@@ -3,7 +3,6 @@ package io.multitier.jcache;
 import io.multitier.jcache.backend.caffeine.CaffeineBackend;
 import io.multitier.jcache.configuration.MultiTierConfiguration;
 import io.multitier.jcache.copy.Copier;
-import io.multitier.jcache.copy.JavaSerializer;
 import io.multitier.jcache.copy.SerializingCopier;
 import io.multitier.jcache.event.EventDispatcher;
 import io.multitier.jcache.expiry.ExpiryCalculator;
@@ -41,6 +40,9 @@ final class CacheFactory {
     AtomicReference<MultiTierCache<K, V>> self = new AtomicReference<>();
     Store<K, V> store;
     if (tiered) {
+      if (config.isClusterEvents()) {
+        dispatcher.deliverAsynchronousInStoreOrder();
+      }
       store = Stores.tiered(name, config, sharedTier.apply(name), manager.getClassLoader(), expiry::access,
           writer != null);
     } else {
@@ -59,7 +61,7 @@ final class CacheFactory {
       store = Stores.local(l1, expiry.ignoresAccess() ? null : expiry::access);
     }
     Copier copier = config.isStoreByValue()
-        ? new SerializingCopier(JavaSerializer.trustingOwnBytes())
+        ? new SerializingCopier(config.getCodec().forCopies())
         : Copier.identity();
     MultiTierCache<K, V> cache = new MultiTierCache<>(name, manager, config, store, copier, expiry, loader,
         writer, dispatcher);

@@ -81,6 +81,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
   private final CacheLoader<K, V> loader;
   private final CacheWriter<K, V> writer;
   private final EventDispatcher<K, V> dispatcher;
+  private final AtomicBoolean hearingSharedEvents = new AtomicBoolean();
   private final JCacheStatistics statistics;
   private final JCacheMXBean mxBean;
   private final Executor executor;
@@ -110,6 +111,9 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     if (configuration.getEventStream() != null) {
       dispatcher.register(EventStreamListener.configuration(store.streams().orElseThrow(),
           configuration.getEventStream(), configuration.getEventStreamMaxLength()));
+    }
+    if (dispatcher.hasListeners()) {
+      hearSharedEvents();
     }
     enableManagement(configuration.isManagementEnabled());
     enableStatistics(configuration.isStatisticsEnabled());
@@ -735,6 +739,14 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     requireNonNull(listenerConfiguration, "a null listener configuration was given");
     dispatcher.register(listenerConfiguration);
     configuration.addCacheEntryListenerConfiguration(listenerConfiguration);
+    hearSharedEvents();
+  }
+
+  /** Has the listeners hear, from the first one on, of Redis's expiries and, with cluster events, of other JVMs' changes. */
+  private void hearSharedEvents() {
+    if (hearingSharedEvents.compareAndSet(false, true)) {
+      store.onSharedEvents(change -> dispatcher.publishShared(this, change));
+    }
   }
 
   @Override

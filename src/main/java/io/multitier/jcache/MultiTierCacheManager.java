@@ -203,7 +203,8 @@ final class MultiTierCacheManager implements CacheManager {
   }
 
   private <K, V> MultiTierCache<K, V> build(String name, MultiTierConfiguration<K, V> config) {
-    return CacheFactory.build(name, config, this, settings.redis().isPresent() ? cache -> redis(cache).backend(cache) : null);
+    return CacheFactory.build(name, config, this, settings.redis().isPresent() ? cache -> redis(cache).backend(cache,
+        config.isClusterEvents() ? config.getClusterEventsMaxLength() : 0) : null);
   }
 
   /** Returns the link to Redis, opening it on first use (by the named cache). */

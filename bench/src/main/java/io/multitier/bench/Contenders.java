@@ -26,6 +26,8 @@ import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.integration.CacheLoader;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.MutableEntry;
 import javax.cache.spi.CachingProvider;
 import org.ehcache.config.builders.CacheConfigurationBuilder;
 import org.ehcache.config.builders.ResourcePoolsBuilder;
@@ -193,6 +195,19 @@ public final class Contenders {
     }
   }
 
+  /** The entry processor of {@link Contender#invoke}: reads the value, replaces it by the argument. */
+  public static final class Swap implements EntryProcessor<String, byte[], Integer>, Serializable {
+    static final Swap INSTANCE = new Swap();
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Integer process(MutableEntry<String, byte[]> entry, Object... arguments) {
+      byte[] old = entry.getValue();
+      entry.setValue((byte[]) arguments[0]);
+      return (old == null) ? -1 : old.length;
+    }
+  }
+
   /** The same loader for Ehcache's own configuration (its writes are no-ops). */
   static final class EhcacheLoader implements CacheLoaderWriter<String, byte[]> {
     @Override
@@ -235,6 +250,21 @@ public final class Contenders {
     @Override
     public Map<String, byte[]> getAll(Set<String> keys) {
       return cache.getAll(keys);
+    }
+
+    @Override
+    public void putAll(Map<String, byte[]> entries) {
+      cache.putAll(entries);
+    }
+
+    @Override
+    public boolean remove(String key) {
+      return cache.remove(key);
+    }
+
+    @Override
+    public int invoke(String key, byte[] value) {
+      return cache.invoke(key, Swap.INSTANCE, value);
     }
 
     @Override
@@ -310,6 +340,22 @@ public final class Contenders {
     }
 
     @Override
+    public void putAll(Map<String, byte[]> entries) {
+      cache.putAll(entries);
+    }
+
+    @Override
+    public boolean remove(String key) {
+      return cache.asMap().remove(key) != null;
+    }
+
+    @Override
+    public int invoke(String key, byte[] value) {
+      byte[] old = cache.asMap().put(key, value);
+      return (old == null) ? -1 : old.length;
+    }
+
+    @Override
     public void fill(Map<String, byte[]> entries) {
       cache.putAll(entries);
     }
@@ -345,6 +391,22 @@ public final class Contenders {
     }
 
     @Override
+    public void putAll(Map<String, byte[]> entries) {
+      cache.putAll(entries);
+    }
+
+    @Override
+    public boolean remove(String key) {
+      return cache.asMap().remove(key) != null;
+    }
+
+    @Override
+    public int invoke(String key, byte[] value) {
+      byte[] old = cache.asMap().put(key, value);
+      return (old == null) ? -1 : old.length;
+    }
+
+    @Override
     public void fill(Map<String, byte[]> entries) {
       cache.putAll(entries);
     }
@@ -355,7 +417,10 @@ public final class Contenders {
     }
   }
 
-  /** The network ceiling: Redisson's {@code RBucket.get} (one GET) on raw bytes, no codec work. */
+  /**
+   * The network ceiling: Redisson's {@code RBucket}/{@code RBuckets} on raw bytes, no codec work (GET,
+   * SET, MGET, MSET, DEL, GETSET: one command each).
+   */
   static final class RawRedisson implements Contender {
     private final RedissonClient client;
 
@@ -379,6 +444,22 @@ public final class Contenders {
     @Override
     public Map<String, byte[]> getAll(Set<String> keys) {
       return client.getBuckets().get(keys.toArray(new String[0]));
+    }
+
+    @Override
+    public void putAll(Map<String, byte[]> entries) {
+      client.getBuckets().set(entries);
+    }
+
+    @Override
+    public boolean remove(String key) {
+      return client.getBucket(key).delete();
+    }
+
+    @Override
+    public int invoke(String key, byte[] value) {
+      byte[] old = client.<byte[]>getBucket(key).getAndSet(value);
+      return (old == null) ? -1 : old.length;
     }
 
     @Override

@@ -15,8 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Turns one run's results folder (JMH JSON, roundtrips.json, heap.jsonl) into Markdown tables and the
- * verdict on each target: {@code Report <folder>} writes {@code <folder>/report.md}.
+ * Turns one run's results folder (JMH JSON, roundtrips.json, heap.jsonl, scale.json) into Markdown tables and the
+ * verdict on each target: {@code Report <folder> [BENCHMARKS.md]} writes {@code <folder>/report.md} and, given a
+ * Markdown file, puts the same text between its {@link #BEGIN} and {@link #END} markers.
  */
 public final class Report {
 
@@ -35,15 +36,15 @@ public final class Report {
         + "store-by setting and thread count (raw ceilings have no store-by setting and appear in both).\n\n");
     Map<String, List<Row>> groups = new LinkedHashMap<>();
     for (Row row : rows) {
-      if (row.workload().equals(TIERED_GET_HIT)) {
-        continue;  // a table of its own, below
+      if (row.workload().equals(TIERED_GET_HIT) || row.workload().startsWith("Remote.")) {
+        continue;  // tables of their own, below
       }
       if (!row.storeByIndependent()) {
         groups.computeIfAbsent(key(row.workload(), row.storeBy(), row.threads()), k -> new ArrayList<>()).add(row);
       }
     }
     for (Row row : rows) {
-      if (row.storeByIndependent() && !row.workload().equals(TIERED_GET_HIT)) {
+      if (row.storeByIndependent() && !row.workload().equals(TIERED_GET_HIT) && !row.workload().startsWith("Remote.")) {
         for (String storeBy : List.of("value", "reference")) {
           List<Row> group = groups.get(key(row.workload(), storeBy, row.threads()));
           if (group != null) {
@@ -91,15 +92,26 @@ public final class Report {
     Path tripsFile = folder.resolve("roundtrips.json");
     if (Files.exists(tripsFile)) {
       trips = mapper.readTree(tripsFile.toFile());
+    }
+    RemoteReport.paths(md, rows, trips);
+    RemoteReport.zipfBoundTable(md, rows);
+    if (trips != null) {
       md.append("### Redis round trips per operation (counted over 1,000 operations)\n\n");
-      md.append("| contender | operation | round trips / op | Redis commands / op (INFO commandstats, scripts' inner calls included) | commands run inside Lua / op | commandstats per op |\n");
-      md.append("| --- | --- | ---: | ---: | ---: | --- |\n");
+      md.append("| contender | operation | calling threads | round trips / op | Redis commands / op (INFO commandstats, scripts' inner calls included) | commands run inside Lua / op | commandstats per op |\n");
+      md.append("| --- | --- | ---: | ---: | ---: | ---: | --- |\n");
       for (JsonNode t : trips) {
-        md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %s |\n", bold(t.get("contender").asText()),
-            t.get("operation").asText(), t.get("roundTripsPerOp").asDouble(), t.get("commandsPerOp").asDouble(),
-            t.get("luaCommandsPerOp").asDouble(), t.get("commandstats").asText()));
+        if (!t.has("operation")) {
+          continue;
+        }
+        md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.2f | %.2f | %.2f | %s |\n", bold(t.get("contender").asText()),
+            t.get("operation").asText(), t.path("threads").asInt(1), t.get("roundTripsPerOp").asDouble(),
+            t.get("commandsPerOp").asDouble(), t.get("luaCommandsPerOp").asDouble(), t.get("commandstats").asText()));
       }
       md.append('\n');
+    }
+    Path scaleFile = folder.resolve("scale.json");
+    if (Files.exists(scaleFile)) {
+      ScaleReport.write(md, mapper.readTree(scaleFile.toFile()));
     }
     Map<String, Double> heap = new LinkedHashMap<>();
     Path heapFile = folder.resolve("heap.jsonl");
@@ -172,6 +184,17 @@ public final class Report {
       }
     }
     for (int threads : List.of(1, 2)) {
+      Optional<RemoteReport.Bound> bound = RemoteReport.zipfBound(rows, threads);
+      if (bound.isPresent()) {
+        RemoteReport.Bound b = bound.get();
+        target(md, "Zipfian 90/10, tiered ≥ 0.9× the bound its own mix allows, " + threads + "T",
+            String.format(Locale.ROOT, "%s vs %s ops/s = %.2f× (h = %.1f%%)", ops(b.measured()), ops(b.bound()), b.share(),
+                100 * b.l1HitRatio()),
+            b.share() >= 0.9, String.format(Locale.ROOT, "short by %.2f× (needs %s ops/s more)", 0.9 / b.share(),
+                ops(0.9 * b.bound() - b.measured())));
+      }
+    }
+    for (int threads : List.of(1, 2)) {
       Optional<Row> ours = find(rows, "ZipfMix.readWrite", "mtj-tiered", "value", threads);
       Optional<Row> other = find(rows, "ZipfMix.readWrite", "redisson-jcache", "value", threads);
       if (ours.isPresent() && other.isPresent()) {
@@ -183,7 +206,8 @@ public final class Report {
     }
     if (trips != null) {
       for (JsonNode t : trips) {
-        if (t.get("contender").asText().equals("mtj-tiered")) {
+        if (t.get("contender").asText().equals("mtj-tiered") && t.has("operation") && t.path("threads").asInt(1) == 1
+            && !t.get("operation").asText().equals("invoke")) {
           double v = t.get("roundTripsPerOp").asDouble();
           target(md, "round trips, tiered " + t.get("operation").asText() + ": 1",
               String.format(Locale.ROOT, "%.2f", v), Math.round(v * 100) <= 100,
@@ -203,6 +227,29 @@ public final class Report {
     }
     Files.writeString(folder.resolve("report.md"), md.toString(), UTF_8);
     System.out.println(md);
+    if (args.length > 1) {
+      splice(Path.of(args[1]), folder, md.toString());
+    }
+  }
+
+  static final String BEGIN = "<!-- report:begin (bench/run.sh full writes what follows, up to report:end) -->";
+  static final String END = "<!-- report:end -->";
+
+  /** Replaces what stands between the two markers of a Markdown file with this run's report. */
+  private static void splice(Path markdown, Path folder, String report) throws java.io.IOException {
+    String text = Files.readString(markdown, UTF_8);
+    int begin = text.indexOf(BEGIN);
+    int end = text.indexOf(END);
+    if (begin < 0 || end < begin) {
+      throw new IllegalStateException(markdown + " has no " + BEGIN + " … " + END + " section");
+    }
+    String run = "";
+    Path environment = folder.resolve("environment.txt");
+    if (Files.exists(environment)) {
+      run = "Run of record: `" + String.join("`; `", Files.readAllLines(environment, UTF_8)) + "`.\n\n";
+    }
+    Files.writeString(markdown, text.substring(0, begin + BEGIN.length()) + "\n\n" + run + report
+        + text.substring(end), UTF_8);
   }
 
   private static void target(StringBuilder md, String target, String measured, boolean met, String gap) {
@@ -210,11 +257,11 @@ public final class Report {
         .append(met ? "**met**" : "**not met**: " + gap).append(" |\n");
   }
 
-  private static Optional<Row> find(List<Row> rows, String workload, String impl, String storeBy, int threads) {
+  static Optional<Row> find(List<Row> rows, String workload, String impl, String storeBy, int threads) {
     return find(rows, workload, impl, storeBy, threads, "");
   }
 
-  private static Optional<Row> find(List<Row> rows, String workload, String impl, String storeBy, int threads,
+  static Optional<Row> find(List<Row> rows, String workload, String impl, String storeBy, int threads,
       String expiry) {
     return rows.stream().filter(r -> r.workload().equals(workload) && r.impl().equals(impl)
         && r.storeBy().equals(storeBy) && r.threads() == threads && r.expiry().equals(expiry)).findFirst();
@@ -265,7 +312,7 @@ public final class Report {
     return workload + "|" + storeBy + "|" + threads;
   }
 
-  private static String bold(String impl) {
+  static String bold(String impl) {
     return impl.startsWith("mtj-") ? "**" + impl + "**" : impl;
   }
 
@@ -279,7 +326,7 @@ public final class Report {
     return String.format(Locale.ROOT, "%.0f", value);
   }
 
-  private static String ratio(double r) {
+  static String ratio(double r) {
     return r >= 10 ? String.format(Locale.ROOT, "%.0f×", r) : String.format(Locale.ROOT, "%.2f×", r);
   }
 }

@@ -14,14 +14,20 @@ import java.util.stream.Stream;
 final class Results {
 
   static final List<String> WORKLOADS = List.of("GetHit.get", "TieredGetHit.get", "Put.put", "ZipfMix.readWrite",
-      "GetAll.getAll100", "L2Hit.get", "L2Hit.getAll100", "ReadThrough.get");
+      "GetAll.getAll100", "ReadThrough.get", "Remote.get", "Remote.put", "Remote.getAll100", "Remote.putAll100",
+      "Remote.remove", "Remote.invoke");
   static final List<String> CONTENDERS = List.of("mtj-l1", "mtj-tiered", "caffeine-jcache", "ehcache3",
       "redisson-jcache", "raw-caffeine", "raw-redisson");
   /** The expiry policies of TieredGetHit, in report order ("" for the workloads without the parameter). */
   static final List<String> EXPIRIES = List.of("", "eternal", "created", "accessed");
 
+  /**
+   * @param hitRatio the share of gets that found a value (ZipfMix), else NaN
+   * @param l1HitRatio the share of our tiered cache's gets that L1 answered (ZipfMix), else NaN
+   * @param absentShare the share of removes that found no entry (Remote.remove), else NaN
+   */
   record Row(String workload, String impl, String storeBy, int threads, double score, double error,
-      double hitRatio, String expiry) {
+      double hitRatio, String expiry, double l1HitRatio, double absentShare) {
 
     /** Raw ceilings have no store-by setting: they belong to both groups. */
     boolean storeByIndependent() {
@@ -36,11 +42,25 @@ final class Results {
       case "Put.put": return "put";
       case "ZipfMix.readWrite": return "Zipfian 90/10 get/put, 100k keys, bound 10k";
       case "GetAll.getAll100": return "getAll(100), all L1 hits";
-      case "L2Hit.get": return "L2-hit get (L1 cold)";
-      case "L2Hit.getAll100": return "L2-hit getAll(100) (L1 cold)";
+      case "Remote.get": return "L2-hit get (L1 of one entry)";
+      case "Remote.put": return "put (remote)";
+      case "Remote.getAll100": return "L2-hit getAll(100) (L1 of one entry)";
+      case "Remote.putAll100": return "putAll(100) (remote)";
+      case "Remote.remove": return "remove of a present key (remote)";
+      case "Remote.invoke": return "invoke: read and replace one entry (remote)";
       case "ReadThrough.get": return "read-through get (Zipfian, loader)";
       default: return workload;
     }
+  }
+
+  /** first / (first + second) of two secondary counters, NaN when absent or both zero. */
+  private static double share(JsonNode secondary, String first, String second) {
+    if (secondary == null || !secondary.has(first) || !secondary.has(second)) {
+      return Double.NaN;
+    }
+    double a = secondary.get(first).get("score").asDouble();
+    double b = secondary.get(second).get("score").asDouble();
+    return (a + b == 0) ? Double.NaN : a / (a + b);
   }
 
   static List<Row> read(Path folder) throws IOException {
@@ -56,18 +76,18 @@ final class Results {
         String benchmark = result.get("benchmark").asText();
         String workload = benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
         JsonNode params = result.get("params");
-        JsonNode primary = result.get("primaryMetric");
-        double hitRatio = Double.NaN;
-        JsonNode secondary = result.get("secondaryMetrics");
-        if (secondary != null && secondary.has("hits")) {
-          double hits = secondary.get("hits").get("score").asDouble();
-          double misses = secondary.get("misses").get("score").asDouble();
-          hitRatio = hits / Math.max(1, hits + misses);
+        if (params == null || !params.has("impl")) {
+          continue; // Codecs: per codec, in nanoseconds, written up by hand in BENCHMARKS.md
         }
+        JsonNode primary = result.get("primaryMetric");
+        JsonNode secondary = result.get("secondaryMetrics");
+        double hitRatio = share(secondary, "hits", "misses");
+        double l1HitRatio = share(secondary, "l1Hits", "l1Misses");
+        double absentShare = share(secondary, "absent", "removed");
         double error = primary.get("scoreError").asDouble();
         rows.add(new Row(workload, params.get("impl").asText(), params.get("storeBy").asText(),
             result.get("threads").asInt(), primary.get("score").asDouble(), Double.isNaN(error) ? 0 : error,
-            hitRatio, params.has("expiry") ? params.get("expiry").asText() : ""));
+            hitRatio, params.has("expiry") ? params.get("expiry").asText() : "", l1HitRatio, absentShare));
       }
     }
     rows.sort(Comparator.comparing((Row r) -> WORKLOADS.indexOf(r.workload()))

@@ -1,25 +1,34 @@
 package io.multitier.bench;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.io.BufferedInputStream;
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
 
 /**
- * Redis round trips per operation, counted, not timed: for each contender and operation, CONFIG
- * RESETSTAT, N operations, then INFO commandstats (every command Redis ran, those run inside Lua
- * scripts included) and, over the same N operations, a MONITOR connection that tells which commands
- * came from the client (a round trip each) and which from a script ({@code [0 lua]}).
+ * Redis round trips per operation, counted, not timed: for each contender, operation and number of
+ * calling threads (1 and 64), CONFIG RESETSTAT, N operations, then INFO commandstats (every command
+ * Redis ran, those run inside Lua scripts included) and, over the same N operations, a MONITOR
+ * connection that tells which commands came from the client (a round trip each) and which from a
+ * script ({@code [0 lua]}). After the 64-thread runs, {@code INFO clients} tells how many connections
+ * the contender's client opened.
  *
  * <p>Our tiered cache has an L1 of one entry, so every get and getAll goes to Redis (an L2 hit).
  * Usage: {@code RoundTrips <output.json>} with {@code -Dbench.redis=redis://127.0.0.1:PORT}.
@@ -28,14 +37,20 @@ public final class RoundTrips {
 
   private static final int N = 1_000;
   private static final int SETS = 100;
+  private static final List<Integer> THREADS = List.of(1, 64);
 
   public static void main(String[] args) throws Exception {
     Path output = Path.of(args[0]);
-    StringBuilder json = new StringBuilder("[\n");
+    List<String> lines = new ArrayList<>();
     String[] keys = Data.keys(1024);
     Set<String>[] sets = Data.keySets(keys, SETS, 100, 3);
+    List<Map<String, byte[]>> batches = new ArrayList<>();
+    for (Set<String> set : sets) {
+      Map<String, byte[]> batch = new LinkedHashMap<>();
+      set.forEach(key -> batch.put(key, Data.value(2)));
+      batches.add(batch);
+    }
     byte[] value = Data.value(1);
-    boolean first = true;
     for (String impl : List.of("mtj-tiered", "redisson-jcache", "raw-redisson")) {
       try (Contender cache = Contenders.create(impl, true, 1, false)) {
         cache.fill(Data.entries(keys));
@@ -43,76 +58,123 @@ public final class RoundTrips {
           cache.get(keys[i]);
           cache.put(keys[i], value);
           cache.getAll(sets[i % SETS]);
+          cache.invoke(keys[i], value);
         }
         Thread.sleep(200);
-        Map<String, Runnable> operations = new LinkedHashMap<>();
-        operations.put("get (L2 hit)", () -> {
-          for (int i = 0; i < N; i++) {
-            if (cache.get(keys[i % keys.length]) == null) {
-              throw new IllegalStateException(impl + " missed");
-            }
+        Map<String, IntConsumer> operations = new LinkedHashMap<>();
+        operations.put("get (L2 hit)", i -> {
+          if (cache.get(keys[i % keys.length]) == null) {
+            throw new IllegalStateException(impl + " missed");
           }
         });
-        operations.put("getAll(100) (L2 hits)", () -> {
-          for (int i = 0; i < N; i++) {
-            if (cache.getAll(sets[i % SETS]).size() != 100) {
-              throw new IllegalStateException(impl + " getAll missed");
-            }
+        operations.put("getAll(100) (L2 hits)", i -> {
+          if (cache.getAll(sets[i % SETS]).size() != 100) {
+            throw new IllegalStateException(impl + " getAll missed");
           }
         });
-        operations.put("put", () -> {
-          for (int i = 0; i < N; i++) {
-            cache.put(keys[i % keys.length], value);
+        operations.put("put", i -> cache.put(keys[i % keys.length], value));
+        operations.put("putAll(100)", i -> cache.putAll(batches.get(i % SETS)));
+        operations.put("invoke", i -> cache.invoke(keys[i % keys.length], value));
+        operations.put("remove", i -> {
+          if (!cache.remove(keys[i])) {
+            throw new IllegalStateException(impl + " removed nothing");
           }
         });
-        for (Map.Entry<String, Runnable> operation : operations.entrySet()) {
-          Redis.call("CONFIG", "RESETSTAT");
-          Monitor monitor = new Monitor();
-          operation.getValue().run();
-          Map<String, Long> stats = Redis.commandStats();
-          Map<String, long[]> sources = monitor.stop();
-          long all = 0;
-          TreeMap<String, Double> perOp = new TreeMap<>();
-          for (Map.Entry<String, Long> stat : stats.entrySet()) {
-            if (stat.getKey().equals("ping") || stat.getKey().equals("echo") || stat.getKey().equals("monitor")) {
-              continue;
-            }
-            all += stat.getValue();
-            perOp.put(stat.getKey(), stat.getValue() / (double) N);
+        for (int threads : THREADS) {
+          cache.fill(Data.entries(keys));
+          for (Map.Entry<String, IntConsumer> operation : operations.entrySet()) {
+            lines.add(count(impl, operation.getKey(), operation.getValue(), threads));
           }
-          long client = 0;
-          long lua = 0;
-          TreeMap<String, Double> clientPerOp = new TreeMap<>();
-          for (Map.Entry<String, long[]> source : sources.entrySet()) {
-            client += source.getValue()[0];
-            lua += source.getValue()[1];
-            if (source.getValue()[0] > 0) {
-              clientPerOp.put(source.getKey(), source.getValue()[0] / (double) N);
-            }
-          }
-          String line = String.format(java.util.Locale.ROOT,
-              "  {\"contender\": \"%s\", \"operation\": \"%s\", \"operations\": %d, \"roundTripsPerOp\": %.3f,"
-                  + " \"commandsPerOp\": %.3f, \"luaCommandsPerOp\": %.3f, \"clientCommands\": \"%s\", \"commandstats\": \"%s\"}",
-              impl, operation.getKey(), N, client / (double) N, all / (double) N, lua / (double) N,
-              format(clientPerOp), format(perOp));
-          json.append(first ? "" : ",\n").append(line);
-          first = false;
-          System.out.println(line);
         }
+        lines.add(String.format(Locale.ROOT, "  {\"contender\": \"%s\", \"connectedClients\": %d}", impl,
+            connectedClients()));
+        System.out.println(lines.get(lines.size() - 1));
       }
     }
-    json.append("\n]\n");
     Files.createDirectories(output.toAbsolutePath().getParent());
-    Files.writeString(output, json.toString(), UTF_8);
+    Files.writeString(output, "[\n" + String.join(",\n", lines) + "\n]\n", UTF_8);
+  }
+
+  private static String count(String impl, String operation, IntConsumer op, int threads) throws Exception {
+    Redis.call("CONFIG", "RESETSTAT");
+    Monitor monitor = new Monitor();
+    run(op, threads);
+    Map<String, Long> stats = Redis.commandStats();
+    Map<String, long[]> sources = monitor.stop();
+    long all = 0;
+    TreeMap<String, Double> perOp = new TreeMap<>();
+    for (Map.Entry<String, Long> stat : stats.entrySet()) {
+      if (stat.getKey().equals("ping") || stat.getKey().equals("echo") || stat.getKey().equals("monitor")) {
+        continue;
+      }
+      all += stat.getValue();
+      perOp.put(stat.getKey(), stat.getValue() / (double) N);
+    }
+    long client = 0;
+    long lua = 0;
+    TreeMap<String, Double> clientPerOp = new TreeMap<>();
+    for (Map.Entry<String, long[]> source : sources.entrySet()) {
+      client += source.getValue()[0];
+      lua += source.getValue()[1];
+      if (source.getValue()[0] > 0) {
+        clientPerOp.put(source.getKey(), source.getValue()[0] / (double) N);
+      }
+    }
+    String line = String.format(Locale.ROOT,
+        "  {\"contender\": \"%s\", \"operation\": \"%s\", \"threads\": %d, \"operations\": %d, \"roundTripsPerOp\": %.3f,"
+            + " \"commandsPerOp\": %.3f, \"luaCommandsPerOp\": %.3f, \"clientCommands\": \"%s\", \"commandstats\": \"%s\"}",
+        impl, operation, threads, N, client / (double) N, all / (double) N, lua / (double) N,
+        format(clientPerOp), format(perOp));
+    System.out.println(line);
+    return line;
+  }
+
+  /** Runs op(0) … op(N − 1), split over the threads (thread t takes t, t + threads, …). */
+  private static void run(IntConsumer op, int threads) throws Exception {
+    if (threads == 1) {
+      for (int i = 0; i < N; i++) {
+        op.accept(i);
+      }
+      return;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int first = t;
+        done.add(pool.submit(() -> {
+          for (int i = first; i < N; i += threads) {
+            op.accept(i);
+          }
+        }));
+      }
+      for (Future<?> future : done) {
+        future.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private static long connectedClients() {
+    for (String line : ((String) Redis.call("INFO", "clients")).split("\r\n")) {
+      if (line.startsWith("connected_clients:")) {
+        return Long.parseLong(line.substring("connected_clients:".length()).strip());
+      }
+    }
+    return -1;
   }
 
   private static String format(Map<String, Double> perOp) {
     List<String> parts = new ArrayList<>();
-    perOp.forEach((command, calls) -> parts.add(String.format(java.util.Locale.ROOT, "%s %.2f", command, calls)));
+    perOp.forEach((command, calls) -> parts.add(String.format(Locale.ROOT, "%s %.2f", command, calls)));
     return String.join(", ", parts);
   }
 
-  /** A MONITOR connection counting commands by name and by source: [client, lua]. */
+  /**
+   * A MONITOR connection counting commands by name and by source: [client, lua]. MONITOR's lines are
+   * status replies with every argument quoted and escaped, so they are read as lines.
+   */
   static final class Monitor {
     private final Socket socket;
     private final Thread reader;
@@ -121,25 +183,19 @@ public final class RoundTrips {
 
     Monitor() throws IOException {
       socket = new Socket();
-      socket.connect(Redis.socketAddress(), 5_000);
-      Redis.send(socket.getOutputStream(), "MONITOR");
-      InputStream in = new BufferedInputStream(socket.getInputStream());
-      if (!"+OK".equals("+" + readStatus(in))) {
+      socket.connect(new InetSocketAddress("127.0.0.1", Redis.port()), 5_000);
+      socket.getOutputStream().write("MONITOR\r\n".getBytes(UTF_8));
+      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), ISO_8859_1));
+      if (!"+OK".equals(in.readLine())) {
         throw new IllegalStateException("MONITOR refused");
       }
       reader = new Thread(() -> read(in), "monitor");
       reader.start();
     }
 
-    private static String readStatus(InputStream in) throws IOException {
-      in.read();
-      return Redis.readLine(in);
-    }
-
-    private void read(InputStream in) {
+    private void read(BufferedReader in) {
       try {
-        for (;;) {
-          String line = readStatus(in);
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
           if (line.contains(marker)) {
             return;
           }
@@ -147,7 +203,7 @@ public final class RoundTrips {
           int close = line.indexOf(']', open);
           int quote = line.indexOf('"', close);
           int end = line.indexOf('"', quote + 1);
-          String command = line.substring(quote + 1, end).toLowerCase(java.util.Locale.ROOT);
+          String command = line.substring(quote + 1, end).toLowerCase(Locale.ROOT);
           if (command.equals("ping") || command.equals("info") || command.equals("config")) {
             continue;
           }

@@ -14,6 +14,9 @@ record CacheSettings(
     @JsonProperty("l1MaxTtl") String l1MaxTtl,
     @JsonProperty("tiered") Boolean tiered,
     @JsonProperty("allowedClasses") List<String> allowedClasses,
+    @JsonProperty("codec") String codec,
+    @JsonProperty("compression") String compression,
+    @JsonProperty("compressAbove") String compressAbove,
     @JsonProperty("degradation") String degradation,
     @JsonProperty("maxKeyBytes") Integer maxKeyBytes,
     @JsonProperty("maxValueBytes") Integer maxValueBytes,
@@ -28,10 +31,12 @@ record CacheSettings(
     @JsonProperty("eventStream") EventStreamSettings eventStream,
     @JsonProperty("stampedeLease") String stampedeLease,
     @JsonProperty("writeLease") String writeLease,
-    @JsonProperty("tiers") List<TierSettings> tiers) {
+    @JsonProperty("tiers") List<TierSettings> tiers,
+    @JsonProperty("events") String events,
+    @JsonProperty("eventsMaxLength") Long eventsMaxLength) {
 
-  static final CacheSettings NONE = new CacheSettings(null, null, null, null, null, null, null,
-      null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+  static final CacheSettings NONE = new CacheSettings(null, null, null, null, null, null, null, null, null,
+      null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   /** Returns these settings with every field this one leaves out taken from {@code base}. */
   CacheSettings over(CacheSettings base) {
@@ -39,13 +44,15 @@ record CacheSettings(
         pick(keyType, base.keyType), pick(valueType, base.valueType),
         pick(maximumSize, base.maximumSize), pick(l1MaxTtl, base.l1MaxTtl),
         pick(tiered, base.tiered), pick(allowedClasses, base.allowedClasses),
+        pick(codec, base.codec), pick(compression, base.compression), pick(compressAbove, base.compressAbove),
         pick(degradation, base.degradation), pick(maxKeyBytes, base.maxKeyBytes),
         pick(maxValueBytes, base.maxValueBytes),
         pick(expiry, base.expiry), pick(storeByValue, base.storeByValue),
         pick(statistics, base.statistics), pick(management, base.management),
         pick(readThrough, base.readThrough), pick(writeThrough, base.writeThrough),
         pick(loader, base.loader), pick(writer, base.writer), pick(eventStream, base.eventStream),
-        pick(stampedeLease, base.stampedeLease), pick(writeLease, base.writeLease), pick(tiers, base.tiers));
+        pick(stampedeLease, base.stampedeLease), pick(writeLease, base.writeLease), pick(tiers, base.tiers),
+        pick(events, base.events), pick(eventsMaxLength, base.eventsMaxLength));
   }
 
   private static <T> T pick(T own, T base) {

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.multitier.jcache.configuration.CacheSettings.ExpirySettings;
+import io.multitier.jcache.copy.Codec;
+import io.multitier.jcache.copy.Compression;
 import io.multitier.jcache.tier.DegradationPolicy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import javax.cache.CacheException;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Factory;
@@ -290,6 +293,15 @@ public final class ManagerSettings {
       if (settings.allowedClasses() != null) {
         config.setAllowedClasses(settings.allowedClasses());
       }
+      if (settings.codec() != null) {
+        config.setCodec(choice(settings.codec(), Codec::parse, Codec.names()));
+      }
+      if (settings.compression() != null || settings.compressAbove() != null) {
+        Compression compression = (settings.compression() == null) ? Compression.NONE
+            : choice(settings.compression(), Compression::parse, Compression.names());
+        config.setCompression(compression, (settings.compressAbove() == null)
+            ? MultiTierConfiguration.DEFAULT_COMPRESS_ABOVE : Sizes.parse(settings.compressAbove(), "compressAbove"));
+      }
       if (settings.tiers() != null) {
         for (CacheSettings.TierSettings tier : settings.tiers()) {
           config.addLowerTier(new TierSpec(tier.backend(), (tier.ttlScale() == null) ? 1 : tier.ttlScale(),
@@ -317,6 +329,17 @@ public final class ManagerSettings {
         config.setEventStream(settings.eventStream().name(), (settings.eventStream().maxLength() == null)
             ? MultiTierConfiguration.DEFAULT_EVENT_STREAM_MAX_LENGTH : settings.eventStream().maxLength());
       }
+      if (settings.events() != null) {
+        switch (settings.events()) {
+          case "local": config.setClusterEvents(false); break;
+          case "cluster": config.setClusterEvents(true); break;
+          default: throw new IllegalArgumentException("events must be 'local' (listeners hear this JVM's changes) or "
+              + "'cluster' (every JVM's), not '" + settings.events() + "'");
+        }
+      }
+      if (settings.eventsMaxLength() != null) {
+        config.setClusterEventsMaxLength(settings.eventsMaxLength());
+      }
       if (settings.degradation() != null) {
         config.setDegradation(DegradationPolicy.parse(settings.degradation()));
       }
@@ -328,6 +351,16 @@ public final class ManagerSettings {
       }
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new CacheException("Invalid configuration in " + where + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Returns the choice the name parses to; a misspelt one names the choice it resembles. */
+  private static <T> T choice(String name, Function<String, T> parse, List<String> names) {
+    try {
+      return parse.apply(name);
+    } catch (IllegalArgumentException e) {
+      String closest = SettingNames.closest(name.strip(), names);
+      throw new IllegalArgumentException(e.getMessage() + ((closest == null) ? "" : " (did you mean '" + closest + "'?)"), e);
     }
   }
 

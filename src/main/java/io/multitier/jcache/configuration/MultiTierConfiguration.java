@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import io.multitier.jcache.copy.ClassPresets;
+import io.multitier.jcache.copy.Codec;
+import io.multitier.jcache.copy.Compression;
 import io.multitier.jcache.tier.DegradationPolicy;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
@@ -17,7 +19,7 @@ import javax.cache.configuration.MutableConfiguration;
 /**
  * The vendor configuration of a cache: everything {@link MutableConfiguration} offers, plus the
  * size of the in-process tier, how long it may keep a copy of a shared entry, whether the cache
- * uses the shared tier, which classes may be read back from it, what it does while the shared tier
+ * uses the shared tier, which classes may be read back from it and in which format, what it does while the shared tier
  * is unreachable, the largest key and value it sends there, and the time source.
  *
  * @param <K> the key type
@@ -29,6 +31,9 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
 
   /** Entries the in-process tier holds when nothing else is configured. */
   public static final long DEFAULT_MAXIMUM_SIZE = 10_000;
+
+  /** Changes the change stream of a cache with cluster events keeps when nothing else is configured. */
+  public static final long DEFAULT_CLUSTER_EVENTS_MAX_LENGTH = 10_000;
 
   /** Changes an event stream keeps when nothing else is configured. */
   public static final long DEFAULT_EVENT_STREAM_MAX_LENGTH = 10_000;
@@ -42,6 +47,9 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
   /** How long a write of a write-through tiered cache may hold its key's lease when nothing else is configured. */
   public static final Duration DEFAULT_WRITE_LEASE = Duration.ofSeconds(10);
 
+  /** The size above which a value is compressed, when compression is on and nothing else is configured, in bytes. */
+  public static final int DEFAULT_COMPRESS_ABOVE = 1024;
+
   /** The largest serialized value the shared tier takes when nothing else is configured, in bytes. */
   public static final int DEFAULT_MAX_VALUE_BYTES = 16 * 1024 * 1024;
 
@@ -52,11 +60,16 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
   private Duration l1MaxTtl = DEFAULT_L1_MAX_TTL;
   private Boolean tiered;
   private List<String> allowedClasses = new ArrayList<>();
+  private Codec codec = Codec.JAVA;
+  private Compression compression = Compression.NONE;
+  private int compressAbove = DEFAULT_COMPRESS_ABOVE;
   private String eventStream;
   private Duration stampedeLease;
   private Duration writeLease = DEFAULT_WRITE_LEASE;
   private List<TierSpec> lowerTiers = new ArrayList<>();
   private long eventStreamMaxLength = DEFAULT_EVENT_STREAM_MAX_LENGTH;
+  private boolean clusterEvents;
+  private long clusterEventsMaxLength = DEFAULT_CLUSTER_EVENTS_MAX_LENGTH;
   private transient Ticker ticker = Ticker.systemTicker();
   private transient Executor executor = ForkJoinPool.commonPool();
 
@@ -75,11 +88,16 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
       this.maxKeyBytes = other.maxKeyBytes;
       this.maxValueBytes = other.maxValueBytes;
       this.allowedClasses = new ArrayList<>(other.allowedClasses);
+      this.codec = other.codec;
+      this.compression = other.compression;
+      this.compressAbove = other.compressAbove;
       this.eventStream = other.eventStream;
       this.stampedeLease = other.stampedeLease;
       this.writeLease = other.writeLease;
       this.lowerTiers = new ArrayList<>(other.lowerTiers);
       this.eventStreamMaxLength = other.eventStreamMaxLength;
+      this.clusterEvents = other.clusterEvents;
+      this.clusterEventsMaxLength = other.clusterEventsMaxLength;
       this.ticker = other.ticker;
       this.executor = other.executor;
     }
@@ -155,6 +173,46 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
     return this;
   }
 
+  /** Returns the format of the values the cache shares with other JVMs and of its store-by-value copies. */
+  public Codec getCodec() {
+    return codec;
+  }
+
+  /**
+   * Sets the format of the values the cache shares with other JVMs and of its store-by-value copies
+   * (default {@link Codec#JAVA}); every JVM that shares the cache must use the same one. Either
+   * reads back only what {@link #setAllowedClasses} allows.
+   */
+  public MultiTierConfiguration<K, V> setCodec(Codec codec) {
+    this.codec = requireNonNull(codec, "codec");
+    return this;
+  }
+
+  /** Returns whether values above {@link #getCompressAbove()} bytes are compressed before they go to the shared tier. */
+  public Compression getCompression() {
+    return compression;
+  }
+
+  /** Returns the size, in serialized bytes, above which a value is compressed when compression is on. */
+  public int getCompressAbove() {
+    return compressAbove;
+  }
+
+  /**
+   * Compresses the values over {@code compressAbove} serialized bytes before they go to the shared
+   * tier (default {@link Compression#NONE}); a value that would not get smaller is sent as it is.
+   * Compressed values are read whatever a JVM's own setting, so changing it loses no entry.
+   */
+  public MultiTierConfiguration<K, V> setCompression(Compression compression, int compressAbove) {
+    requireNonNull(compression, "compression");
+    if (compressAbove < 0) {
+      throw new IllegalArgumentException("compressAbove must not be negative: " + compressAbove);
+    }
+    this.compression = compression;
+    this.compressAbove = compressAbove;
+    return this;
+  }
+
   /** Returns the name of the stream the cache appends its changes to, or {@code null} if it does not. */
   public String getEventStream() {
     return eventStream;
@@ -175,6 +233,36 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
     }
     this.eventStream = name;
     this.eventStreamMaxLength = maxLength;
+    return this;
+  }
+
+  /** Returns whether the cache's listeners hear the changes of every JVM that shares it, not only this one's. */
+  public boolean isClusterEvents() {
+    return clusterEvents;
+  }
+
+  /**
+   * Makes the listeners of a tiered cache hear CREATED, UPDATED, REMOVED and EXPIRED from every JVM
+   * that shares it: each write also appends the change to the cache's change stream in Redis,
+   * which every JVM follows (see docs/extensions.md). Off by default: listeners hear their own
+   * JVM's changes and Redis's expiries.
+   */
+  public MultiTierConfiguration<K, V> setClusterEvents(boolean clusterEvents) {
+    this.clusterEvents = clusterEvents;
+    return this;
+  }
+
+  /** Returns about how many changes the change stream of a cache with cluster events keeps. */
+  public long getClusterEventsMaxLength() {
+    return clusterEventsMaxLength;
+  }
+
+  /** Sets about how many changes the change stream keeps: how long a JVM may be away and still hear every change. */
+  public MultiTierConfiguration<K, V> setClusterEventsMaxLength(long maxLength) {
+    if (maxLength <= 0) {
+      throw new IllegalArgumentException("the change stream's maximum length must be positive: " + maxLength);
+    }
+    this.clusterEventsMaxLength = maxLength;
     return this;
   }
 
@@ -309,14 +397,16 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
         && degradation == other.degradation && maxKeyBytes == other.maxKeyBytes
         && maxValueBytes == other.maxValueBytes
         && l1MaxTtl.equals(other.l1MaxTtl) && allowedClasses.equals(other.allowedClasses)
+        && codec == other.codec && compression == other.compression && compressAbove == other.compressAbove
         && Objects.equals(eventStream, other.eventStream) && eventStreamMaxLength == other.eventStreamMaxLength
         && Objects.equals(stampedeLease, other.stampedeLease) && writeLease.equals(other.writeLease)
-        && lowerTiers.equals(other.lowerTiers);
+        && lowerTiers.equals(other.lowerTiers) && clusterEvents == other.clusterEvents
+        && clusterEventsMaxLength == other.clusterEventsMaxLength;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(super.hashCode(), maximumSize, l1MaxTtl, tiered, allowedClasses, eventStream,
-        stampedeLease, degradation, maxKeyBytes, maxValueBytes);
+        stampedeLease, degradation, maxKeyBytes, maxValueBytes, codec, compression, compressAbove);
   }
 }

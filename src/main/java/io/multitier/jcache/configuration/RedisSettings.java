@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  * @param timeout how long one attempt of a command waits for its answer ({@code 500ms}), or {@code null}
  * @param retryAttempts how many times a failed command is sent again, or {@code null}
  * @param retryDelay how long to wait before sending it again ({@code 100ms}), or {@code null}
+ * @param reconcileInterval how often each cache's count of changes in Redis is compared with the
+ *     invalidation notices this JVM heard, to catch a lost one ({@code 5s}), or {@code null} for 5 s
  */
 public record RedisSettings(
     @JsonProperty("address") String address,
@@ -28,7 +30,11 @@ public record RedisSettings(
     @JsonProperty("keyPrefix") String keyPrefix,
     @JsonProperty("timeout") String timeout,
     @JsonProperty("retryAttempts") Integer retryAttempts,
-    @JsonProperty("retryDelay") String retryDelay) {
+    @JsonProperty("retryDelay") String retryDelay,
+    @JsonProperty("reconcileInterval") String reconcileInterval) {
+
+  /** How often caches are reconciled when {@code reconcileInterval} is not set. */
+  public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofSeconds(5);
 
   private static final Pattern ADDRESS = Pattern.compile(
       "(redis|rediss|valkey|valkeys)://([^@/]*@)?(\\[[0-9A-Fa-f:.]+\\]|[^:/@\\[\\]]+):[0-9]{1,5}/?"
@@ -56,6 +62,7 @@ public record RedisSettings(
       throw new IllegalArgumentException("redis.retryAttempts must not be negative: " + retryAttempts);
     }
     positive(timeout, "redis.timeout");
+    positive(reconcileInterval, "redis.reconcileInterval");
     if (retryDelay != null) {
       Durations.parse(retryDelay, "redis.retryDelay");
     }
@@ -88,12 +95,18 @@ public record RedisSettings(
 
   /** Returns the settings of a single server at the address. */
   public static RedisSettings ofAddress(String address) {
-    return new RedisSettings(address, null, null, null, null, null);
+    return new RedisSettings(address, null, null, null, null, null, null);
   }
 
   /** Returns the per-attempt command timeout, if set. */
   public Duration timeoutDuration() {
     return (timeout == null) ? null : Durations.parse(timeout, "redis.timeout");
+  }
+
+  /** Returns how often caches are reconciled. */
+  public Duration reconcileIntervalDuration() {
+    return (reconcileInterval == null) ? DEFAULT_RECONCILE_INTERVAL
+        : Durations.parse(reconcileInterval, "redis.reconcileInterval");
   }
 
   /** Returns the delay between attempts, if set. */

@@ -55,15 +55,14 @@ public final class JavaSerializer implements Serializer {
 
   /** As {@link #allowing(List)}, for the cache whose name the refusals then give. */
   public static JavaSerializer allowing(String cacheName, List<String> patterns) {
+    return allowing(cacheName, AllowList.of(patterns));
+  }
+
+  /** As {@link #allowing(String, List)}, with the allow-list already built. */
+  static JavaSerializer allowing(String cacheName, AllowList allowList) {
     StringBuilder spec = new StringBuilder(LIMITS);
-    for (String pattern : JDK_VALUE_TYPES) {
+    for (String pattern : allowList.patterns()) {
       spec.append(';').append(pattern);
-    }
-    for (String pattern : ClassPresets.expand(requireNonNull(patterns, "patterns"))) {
-      if (pattern.isBlank() || pattern.contains(";") || pattern.startsWith("!")) {
-        throw new IllegalArgumentException("Not a class-name pattern: '" + pattern + "'");
-      }
-      spec.append(';').append(pattern.strip());
     }
     spec.append(";!*");
     return new JavaSerializer(ObjectInputFilter.Config.createFilter(spec.toString()), cacheName);
@@ -116,17 +115,12 @@ public final class JavaSerializer implements Serializer {
 
   /** Returns the error of bytes the filter refused: the class, the cache if known, and the setting that would allow it. */
   private SerializationException refusal(String refused, InvalidClassException cause) {
-    String cache = (cacheName == null) ? "" : " read from the shared tier of cache '" + cacheName + "'";
     if (refused.startsWith("a stream ")) {
+      String cache = (cacheName == null) ? "" : " read from the shared tier of cache '" + cacheName + "'";
       return new SerializationException("Refused to deserialize " + refused + cache
           + " (depth 64, 100,000 references, 64 MiB)", cause, refused);
     }
-    String type = refused.replaceFirst("^\\[+L?", "").replaceFirst(";$", "");
-    int dot = type.lastIndexOf('.');
-    String advice = "add \"" + type + "\"" + ((dot < 0) ? "" : " (or \"" + type.substring(0, dot) + ".**\" for its package)")
-        + " to allowedClasses";
-    return new SerializationException("Refused to deserialize " + type + cache
-        + ": it is not on the allow-list of classes that may be read back from Redis; " + advice, cause, type);
+    return AllowList.refusal(refused, cacheName, cause);
   }
 
   /** Resolves classes through the cache's class loader first. */

@@ -19,14 +19,31 @@ final class EntryEvent<K, V> extends CacheEntryEvent<K, V> {
   private final V value;
   private final V oldValue;
   private final boolean oldValueAvailable;
+  private final Origin origin;
+
+  /** Who made the change. */
+  enum Origin {
+    /** An operation of this JVM. */
+    THIS_JVM,
+    /** Another JVM that shares the cache (a cache with cluster events). */
+    OTHER_JVM,
+    /** The shared tier itself: Redis expired the entry. */
+    SHARED_TIER
+  }
 
   EntryEvent(Cache<K, V> source, EventType type, K key, V value, V oldValue,
-      boolean oldValueAvailable) {
+      boolean oldValueAvailable, Origin origin) {
     super(source, type);
     this.key = key;
     this.value = value;
     this.oldValue = oldValue;
     this.oldValueAvailable = oldValueAvailable;
+    this.origin = origin;
+  }
+
+  /** Returns who made the change. */
+  Origin origin() {
+    return origin;
   }
 
   @Override

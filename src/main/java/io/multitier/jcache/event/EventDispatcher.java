@@ -2,6 +2,7 @@ package io.multitier.jcache.event;
 
 import static java.util.Objects.requireNonNull;
 
+import io.multitier.jcache.spi.SharedEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,8 @@ public final class EventDispatcher<K, V> {
       new ConcurrentHashMap<>();
   private final AtomicInteger asynchronousCount = new AtomicInteger();
   private final ReentrantLock[] keyLocks = new ReentrantLock[KEY_LOCKS];
+  /** Whether asynchronous listeners hear this JVM's changes from the shared tier's change stream, not at once. */
+  private volatile boolean inStoreOrder;
   /** Whether a synchronous listener was ever registered: until then no thread has anything to await. */
   private volatile boolean everSynchronous;
   private final ThreadLocal<List<Pending<K, V>>> pendingSynchronous = new ThreadLocal<>();
@@ -148,6 +151,45 @@ public final class EventDispatcher<K, V> {
   }
 
   /**
+   * Has asynchronous listeners hear this JVM's own changes from {@link #publishShared}, in the order
+   * the shared tier took every JVM's changes, instead of at once (caches with cluster events);
+   * synchronous listeners still hear them before the operation returns.
+   */
+  public void deliverAsynchronousInStoreOrder() {
+    inStoreOrder = true;
+  }
+
+  /**
+   * Delivers a change the shared tier reports: another JVM's, or Redis's expiry, to every listener
+   * (synchronous ones in this thread, their failures forgotten); this JVM's own, which synchronous
+   * listeners heard already, to the asynchronous ones if they hear in the shared tier's order.
+   */
+  public void publishShared(Cache<K, V> cache, SharedEvent<K, V> change) {
+    EntryEvent.Origin origin;
+    switch (change.source()) {
+      case STORE: origin = EntryEvent.Origin.SHARED_TIER; break;
+      case OTHER_CLIENT: origin = EntryEvent.Origin.OTHER_JVM; break;
+      default:
+        if (!inStoreOrder) {
+          return;
+        }
+        origin = EntryEvent.Origin.THIS_JVM;
+    }
+    V old = change.oldValue();
+    switch (change.type()) {
+      case CREATED:
+        publish(cache, EventType.CREATED, change.key(), change.value(), null, false, origin, true);
+        break;
+      case UPDATED:
+        publish(cache, EventType.UPDATED, change.key(), change.value(), old, old != null, origin, true);
+        break;
+      default:
+        publish(cache, change.type(), change.key(), old, old, old != null, origin, true);
+    }
+    ignoreSynchronous();
+  }
+
+  /**
    * Runs the synchronous listeners of the events this thread published since the last call, then
    * throws the first failure of one, if any.
    */
@@ -203,6 +245,11 @@ public final class EventDispatcher<K, V> {
 
   private void publish(Cache<K, V> cache, EventType type, K key, V value, V oldValue,
       boolean hasOldValue) {
+    publish(cache, type, key, value, oldValue, hasOldValue, EntryEvent.Origin.THIS_JVM, false);
+  }
+
+  private void publish(Cache<K, V> cache, EventType type, K key, V value, V oldValue,
+      boolean hasOldValue, EntryEvent.Origin origin, boolean fromStore) {
     if (registrations.isEmpty()) {
       return;
     }
@@ -210,7 +257,10 @@ public final class EventDispatcher<K, V> {
       if (!registration.accepts(type)) {
         continue;
       }
-      EntryEvent<K, V> event = new EntryEvent<>(cache, type, key, value, oldValue, hasOldValue);
+      if (inStoreOrder && origin == EntryEvent.Origin.THIS_JVM && registration.isSynchronous() == fromStore) {
+        continue;
+      }
+      EntryEvent<K, V> event = new EntryEvent<>(cache, type, key, value, oldValue, hasOldValue, origin);
       if (registration.isSynchronous()) {
         List<Pending<K, V>> pending = pendingSynchronous.get();
         if (pending == null) {

@@ -3,6 +3,7 @@ package io.multitier.jcache.event;
 import static java.util.Objects.requireNonNull;
 
 import io.multitier.jcache.spi.StreamingBackend;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
@@ -20,13 +21,17 @@ import javax.cache.event.CacheEntryUpdatedListener;
  * can follow the cache with a consumer group. Each entry has the fields {@code type}
  * ({@code CREATED}, {@code UPDATED}, {@code REMOVED}, {@code EXPIRED}), {@code key} and
  * {@code value} ({@code String.valueOf} of each). It runs as an asynchronous listener: a write does
- * not wait for the append, and an append that fails is logged and not retried.
+ * not wait for the append, and an append that fails is logged and not retried. Each JVM appends its
+ * own changes; an expiry that Redis made, which every JVM hears, is appended by the first of them.
  *
  * @param <K> the key type
  * @param <V> the value type
  */
 public final class EventStreamListener<K, V> implements CacheEntryCreatedListener<K, V>,
     CacheEntryUpdatedListener<K, V>, CacheEntryRemovedListener<K, V>, CacheEntryExpiredListener<K, V> {
+
+  /** How long the JVMs that heard Redis expire one entry take to try to append it, at most. */
+  private static final Duration ONE_CHANGE = Duration.ofSeconds(2);
 
   private final StreamingBackend streams;
   private final String stream;
@@ -68,11 +73,20 @@ public final class EventStreamListener<K, V> implements CacheEntryCreatedListene
 
   private void append(Iterable<CacheEntryEvent<? extends K, ? extends V>> events) {
     for (CacheEntryEvent<? extends K, ? extends V> event : events) {
+      EntryEvent.Origin origin = (event instanceof EntryEvent) ? ((EntryEvent<?, ?>) event).origin()
+          : EntryEvent.Origin.THIS_JVM;
+      if (origin == EntryEvent.Origin.OTHER_JVM) {
+        continue;
+      }
       Map<String, String> fields = new LinkedHashMap<>();
       fields.put("type", event.getEventType().name());
       fields.put("key", String.valueOf(event.getKey()));
       fields.put("value", String.valueOf(event.getValue()));
-      streams.add(stream, fields, maxLength);
+      if (origin == EntryEvent.Origin.SHARED_TIER) {
+        streams.addOnce(stream, fields, maxLength, event.getEventType() + ":" + event.getKey(), ONE_CHANGE);
+      } else {
+        streams.add(stream, fields, maxLength);
+      }
     }
   }
 }

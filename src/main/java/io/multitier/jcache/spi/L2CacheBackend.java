@@ -109,4 +109,11 @@ public interface L2CacheBackend<K, V> extends CacheBackend<K, V> {
    * tell keeps the default, which never calls it.
    */
   default void onInvalidation(Consumer<K> listener) {}
+
+  /**
+   * Registers the listener of changes this JVM did not make: entries the store expired, and, if
+   * the cache was opened with an event stream, every change another client made, in the order they
+   * took effect. A backend that cannot tell keeps the default, which never calls it.
+   */
+  default void onSharedEvents(Consumer<SharedEvent<K, V>> listener) {}
 }

@@ -29,6 +29,15 @@ public interface StreamingBackend {
   /** Appends the fields as a new entry, trimming the stream to about {@code maxLength}; returns the new id. */
   String add(String stream, Map<String, String> fields, long maxLength);
 
+  /**
+   * Appends as {@link #add} unless an entry with the same {@code token} was appended to the stream
+   * within {@code window}; returns the new id, or {@code null}. Lets every JVM that observed one
+   * change try to append it, and the stream hold it once.
+   */
+  default String addOnce(String stream, Map<String, String> fields, long maxLength, String token, Duration window) {
+    return add(stream, fields, maxLength);
+  }
+
   /** Returns the newest {@code count} entries, oldest first. */
   List<StreamEntry> readLatest(String stream, int count);
 

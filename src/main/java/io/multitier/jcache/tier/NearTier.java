@@ -68,6 +68,12 @@ final class NearTier<K, V> {
     return copy;
   }
 
+  /** Returns the value of the key's copy even if past its deadline (the value an expiry lost), or {@code null}. */
+  V lastValue(K key) {
+    Copy<V> copy = l1.get(key);
+    return (copy == null) ? null : copy.value;
+  }
+
   /** Returns the time now, on the cache's ticker. */
   long now() {
     return ticker.read();

@@ -10,8 +10,9 @@ import java.util.UUID;
 /**
  * The codec of the shared tier: values through a {@link Serializer}; keys as readable strings for
  * the common key types ({@code s:} text, {@code i:}/{@code l:} numbers, {@code u:} UUIDs) and as
- * base64 of their serialized form otherwise ({@code j:}), so equal keys give equal strings in
- * every JVM as long as their serialized form is stable.
+ * base64 of their serialized form otherwise ({@code j:} for the {@code java} codec, {@code k:} for
+ * {@code kryo}), so equal keys give equal strings in every JVM as long as their serialized form is
+ * stable.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -20,11 +21,18 @@ final class SerializingCodec<K, V> implements EntryCodec<K, V> {
 
   private final Serializer serializer;
   private final ClassLoader classLoader;
+  private final char keyTag;
 
-  /** Creates the codec; classes are resolved through the class loader. */
-  public SerializingCodec(Serializer serializer, ClassLoader classLoader) {
+  /** Creates the codec of Java-serialized keys; classes are resolved through the class loader. */
+  SerializingCodec(Serializer serializer, ClassLoader classLoader) {
+    this(serializer, classLoader, 'j');
+  }
+
+  /** Creates the codec; serialized keys start with {@code keyTag:}, classes are resolved through the class loader. */
+  SerializingCodec(Serializer serializer, ClassLoader classLoader, char keyTag) {
     this.serializer = requireNonNull(serializer, "serializer");
     this.classLoader = requireNonNull(classLoader, "classLoader");
+    this.keyTag = keyTag;
   }
 
   @Override
@@ -38,7 +46,7 @@ final class SerializingCodec<K, V> implements EntryCodec<K, V> {
     } else if (key instanceof UUID) {
       return "u:" + key;
     }
-    return "j:" + Base64.getUrlEncoder().withoutPadding().encodeToString(serializer.serialize(key));
+    return keyTag + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(serializer.serialize(key));
   }
 
   @Override
@@ -54,7 +62,12 @@ final class SerializingCodec<K, V> implements EntryCodec<K, V> {
         case 'i': return (K) Integer.valueOf(body);
         case 'l': return (K) Long.valueOf(body);
         case 'u': return (K) UUID.fromString(body);
-        case 'j': return (K) serializer.deserialize(Base64.getUrlDecoder().decode(body), classLoader);
+        case 'j':
+        case 'k':
+          if (encoded.charAt(0) != keyTag) {
+            throw new SerializationException("Not a key of this cache's codec: '" + encoded + "'");
+          }
+          return (K) serializer.deserialize(Base64.getUrlDecoder().decode(body), classLoader);
         default: throw new SerializationException("Not an encoded key: '" + encoded + "'");
       }
     } catch (IllegalArgumentException e) {

@@ -1,6 +1,7 @@
 package io.multitier.jcache.tier;
 
 import io.multitier.jcache.spi.Health;
+import io.multitier.jcache.spi.SharedEvent;
 import io.multitier.jcache.spi.StreamingBackend;
 import java.time.Duration;
 import java.util.Collection;
@@ -8,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -92,6 +94,12 @@ public interface Store<K, V> extends AutoCloseable {
 
   /** Returns the cache's streams: the shared tier's when there is one, else the in-process tier's. */
   Optional<StreamingBackend> streams();
+
+  /**
+   * Registers the listener of changes this JVM did not make: entries the shared tier expired, and,
+   * for a cache with cluster events, every other JVM's change. An L1-only store has none.
+   */
+  default void onSharedEvents(Consumer<SharedEvent<K, V>> listener) {}
 
   /** Reports the health of each tier, fastest first. */
   List<Health> health();

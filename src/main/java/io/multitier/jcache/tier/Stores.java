@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.multitier.jcache.backend.caffeine.CaffeineBackend;
 import io.multitier.jcache.configuration.MultiTierConfiguration;
-import io.multitier.jcache.copy.JavaSerializer;
+import io.multitier.jcache.copy.Codec;
 import io.multitier.jcache.spi.L2CacheBackend;
 import io.multitier.jcache.spi.NearCacheBackend;
 import java.time.Duration;
@@ -47,7 +47,9 @@ public final class Stores {
     NearTier<K, V> near = new NearTier<>(l1, config.getTicker(), config.getL1MaxTtl(), statistics);
     StoreSettings settings = new StoreSettings(config.getDegradation(), config.getMaxKeyBytes(),
         config.getMaxValueBytes(), writesThrough, config.getWriteLease(), config.getStampedeLease());
-    EntryCodec<K, V> codec = new SerializingCodec<>(JavaSerializer.allowing(name, config.getAllowedClasses()), classLoader);
+    Codec format = config.getCodec();
+    EntryCodec<K, V> codec = new SerializingCodec<>(format.forSharedTier(name, config.getAllowedClasses(),
+        config.getCompression(), config.getCompressAbove()), classLoader, (format == Codec.JAVA) ? 'j' : 'k');
     return new TieredStore<>(near, l2, LowerTiers.of(config.getLowerTiers(), name, classLoader), codec,
         settings, accessTtl, statistics);
   }

@@ -87,7 +87,7 @@ public final class TierStatistics {
     return l2Errors.sum();
   }
 
-  /** Returns values read from the shared tier that could not be decoded and were treated as misses. */
+  /** Returns values read from the shared tier that could not be decoded (corrupt, of another codec, or refused by the allow-list) and were treated as misses. */
   public long corruptValues() {
     return corruptValues.sum();
   }

@@ -7,6 +7,7 @@ import io.multitier.jcache.spi.BackendException;
 import io.multitier.jcache.spi.Health;
 import io.multitier.jcache.spi.L2CacheBackend;
 import io.multitier.jcache.spi.ReadForUpdate;
+import io.multitier.jcache.spi.SharedEvent;
 import io.multitier.jcache.spi.StreamingBackend;
 import io.multitier.jcache.spi.Ttl;
 import io.multitier.jcache.spi.ValueWithTtl;
@@ -31,6 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiPredicate;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -85,6 +87,7 @@ final class TieredStore<K, V> implements Store<K, V> {
   private final AtomicBoolean failing = new AtomicBoolean();
   private final Object subscription = new Object();
   private volatile boolean subscribed;
+  private Consumer<SharedEvent<K, V>> sharedListener;
   private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
   private final TierStatistics statistics;
   private final String leaseOwner = UUID.randomUUID().toString();
@@ -130,6 +133,7 @@ final class TieredStore<K, V> implements Store<K, V> {
       }
       subscribed = true;
       near.keepCopies();
+      hearShared();
     }
   }
 
@@ -844,6 +848,57 @@ final class TieredStore<K, V> implements Store<K, V> {
     return l2.streams();
   }
 
+  /**
+   * Tells the listener, decoded, of Redis's expiries and, for a cache with cluster events, of other
+   * JVMs' changes; an expiry also drops this JVM's copy and carries its value, if it had one.
+   */
+  @Override
+  public void onSharedEvents(Consumer<SharedEvent<K, V>> listener) {
+    requireNonNull(listener, "listener");
+    synchronized (subscription) {
+      sharedListener = listener;
+      if (subscribed) {
+        hearShared();
+      }
+    }
+  }
+
+  /** Registers the shared-event listener with the shared tier once it answers; after a failure, when it answers again. */
+  private void hearShared() {
+    Consumer<SharedEvent<K, V>> listener = sharedListener;
+    if (listener == null) {
+      return;
+    }
+    try {
+      l2.onSharedEvents(event -> shared(event, listener));
+      sharedListener = null;
+    } catch (BackendException e) {
+      unreachable(e.getMessage());
+      logger.warn("The listeners of {} do not hear of Redis's expiries or other JVMs' changes until it answers again: {}",
+          l2, e.getMessage());
+    }
+  }
+
+  private void shared(SharedEvent<String, byte[]> event, Consumer<SharedEvent<K, V>> listener) {
+    K key;
+    try {
+      key = codec.decodeKey(event.key());
+    } catch (RuntimeException e) {
+      logger.debug("Ignoring an event of an undecodable key {}", event.key(), e);
+      return;
+    }
+    V value = (event.value() == null) ? null : decode(event.value());
+    V oldValue = (event.oldValue() == null) ? null : decode(event.oldValue());
+    if (event.source() == SharedEvent.Source.STORE) {
+      oldValue = near.lastValue(key);
+      near.drop(key);
+    }
+    if ((event.value() != null && value == null) || (event.oldValue() != null && oldValue == null)) {
+      return;
+    }
+    listener.accept(new SharedEvent<>(event.type(), key, value, oldValue, event.source()));
+  }
+
   @Override
   public List<Health> health() {
     List<Health> health = new ArrayList<>(2);
@@ -901,7 +956,14 @@ final class TieredStore<K, V> implements Store<K, V> {
     } catch (RuntimeException e) {
       statistics.corruptValues.increment();
       String refused = refusedClass(e);
-      if (refused == null) {
+      String foreign = (e instanceof SerializationException) ? ((SerializationException) e).foreignCodec() : null;
+      if (foreign != null) {
+        if (refusedLogged.add("codec " + foreign)) {
+          logger.warn("Treating values of codec {} from {} as misses: {}", foreign, l2.name(), e.getMessage());
+        } else {
+          logger.debug("Refused a value of codec {} from {}", foreign, l2.name());
+        }
+      } else if (refused == null) {
         logger.warn("Treating an undecodable value from {} as a miss: {}", l2.name(), e.toString());
       } else {
         statistics.refusedClasses.increment();
@@ -954,6 +1016,9 @@ final class TieredStore<K, V> implements Store<K, V> {
     if (failing.get() && failing.compareAndSet(true, false)) {
       logger.info("{} answers again; dropping every L1 copy", l2.name());
       near.dropAll();
+      synchronized (subscription) {
+        hearShared();
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import io.multitier.jcache.TieredCache;
 import io.multitier.jcache.spi.Health;
 import io.multitier.jcache.testing.ChildJvm;
 import io.multitier.jcache.testing.ManagerFiles;
+import io.multitier.jcache.testing.RecordingListener;
 import io.multitier.jcache.testing.RedisCluster;
 import io.multitier.jcache.testing.RedisServer;
 import java.time.Duration;
@@ -25,7 +26,9 @@ import org.junit.jupiter.api.Test;
  * The tiered cache over a local Redis Cluster of three masters: every Cache operation across two
  * CacheManagers in this JVM, caches spread over the masters (one cache's keys share a hash slot),
  * and the two-JVM coherence test (this JVM and a child {@code CacheNode}): a write in one is read by
- * the other, and an update or removal drops the other's L1 copy within a bound.
+ * the other, and an update or removal drops the other's L1 copy within a bound; and, on caches of
+ * every master, the repair of a lost notice, Redis's expiries and other clients' changes heard by
+ * listeners.
  */
 final class ClusterTest {
 
@@ -122,5 +125,63 @@ final class ClusterTest {
       await().atMost(INVALIDATION_BOUND).until(() -> here.get("j1") == null);
       assertThat(child.stat("shared", "invalidations.received")).isGreaterThanOrEqualTo(1);
     }
+  }
+
+  @Test
+  void onEveryMasterALostNoticeIsRepairedAndListenersHearExpiriesAndOtherClientsChanges() {
+    cluster.flushAll();
+    StringBuilder caches = new StringBuilder("caches:\n");
+    for (int i = 0; i < 6; i++) {
+      caches.append("  events-").append(i).append(":\n    keyType: java.lang.String\n")
+          .append("    valueType: java.lang.String\n    events: cluster\n");
+    }
+    String settings = "  reconcileInterval: 1s\n";
+    CacheManager reader = managers.open(managers.redis("events:", cluster.redissonYaml("timeout: 3000\n")) + settings + caches);
+    CacheManager writer = managers.open(managers.redis("events:", cluster.redissonYaml("timeout: 3000\n")) + settings + caches);
+    Set<Integer> ports = new HashSet<>();
+    for (int i = 0; i < 6; i++) {
+      String name = "events-" + i;
+      Cache<String, String> here = reader.getCache(name, String.class, String.class);
+      Cache<String, String> there = writer.getCache(name, String.class, String.class);
+      RecordingListener<String, String> heard = new RecordingListener<>();
+      here.registerCacheEntryListener(heard.configuration(false));
+
+      there.put("k", "v1");
+      await().atMost(INVALIDATION_BOUND).until(() -> heard.briefs().contains("CREATED k=v1"));
+      assertThat(here.get("k")).isEqualTo("v1");
+      assertThat(here.get("k")).isEqualTo("v1");
+      there.put("source", "v2");
+      ports.add(onItsMaster(name, "redis.call('set', KEYS[1], redis.call('get', KEYS[2])) return redis.call('incr', KEYS[3])",
+          "events:{" + name + "}:s:k", "events:{" + name + "}:s:source", "events:{" + name + "}#seq"));
+      long lost = System.nanoTime();
+      await().atMost(Duration.ofSeconds(3)).until(() -> "v2".equals(here.get("k")));
+      System.out.printf("ClusterTest: %s repaired %d ms after its notice was lost%n", name,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lost));
+
+      onItsMaster(name, "return redis.call('pexpire', KEYS[1], 1)", "events:{" + name + "}:s:k");
+      await().atMost(Duration.ofSeconds(5)).until(() -> heard.briefs().contains("EXPIRED k=v2 (was v2)"));
+      assertThat(heard.briefs()).containsExactly("CREATED k=v1", "CREATED source=v2", "EXPIRED k=v2 (was v2)");
+    }
+    assertThat(ports).as("masters holding the caches").hasSizeGreaterThan(1);
+  }
+
+  /** Runs a script on the master of the cache's slot; returns that master's port. */
+  private static int onItsMaster(String cache, String script, String... keys) {
+    String[] command = new String[3 + keys.length];
+    command[0] = "EVAL";
+    command[1] = script;
+    command[2] = Integer.toString(keys.length);
+    System.arraycopy(keys, 0, command, 3, keys.length);
+    for (RedisServer node : cluster.nodes()) {
+      try {
+        Object reply = node.call(command);
+        if (!(reply instanceof RuntimeException) && !String.valueOf(reply).startsWith("MOVED")) {
+          return node.port();
+        }
+      } catch (RuntimeException moved) {
+        // another master's slot
+      }
+    }
+    throw new AssertionError("no master ran the script for " + cache);
   }
 }

@@ -1,5 +1,13 @@
 package io.multitier.jcache.security;
 
+import java.time.Duration;
+
+import static org.awaitility.Awaitility.await;
+
+import io.multitier.jcache.testing.RecordingListener;
+
+import io.multitier.jcache.testing.CapturedStderr;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -84,5 +92,28 @@ final class AclTest {
     }).isInstanceOf(CacheException.class).hasMessageContaining("L2 redis");
     assertThat(redis.server().call("DBSIZE")).isEqualTo(0L);
     assertThat(redis.server().call("ACL", "LOG")).as("Redis logged the refusal").asList().isNotEmpty();
+  }
+
+  @Test
+  void aUserWithoutConfigIsToldOnceWhatToSetAndHearsExpiriesOnceAnOperatorSetsIt() {
+    redis.server().call("CONFIG", "SET", "notify-keyspace-events", "");
+    redis.server().call("ACL", "SETUSER", "app", "&__keyevent@*__:expired");
+    try (CapturedStderr log = CapturedStderr.start()) {
+      Cache<String, String> a = managers.open(managers.single(redis.server().address(), "acl:", LOGIN) + CACHES)
+          .getCache("users", String.class, String.class);
+      RecordingListener<String, String> heard = new RecordingListener<>();
+      a.registerCacheEntryListener(heard.configuration(false));
+      a.registerCacheEntryListener(new RecordingListener<String, String>().configuration(true));
+
+      assertThat(log.lines("refused to turn them on")).as("one warning, whatever the listeners").hasSize(1);
+      assertThat(log.lines("refused to turn them on").get(0)).contains("notify-keyspace-events").contains("Ex");
+
+      redis.server().call("CONFIG", "SET", "notify-keyspace-events", "Ex");
+      a.put("k", "v");
+      redis.server().call("PEXPIRE", "acl:{users}:s:k", "1");
+      await().atMost(Duration.ofSeconds(5)).until(() -> heard.briefs().contains("EXPIRED k=v (was v)"));
+    } finally {
+      redis.server().call("CONFIG", "SET", "notify-keyspace-events", "");
+    }
   }
 }

@@ -123,12 +123,22 @@ public final class ChildJvm implements AutoCloseable {
 
   /** As {@link #send(String)}, waiting up to {@code timeout} for the reply (a long-running command). */
   public String send(String command, Duration timeout) {
+    tell(command);
+    return reply(command, timeout);
+  }
+
+  /** Sends one command without waiting for its replies, which {@link #reply} then reads. */
+  public void tell(String command) {
     try {
       stdin.write(command + "\n");
       stdin.flush();
     } catch (IOException e) {
       throw new IllegalStateException("the child JVM does not read its input any more" + diagnostics(), e);
     }
+  }
+
+  /** Returns the next reply to a command sent by {@link #tell}, without its {@code @}; an {@code error} reply fails. */
+  public String reply(String command, Duration timeout) {
     String reply = next(timeout);
     if (reply.startsWith("error")) {
       throw new IllegalStateException("the child JVM answered '" + command + "' with " + reply + diagnostics());

@@ -15,12 +15,14 @@ import org.junit.platform.launcher.TestIdentifier;
  * (or {@code cluster}: a local 3-master {@link RedisCluster} instead of one server): starts a
  * redis-server for the whole run and points every CacheManager at it through a
  * system-wide configuration file ({@code multitier.config}), which also lets the TCK's own domain
- * classes be read back from Redis. Before each test the server is emptied, so no test sees the
+ * classes be read back from Redis; {@code multitier.tck.codec} names the codec of every cache
+ * ({@code java} when unset). Before each test the server is emptied, so no test sees the
  * entries of another. In any other mode it does nothing.
  */
 public final class TieredTckSession implements LauncherSessionListener {
 
   private static final String MODE = "multitier.tck.mode";
+  private static final String CODEC = "multitier.tck.codec";
 
   private RedisServer server;
   private RedisCluster cluster;
@@ -45,13 +47,15 @@ public final class TieredTckSession implements LauncherSessionListener {
         redis = "redis:\n  address: " + server.address() + "\n";
       }
       config = Files.createTempFile("multitier-tck-", ".yaml");
+      String codec = System.getProperty(CODEC, "java");
       Files.writeString(config, redis
-          + "defaults:\n  allowedClasses: [\"org.jsr107.**\", \"javax.cache.**\", \"domain.**\"]\n");
+          + "defaults:\n  allowedClasses: [\"org.jsr107.**\", \"javax.cache.**\", \"domain.**\"]\n"
+          + "  codec: " + codec + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     System.setProperty("multitier.config", config.toUri().toString());
-    System.out.println("TCK in " + mode + " mode: every CacheManager uses "
+    System.out.println("TCK in " + mode + " mode, codec " + System.getProperty(CODEC, "java") + ": every CacheManager uses "
         + ((cluster != null) ? "the Redis Cluster " + cluster.addresses() : server.address()));
     session.getLauncher().registerTestExecutionListeners(new TestExecutionListener() {
       @Override

@@ -62,6 +62,21 @@ final class KeyNamespace {
     return tag + "#lease:" + requireNonNull(encodedKey, "key");
   }
 
+  /** Returns what every key of the cache starts with: {@code <prefix>{<cache>}}, its Cluster hash tag. */
+  String tag() {
+    return tag;
+  }
+
+  /** Returns the Redis key of the cache's change stream, in the cache's Cluster slot. */
+  String eventsKey() {
+    return tag + "#events";
+  }
+
+  /** Returns the Redis key of the number of the cache's last change, in the cache's Cluster slot. */
+  String sequenceKey() {
+    return tag + "#seq";
+  }
+
   /** Returns the Redis key of one of the cache's streams, in the cache's Cluster slot. */
   String streamKey(String streamName) {
     return tag + "#stream:" + encodeName(streamName);

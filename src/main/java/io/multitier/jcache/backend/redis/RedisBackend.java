@@ -9,6 +9,7 @@ import io.multitier.jcache.spi.BackendException;
 import io.multitier.jcache.spi.Health;
 import io.multitier.jcache.spi.L2CacheBackend;
 import io.multitier.jcache.spi.ReadForUpdate;
+import io.multitier.jcache.spi.SharedEvent;
 import io.multitier.jcache.spi.StreamingBackend;
 import io.multitier.jcache.spi.Ttl;
 import io.multitier.jcache.spi.ValueWithTtl;
@@ -28,6 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import javax.cache.event.EventType;
 import org.redisson.api.RKeys;
 import org.redisson.api.RScript;
 import org.redisson.api.RScript.Mode;
@@ -92,6 +94,12 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ConnectionTrouble trouble;
   private final List<Integer> topicListenerIds = new ArrayList<>();
+  private final NoticeSequence sequence = new NoticeSequence();
+  private final Reconciler reconciler;
+  private final ExpiryNotifications expiries;
+  private final long eventsMaxLength;
+  private final List<Consumer<SharedEvent<String, byte[]>>> sharedListeners = new CopyOnWriteArrayList<>();
+  private ChangeFeed changeFeed;
   private RTopic topic;
 
   /** Creates the tier for one cache under {@link #DEFAULT_PREFIX}; the caller keeps ownership of the client. */
@@ -108,12 +116,21 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
    * @param ownsClient whether {@link #close()} shuts the client down
    */
   public RedisBackend(RedissonClient client, String keyPrefix, String cacheName, boolean ownsClient) {
-    this(client, keyPrefix, cacheName, ownsClient, null);
+    this(client, keyPrefix, cacheName, ownsClient, null, null, null, 0);
   }
 
-  /** As {@link #RedisBackend(RedissonClient, String, String, boolean)}, its failures to reach Redis explained by {@code trouble}. */
-  RedisBackend(RedissonClient client, String keyPrefix, String cacheName, boolean ownsClient, ConnectionTrouble trouble) {
+  /**
+   * As {@link #RedisBackend(RedissonClient, String, String, boolean)}, its failures to reach Redis
+   * explained by {@code trouble}, its notices compared with Redis's count by {@code reconciler},
+   * Redis's expiries heard through {@code expiries}, and, if {@code eventsMaxLength} is positive,
+   * every change also appended to the cache's change stream of about that many entries.
+   */
+  RedisBackend(RedissonClient client, String keyPrefix, String cacheName, boolean ownsClient, ConnectionTrouble trouble,
+      Reconciler reconciler, ExpiryNotifications expiries, long eventsMaxLength) {
     this.trouble = trouble;
+    this.reconciler = reconciler;
+    this.expiries = expiries;
+    this.eventsMaxLength = eventsMaxLength;
     this.client = requireNonNull(client, "client");
     this.cacheName = requireNonNull(cacheName, "cacheName");
     this.namespace = new KeyNamespace(keyPrefix, cacheName);
@@ -123,7 +140,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     this.writeHeader = new Object[] {
         namespace.channel().getBytes(UTF_8),
         InvalidationMessage.keyHeader(sender, namespace.encodedName()).getBytes(UTF_8),
-        ascii(Integer.toString(namespace.keyPrefixBytes()))};
+        ascii(namespace.keyPrefixBytes() + ((eventsMaxLength > 0) ? ":" + eventsMaxLength : ""))};
   }
 
   /** Returns this cache's streams in Redis: Redis Streams, one command per call. */
@@ -410,7 +427,8 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
       failure = e;
     }
     try {
-      client.getTopic(namespace.channel(), StringCodec.INSTANCE).publish(InvalidationMessage.clearAll(sender, namespace.encodedName()));
+      eval("clear", Scripts.NOTIFY_CLEARED, ReturnType.INTEGER, List.<Object>of(namespace.sequenceKey()),
+          namespace.channel().getBytes(UTF_8), InvalidationMessage.clearAll(sender, namespace.encodedName()).getBytes(UTF_8));
     } catch (RuntimeException e) {
       if (failure == null) {
         failure = e;
@@ -462,6 +480,19 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
       return;
     }
     listeners.clear();
+    sharedListeners.clear();
+    if (reconciler != null) {
+      reconciler.remove(this);
+    }
+    synchronized (sharedListeners) {
+      if (expiries != null) {
+        expiries.unwatch(this);
+      }
+      if (changeFeed != null) {
+        changeFeed.close();
+        changeFeed = null;
+      }
+    }
     synchronized (topicListenerIds) {
       if (topic != null) {
         try {
@@ -498,13 +529,119 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     }
     topicListenerIds.add(messages);
     topic = subscribed;
+    try {
+      Long counted = eval("subscribe", Scripts.SEQUENCE, ReturnType.INTEGER, List.<Object>of(namespace.sequenceKey()));
+      sequence.start(counted);
+    } catch (BackendException e) {
+      logger.debug("{} could not read its sequence number; the first reconciliation drops its L1 copies", this, e);
+    }
+    if (reconciler != null) {
+      reconciler.add(this);
+    }
+  }
+
+  /**
+   * Tells the listener of the entries Redis expires (from keyspace notifications, see
+   * {@link ExpiryNotifications}) and, if the cache keeps a change stream, of every change any
+   * client made, this one's too, read from that stream in its order.
+   */
+  @Override
+  public void onSharedEvents(Consumer<SharedEvent<String, byte[]>> listener) {
+    requireNonNull(listener, "listener");
+    synchronized (sharedListeners) {
+      if (closed.get()) {
+        throw new IllegalStateException(this + " is closed");
+      }
+      if (sharedListeners.isEmpty()) {
+        if (expiries != null) {
+          call("listen", () -> {
+            expiries.watch(this);
+            return null;
+          });
+        }
+        if (eventsMaxLength > 0) {
+          changeFeed = call("listen", () -> new ChangeFeed(client, namespace.eventsKey(), cacheName, this::changed));
+        }
+      }
+      sharedListeners.add(listener);
+    }
+  }
+
+  /** Returns what every Redis key of this cache starts with. */
+  String tag() {
+    return namespace.tag();
+  }
+
+  /** Tells the shared-event listeners that Redis expired the key. */
+  void expired(String encodedKey) {
+    share(new SharedEvent<>(EventType.EXPIRED, encodedKey, null, null, SharedEvent.Source.STORE));
+  }
+
+  private void changed(Map<String, byte[]> fields) {
+    byte[] kind = fields.get("t");
+    byte[] key = fields.get("k");
+    if (kind == null || kind.length != 1 || key == null) {
+      return;
+    }
+    EventType type;
+    switch (kind[0]) {
+      case 'C': type = EventType.CREATED; break;
+      case 'U': type = EventType.UPDATED; break;
+      case 'R': type = EventType.REMOVED; break;
+      case 'E': type = EventType.EXPIRED; break;
+      default: return;
+    }
+    byte[] from = fields.get("s");
+    SharedEvent.Source source = (from != null && sender.equals(new String(from, UTF_8)))
+        ? SharedEvent.Source.THIS_CLIENT : SharedEvent.Source.OTHER_CLIENT;
+    share(new SharedEvent<>(type, new String(key, UTF_8), fields.get("v"), fields.get("o"), source));
+  }
+
+  private void share(SharedEvent<String, byte[]> event) {
+    for (Consumer<SharedEvent<String, byte[]>> listener : sharedListeners) {
+      try {
+        listener.accept(event);
+      } catch (RuntimeException e) {
+        logger.warn("A listener of {} failed on {} {}", this, event.type(), event.key(), e);
+      }
+    }
+  }
+
+  /** Returns the Redis key of this cache's change count, which {@link Reconciler} reads. */
+  String sequenceKey() {
+    return namespace.sequenceKey();
+  }
+
+  /** Compares the notices heard with Redis's count; drops every copy if the count went back. */
+  void compare(long seq) {
+    if (sequence.compare(seq)) {
+      missed("Redis lost changes (its count of them went back: a FLUSHALL, a restart or a failover)");
+    }
+  }
+
+  /** Drops every copy if Redis's count, read by the last {@link #compare}, was never heard. */
+  void checkOverdue() {
+    if (sequence.overdue()) {
+      missed("the last invalidation notice was lost");
+    }
   }
 
   private void received(String message) {
     InvalidationMessage parsed = InvalidationMessage.parse(message);
-    if (parsed.concerns(namespace.encodedName()) && !sender.equals(parsed.sender())) {
-      tell(parsed.key());
+    if (parsed.cache() == null) {
+      tell(null);
+    } else if (parsed.cache().equals(namespace.encodedName())) {
+      if (sequence.heard(parsed.seq())) {
+        missed("an invalidation notice was lost");
+      } else if (!sender.equals(parsed.sender())) {
+        tell(parsed.key());
+      }
     }
+  }
+
+  private void missed(String why) {
+    logger.info("{}: {}; dropping the cache's L1 copies", this, why);
+    tell(null);
   }
 
   private void tell(String key) {

@@ -33,6 +33,8 @@ public final class RedisConnection implements AutoCloseable {
   private final Shared shared;
   private final String keyPrefix;
   private final ConnectionTrouble trouble;
+  private final Reconciler reconciler;
+  private final ExpiryNotifications expiries;
   private boolean closed;
 
   private RedisConnection(RedisSettings settings, Shared shared, String keyPrefix, ConnectionTrouble trouble) {
@@ -40,6 +42,8 @@ public final class RedisConnection implements AutoCloseable {
     this.shared = shared;
     this.keyPrefix = keyPrefix;
     this.trouble = trouble;
+    this.reconciler = new Reconciler(shared.client, settings.reconcileIntervalDuration());
+    this.expiries = new ExpiryNotifications(shared.client, keyPrefix, trouble.servers());
   }
 
   /**
@@ -71,9 +75,12 @@ public final class RedisConnection implements AutoCloseable {
     }
   }
 
-  /** Returns the shared tier of one cache. */
-  public L2CacheBackend<String, byte[]> backend(String cacheName) {
-    return new RedisBackend(shared.client, keyPrefix, cacheName, false, trouble);
+  /**
+   * Returns the shared tier of one cache; if {@code eventsMaxLength} is positive, it also appends
+   * every change to the cache's change stream, trimmed to about that many entries, and follows it.
+   */
+  public L2CacheBackend<String, byte[]> backend(String cacheName, long eventsMaxLength) {
+    return new RedisBackend(shared.client, keyPrefix, cacheName, false, trouble, reconciler, expiries, eventsMaxLength);
   }
 
   /** Returns where the client looks for Redis, passwords replaced by {@code ***}. */
@@ -93,6 +100,8 @@ public final class RedisConnection implements AutoCloseable {
         return;
       }
       closed = true;
+      reconciler.close();
+      expiries.close();
       if (--shared.users == 0 && clients.remove(settings, shared)) {
         shared.shutdown();
         if (clients.isEmpty()) {

@@ -54,6 +54,30 @@ final class RedisStreams implements StreamingBackend {
   }
 
   @Override
+  public String addOnce(String stream, Map<String, String> fields, long maxLength, String token, Duration window) {
+    if (fields.isEmpty()) {
+      throw new IllegalArgumentException("A stream entry needs at least one field");
+    }
+    String key = namespace.streamKey(stream);
+    List<Object> args = new ArrayList<>(2 + 2 * fields.size());
+    args.add(Long.toString(Math.max(1, window.toMillis())));
+    args.add(Long.toString(Math.max(0, maxLength)));
+    fields.forEach((field, value) -> {
+      args.add(field);
+      args.add(value);
+    });
+    RScript script = client.getScript(StringCodec.INSTANCE);
+    List<Object> keys = List.of(key, key + "#once:" + token);
+    return call("addOnce", () -> {
+      try {
+        return script.<String>evalSha(key, Mode.READ_WRITE, Scripts.ADD_ONCE.sha(), ReturnType.VALUE, keys, args.toArray());
+      } catch (RedisNoScriptException e) {
+        return script.<String>eval(key, Mode.READ_WRITE, Scripts.ADD_ONCE.source(), ReturnType.VALUE, keys, args.toArray());
+      }
+    });
+  }
+
+  @Override
   public List<StreamEntry> readLatest(String stream, int count) {
     List<StreamEntry> latest = entries(call("readLatest",
         () -> stream(stream).rangeReversed(count, StreamMessageId.MAX, StreamMessageId.MIN)));

@@ -10,15 +10,57 @@ import java.util.HexFormat;
  * The Lua scripts of {@link RedisBackend}, one per operation, each one round trip.
  *
  * <p>Scripts that write take {@code ARGV[1]} the invalidation channel, {@code ARGV[2]} the message
- * header naming the sender and {@code ARGV[3]} the byte length of the key prefix, and publish one
- * message per written key in the same script. A time to live argument is a decimal number of
+ * header naming the sender ({@code K:<sender>:<cache>:}) and {@code ARGV[3]} the byte length of the
+ * key prefix, followed by {@code :<maxLength>} when the cache keeps an event stream. They publish
+ * one message per written key in the same script, numbered: each notice advances the cache's
+ * sequence number {@code <prefix>{<cache>}#seq} (in the cache's Cluster slot) and carries it, so
+ * that a receiver can tell that it missed one. A cache with an event stream also appends each
+ * change to {@code <prefix>{<cache>}#events} (trimmed to about {@code maxLength} entries), with the
+ * fields {@code t} ({@code C} created, {@code U} updated, {@code R} removed, {@code E} expired by a
+ * zero time to live), {@code k} the encoded key, {@code s} the sender, {@code v} the new value and
+ * {@code o} the old one where there is one. A time to live argument is a decimal number of
  * milliseconds, or {@code -1} for no expiry, {@code -2} to keep the current expiry, {@code 0} to remove.
  */
 final class Scripts {
 
   private static final String WRITE_HELPERS = """
+      local prefixBytes, eventsMax = string.match(ARGV[3], '^(%d+):?(%d*)$')
+      prefixBytes = tonumber(prefixBytes)
+      local events = eventsMax ~= ''
+      local function before(key)
+        return events and redis.call('get', key)
+      end
+      local function changed(key, old, new, ttl)
+        local tag = string.sub(key, 1, prefixBytes - 1)
+        local encoded = string.sub(key, prefixBytes + 1)
+        local seq = redis.call('incr', tag .. '#seq')
+        redis.call('publish', ARGV[1], ARGV[2] .. seq .. ':' .. encoded)
+        if not events then
+          return
+        end
+        local kind
+        if new and ttl ~= '0' then
+          kind = old and 'U' or 'C'
+        elseif old then
+          kind = (ttl == '0') and 'E' or 'R'
+          new = false
+        end
+        if kind then
+          local entry = {'xadd', tag .. '#events', 'maxlen', '~', eventsMax, '*', 't', kind, 'k', encoded,
+              's', string.match(ARGV[2], '^K:([^:]*):')}
+          if new then
+            entry[#entry + 1] = 'v'
+            entry[#entry + 1] = new
+          end
+          if old then
+            entry[#entry + 1] = 'o'
+            entry[#entry + 1] = old
+          end
+          redis.call(unpack(entry))
+        end
+      end
       local function notify(key)
-        redis.call('publish', ARGV[1], ARGV[2] .. string.sub(key, ARGV[3] + 1))
+        changed(key, false, false, nil)
       end
       local function store(key, value, ttl)
         if ttl == '0' then
@@ -58,16 +100,18 @@ final class Scripts {
 
   /** KEYS[1]; ARGV[4] value, ARGV[5] ttl. */
   static final Script SET = write("setWithTtl", """
+      local old = before(KEYS[1])
       store(KEYS[1], ARGV[4], ARGV[5])
-      notify(KEYS[1])
+      changed(KEYS[1], old, ARGV[4], ARGV[5])
       return 1
       """);
 
   /** KEYS; ARGV[2i+2] value and ARGV[2i+3] ttl of KEYS[i]. */
   static final Script SET_ALL = write("setAllWithTtl", """
       for i, key in ipairs(KEYS) do
+        local old = before(key)
         store(key, ARGV[2 * i + 2], ARGV[2 * i + 3])
-        notify(key)
+        changed(key, old, ARGV[2 * i + 2], ARGV[2 * i + 3])
       end
       return #KEYS
       """);
@@ -79,7 +123,7 @@ final class Scripts {
       end
       if ARGV[5] ~= '0' then
         store(KEYS[1], ARGV[4], ARGV[5])
-        notify(KEYS[1])
+        changed(KEYS[1], false, ARGV[4], ARGV[5])
       end
       return 1
       """);
@@ -90,14 +134,15 @@ final class Scripts {
         return 0
       end
       store(KEYS[1], ARGV[5], ARGV[6])
-      notify(KEYS[1])
+      changed(KEYS[1], ARGV[4], ARGV[5], ARGV[6])
       return 1
       """);
 
   /** KEYS[1]; returns 1 if the key was present. */
   static final Script REMOVE = write("remove", """
+      local old = before(KEYS[1])
       local removed = redis.call('del', KEYS[1])
-      notify(KEYS[1])
+      changed(KEYS[1], old, false, nil)
       return removed
       """);
 
@@ -107,19 +152,16 @@ final class Scripts {
         return 0
       end
       redis.call('del', KEYS[1])
-      notify(KEYS[1])
+      changed(KEYS[1], ARGV[4], false, nil)
       return 1
       """);
 
   /** KEYS[1]; ARGV[4] value, ARGV[5] ttl if absent, ARGV[6] ttl if present; returns the previous value. */
   static final Script GET_AND_PUT = write("getAndPut", """
       local previous = redis.call('get', KEYS[1])
-      if previous then
-        store(KEYS[1], ARGV[4], ARGV[6])
-      else
-        store(KEYS[1], ARGV[4], ARGV[5])
-      end
-      notify(KEYS[1])
+      local ttl = previous and ARGV[6] or ARGV[5]
+      store(KEYS[1], ARGV[4], ttl)
+      changed(KEYS[1], previous, ARGV[4], ttl)
       return previous
       """);
 
@@ -131,14 +173,10 @@ final class Scripts {
       local previous = {}
       for i, key in ipairs(KEYS) do
         local old = redis.call('get', key)
-        if old then
-          store(key, ARGV[5 + i], ARGV[5])
-          previous[i] = old
-        else
-          store(key, ARGV[5 + i], ARGV[4])
-          previous[i] = 0
-        end
-        notify(key)
+        local ttl = old and ARGV[5] or ARGV[4]
+        store(key, ARGV[5 + i], ttl)
+        changed(key, old, ARGV[5 + i], ttl)
+        previous[i] = old or 0
       end
       return previous
       """);
@@ -147,7 +185,7 @@ final class Scripts {
   static final Script GET_AND_REMOVE = write("getAndRemove", """
       local previous = redis.call('get', KEYS[1])
       redis.call('del', KEYS[1])
-      notify(KEYS[1])
+      changed(KEYS[1], previous, false, nil)
       return previous
       """);
 
@@ -203,11 +241,11 @@ final class Scripts {
         if ARGV[6] == 'del' then
           if current then
             redis.call('del', KEYS[1])
-            notify(KEYS[1])
+            changed(KEYS[1], current, false, nil)
           end
         else
           store(KEYS[1], ARGV[7], ARGV[8])
-          notify(KEYS[1])
+          changed(KEYS[1], current, ARGV[7], ARGV[8])
         end
       end
       release()
@@ -233,7 +271,6 @@ final class Scripts {
       return extended
       """);
 
-  /** KEYS[1]; ARGV[4] ttl; returns 1 if the key was present. */
   /** KEYS[1] the lease; ARGV[1] owner, ARGV[2] ttl in milliseconds; returns whether the owner holds it. */
   static final Script ACQUIRE_LEASE = read("acquireLease", """
       if redis.call('set', KEYS[1], ARGV[1], 'nx', 'px', ARGV[2]) then
@@ -266,6 +303,7 @@ final class Scripts {
       return 1
       """);
 
+  /** KEYS[1]; ARGV[4] ttl; returns 1 if the key was present. */
   static final Script SET_TTL = write("setTtl", """
       if redis.call('exists', KEYS[1]) == 0 then
         return 0
@@ -274,7 +312,10 @@ final class Scripts {
       if ttl == '-2' then
         return 1
       elseif ttl == '0' then
+        local old = before(KEYS[1])
         redis.call('del', KEYS[1])
+        changed(KEYS[1], old, false, '0')
+        return 1
       elseif ttl == '-1' then
         redis.call('persist', KEYS[1])
       else
@@ -287,12 +328,10 @@ final class Scripts {
   /** KEYS[1]; ARGV[4] value, ARGV[5] ttl if absent, ARGV[6] ttl if present; returns 1 if the key was present (not its value). */
   static final Script PUT = write("put", """
       local present = redis.call('exists', KEYS[1])
-      if present == 1 then
-        store(KEYS[1], ARGV[4], ARGV[6])
-      else
-        store(KEYS[1], ARGV[4], ARGV[5])
-      end
-      notify(KEYS[1])
+      local old = before(KEYS[1])
+      local ttl = (present == 1) and ARGV[6] or ARGV[5]
+      store(KEYS[1], ARGV[4], ttl)
+      changed(KEYS[1], old, ARGV[4], ttl)
       return present
       """);
 
@@ -304,12 +343,10 @@ final class Scripts {
       local present = {}
       for i, key in ipairs(KEYS) do
         present[i] = redis.call('exists', key)
-        if present[i] == 1 then
-          store(key, ARGV[5 + i], ARGV[5])
-        else
-          store(key, ARGV[5 + i], ARGV[4])
-        end
-        notify(key)
+        local old = before(key)
+        local ttl = (present[i] == 1) and ARGV[5] or ARGV[4]
+        store(key, ARGV[5 + i], ttl)
+        changed(key, old, ARGV[5 + i], ttl)
       end
       return present
       """);
@@ -317,6 +354,53 @@ final class Scripts {
   /** KEYS[1]; ARGV[1] the bytes it must hold; returns 1 if it holds them. */
   static final Script HOLDS = read("holds", """
       return redis.call('get', KEYS[1]) == ARGV[1] and 1 or 0
+      """);
+
+  /** KEYS[1] the cache's sequence key; ARGV[1] channel, ARGV[2] the "every key" message; publishes it numbered. */
+  static final Script NOTIFY_CLEARED = read("notifyCleared", """
+      local seq = redis.call('incr', KEYS[1])
+      return redis.call('publish', ARGV[1], ARGV[2] .. ':' .. seq)
+      """);
+
+  /** KEYS[1] a cache's sequence key; returns its number, 0 if it has none. */
+  static final Script SEQUENCE = read("sequence", """
+      return tonumber(redis.call('get', KEYS[1]) or '0')
+      """);
+
+  /**
+   * KEYS[1] a stream, KEYS[2] its token key; ARGV[1] how long a token holds in milliseconds,
+   * ARGV[2] the stream's length bound ({@code 0}: none), ARGV[3..] field, value, ...; appends the
+   * entry unless the token is held. Returns the new id, or false.
+   */
+  static final Script ADD_ONCE = read("addOnce", """
+      if not redis.call('set', KEYS[2], '1', 'nx', 'px', ARGV[1]) then
+        return false
+      end
+      local entry = {'xadd', KEYS[1]}
+      if ARGV[2] ~= '0' then
+        entry[#entry + 1] = 'maxlen'
+        entry[#entry + 1] = '~'
+        entry[#entry + 1] = ARGV[2]
+      end
+      entry[#entry + 1] = '*'
+      for i = 3, #ARGV do
+        entry[#entry + 1] = ARGV[i]
+      end
+      return redis.call(unpack(entry))
+      """);
+
+  /** KEYS[1] a stream; returns the id of the newest entry it ever deleted (trimmed), or "0-0". */
+  static final Script MAX_DELETED_ID = read("maxDeletedId", """
+      if redis.call('exists', KEYS[1]) == 0 then
+        return '0-0'
+      end
+      local info = redis.call('xinfo', 'stream', KEYS[1])
+      for i = 1, #info, 2 do
+        if info[i] == 'max-deleted-entry-id' then
+          return info[i + 1]
+        end
+      end
+      return '0-0'
       """);
 
   private Scripts() {}

@@ -1,0 +1,259 @@
+package io.multitier.bench;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The scale model (issue 13, item 5): 2, 4 and 8 {@link ScaleNode} JVMs on loopback ({@code -Xmx64m}),
+ * one redis-server and one cache shared by all, every node's L1 holding every key. Per number of
+ * nodes, after a warm-up round (node 0 writes 1,000/s for {@code -Dscale.warmupMillis}, default
+ * 10 s, so that the notice path is compiled), two rounds of an idle window then a write window:
+ *
+ * <ul>
+ *   <li>{@code one-writer}: node 0 writes {@code -Dscale.rate} writes/s (default 500), the others only listen;
+ *   <li>{@code all-write}: every node writes {@code -Dscale.nodeRate} writes/s (default 200).
+ * </ul>
+ *
+ * For each round: each node's writes, notices received and process CPU time in both windows, and
+ * Redis's side over the write window: {@code INFO commandstats} (calls and usec_per_call of evalsha
+ * and publish) and {@code INFO cpu}. Usage: {@code ScaleModel <scale.json>} with
+ * {@code -Dbench.redis=redis://127.0.0.1:PORT}; {@code -Dscale.nodes=2,4,8},
+ * {@code -Dscale.idleMillis=4000}, {@code -Dscale.writeMillis=8000}.
+ */
+public final class ScaleModel {
+
+  static final int KEYS = 10_000;
+  static final String CACHE = "scale";
+  static final String PREFIX = "scale:";
+  static final String CHANNEL = PREFIX + "#invalidations";
+  /** Time after the last node's last write for the notices in flight. */
+  static final long SETTLE_MILLIS = 500;
+
+  private ScaleModel() {}
+
+  /** The cache every node (and the coordinator, to fill it) opens: tiered, L1 big enough for every key. */
+  static Contenders.JCacheContender cache() {
+    return Contenders.mtj(CACHE, true, true, 2 * KEYS, false, null, PREFIX);
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path output = Path.of(args[0]);
+    List<Integer> counts = new ArrayList<>();
+    for (String n : System.getProperty("scale.nodes", "2,4,8").split(",")) {
+      counts.add(Integer.parseInt(n.strip()));
+    }
+    long idle = Long.getLong("scale.idleMillis", 4_000);
+    long write = Long.getLong("scale.writeMillis", 8_000);
+    double rate = Double.parseDouble(System.getProperty("scale.rate", "500"));
+    double nodeRate = Double.parseDouble(System.getProperty("scale.nodeRate", "200"));
+
+    Redis.call("FLUSHALL");
+    try (Contender filler = cache()) {
+      filler.fill(Data.entries(Data.keys(KEYS)));
+    }
+    List<String> rounds = new ArrayList<>();
+    for (int n : counts) {
+      List<Node> nodes = new ArrayList<>();
+      try {
+        for (int i = 0; i < n; i++) {
+          nodes.add(Node.start(i));
+        }
+        for (Node node : nodes) {
+          node.await("ready", 120);
+        }
+        long subscribers = subscribers();
+        if (subscribers != n) {
+          throw new IllegalStateException(n + " nodes but " + subscribers + " subscribers of " + CHANNEL);
+        }
+        round(nodes, "warm-up", 1_000, Long.getLong("scale.warmupMillis", 10_000), i -> i == 0 ? 1_000 : 0);
+        rounds.add(round(nodes, "one-writer", idle, write, i -> i == 0 ? rate : 0));
+        rounds.add(round(nodes, "all-write", idle, write, i -> nodeRate));
+      } finally {
+        nodes.forEach(Node::close);
+      }
+    }
+    Files.createDirectories(output.toAbsolutePath().getParent());
+    Files.writeString(output, "[\n" + String.join(",\n", rounds) + "\n]\n", UTF_8);
+  }
+
+  private static String round(List<Node> nodes, String variant, long idle, long write,
+      java.util.function.IntToDoubleFunction rates) throws Exception {
+    for (int i = 0; i < nodes.size(); i++) {
+      nodes.get(i).send(String.format(Locale.ROOT, "go %d %d %.3f", idle, write, rates.applyAsDouble(i)));
+    }
+    Thread.sleep(idle);
+    Redis.call("CONFIG", "RESETSTAT");
+    double redisCpu0 = redisCpuSeconds();
+    for (Node node : nodes) {
+      node.await("written ", 60 + write / 1000 * 4);
+    }
+    Thread.sleep(SETTLE_MILLIS);
+    List<String> results = new ArrayList<>();
+    for (Node node : nodes) {
+      node.send("stop");
+    }
+    for (Node node : nodes) {
+      results.add(node.await("result ", 30));
+    }
+    double redisCpu = redisCpuSeconds() - redisCpu0;
+    Map<String, Redis.CommandStat> stats = Redis.commandStatsWithTime();
+    Redis.CommandStat evalsha = stats.getOrDefault("evalsha", new Redis.CommandStat(0, 0));
+    Redis.CommandStat publish = stats.getOrDefault("publish", new Redis.CommandStat(0, 0));
+    String line = String.format(Locale.ROOT,
+        "  {\"nodes\": %d, \"variant\": \"%s\", \"redisCpuSeconds\": %.4f, \"evalshaCalls\": %d, \"evalshaUsecPerCall\": %.3f,"
+            + " \"publishCalls\": %d, \"publishUsecPerCall\": %.3f, \"results\": [%s]}",
+        nodes.size(), variant, redisCpu, evalsha.calls(), evalsha.usecPerCall(), publish.calls(), publish.usecPerCall(),
+        String.join(", ", results));
+    System.out.println(summary(line));
+    return line;
+  }
+
+  /** One line per round for the console: writes, notices per node, CPU per notice. */
+  private static String summary(String line) throws IOException {
+    JsonNode round = new ObjectMapper().readTree(line);
+    long writes = 0;
+    StringBuilder nodes = new StringBuilder();
+    for (JsonNode r : round.get("results")) {
+      writes += r.get("writes").asLong();
+    }
+    for (JsonNode r : round.get("results")) {
+      nodes.append(String.format(Locale.ROOT, " [node %d: %d writes, %d notices, %.0f ms process CPU, %.0f ms"
+              + " writer thread, %.0f ms other Java threads beyond idle]",
+          r.get("node").asInt(), r.get("writes").asLong(), r.get("notices").asLong(), extraCpuNanos(r) / 1e6,
+          r.get("writerThreadCpuNanos").asDouble() / 1e6, receiverCpuNanos(r) / 1e6));
+    }
+    return String.format(Locale.ROOT, "%d nodes, %s: %d writes; Redis %.3f s CPU, publish %.2f us/call;%s",
+        round.get("nodes").asInt(), round.get("variant").asText(), writes, round.get("redisCpuSeconds").asDouble(),
+        round.get("publishUsecPerCall").asDouble(), nodes);
+  }
+
+  /** A node's CPU time in the write window beyond its idle rate over the same time. */
+  static double extraCpuNanos(JsonNode r) {
+    double idleRate = r.get("idleCpuNanos").asDouble() / r.get("idleMillis").asDouble();
+    double millis = r.get("writeMillis").asDouble() + r.get("settleMillis").asDouble();
+    return r.get("writeCpuNanos").asDouble() - idleRate * millis;
+  }
+
+  /**
+   * The CPU time of a node's Java threads other than the writing one (Redisson's event loops, which
+   * receive the notices and drop the L1 copies) in the write window, beyond their idle rate.
+   */
+  static double receiverCpuNanos(JsonNode r) {
+    double idleRate = r.get("idleOtherJavaThreadsCpuNanos").asDouble() / r.get("idleMillis").asDouble();
+    double millis = r.get("writeMillis").asDouble() + r.get("settleMillis").asDouble();
+    return r.get("otherJavaThreadsCpuNanos").asDouble() - idleRate * millis;
+  }
+
+  private static long subscribers() {
+    List<?> reply = (List<?>) Redis.call("PUBSUB", "NUMSUB", CHANNEL);
+    return (Long) reply.get(1);
+  }
+
+  private static double redisCpuSeconds() {
+    double seconds = 0;
+    for (String line : ((String) Redis.call("INFO", "cpu")).split("\r\n")) {
+      if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
+        seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1).strip());
+      }
+    }
+    return seconds;
+  }
+
+  /** A ScaleNode process: its {@code @} lines queued, its stderr kept for a failure message. */
+  static final class Node implements AutoCloseable {
+    private final Process process;
+    private final Writer stdin;
+    private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+    private final StringBuffer stderr = new StringBuffer();
+
+    private Node(Process process) {
+      this.process = process;
+      this.stdin = new java.io.OutputStreamWriter(process.getOutputStream(), UTF_8);
+      daemon(() -> {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), UTF_8))) {
+          for (String line = out.readLine(); line != null; line = out.readLine()) {
+            if (line.startsWith("@")) {
+              replies.add(line.substring(1));
+            }
+          }
+        } catch (IOException ended) {
+          // the process ended
+        }
+      });
+      daemon(() -> {
+        try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), UTF_8))) {
+          for (String line = err.readLine(); line != null; line = err.readLine()) {
+            if (stderr.length() < 20_000) {
+              stderr.append(line).append('\n');
+            }
+          }
+        } catch (IOException ended) {
+          // the process ended
+        }
+      });
+    }
+
+    static Node start(int index) {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      ProcessBuilder builder = new ProcessBuilder(java, "-Xmx64m", "-XX:+UseSerialGC",
+          "-cp", System.getProperty("java.class.path"), ScaleNode.class.getName(), Redis.address(),
+          Integer.toString(index));
+      try {
+        return new Node(builder.start());
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not start a ScaleNode JVM", e);
+      }
+    }
+
+    private static void daemon(Runnable task) {
+      Thread thread = new Thread(task, "scale-node-io");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    void send(String command) throws IOException {
+      stdin.write(command + "\n");
+      stdin.flush();
+    }
+
+    /** Waits for the next reply, which must start with the prefix; returns what follows it. */
+    String await(String prefix, long seconds) throws InterruptedException {
+      String reply = replies.poll(seconds, TimeUnit.SECONDS);
+      if (reply == null || !reply.startsWith(prefix)) {
+        throw new IllegalStateException("a ScaleNode answered " + reply + " instead of " + prefix.strip()
+            + (process.isAlive() ? "" : " (it exited with " + process.exitValue() + ")") + ": " + stderr);
+      }
+      return reply.substring(prefix.length());
+    }
+
+    @Override
+    public void close() {
+      try {
+        if (process.isAlive()) {
+          send("quit");
+          process.waitFor(10, TimeUnit.SECONDS);
+        }
+      } catch (IOException | InterruptedException ignored) {
+        // ended below
+      } finally {
+        process.destroyForcibly();
+      }
+    }
+  }
+}

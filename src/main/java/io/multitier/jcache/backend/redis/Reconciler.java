@@ -1,0 +1,107 @@
+package io.multitier.jcache.backend.redis;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.redisson.api.BatchOptions;
+import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
+import org.redisson.api.RScript.Mode;
+import org.redisson.api.RScript.ReturnType;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.ByteArrayCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compares, every interval, the change count that Redis keeps for each subscribed cache of one
+ * CacheManager with the notices the cache heard, in one pipelined batch (one round trip per Redis
+ * node); a count still unheard {@link #GRACE} after the answer means a lost notice, and the cache
+ * drops its copies. Runs on one daemon thread shared by every CacheManager.
+ */
+final class Reconciler implements AutoCloseable {
+
+  /** How long a notice may take to arrive after Redis reported its number. */
+  static final Duration GRACE = Duration.ofMillis(100);
+
+  private static final Logger logger = LoggerFactory.getLogger(Reconciler.class);
+  private static final ScheduledExecutorService SCHEDULER = scheduler();
+
+  private final RedissonClient client;
+  private final Set<RedisBackend> watched = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final ScheduledFuture<?> task;
+
+  /** Starts comparing every {@code interval}. */
+  Reconciler(RedissonClient client, Duration interval) {
+    this.client = requireNonNull(client, "client");
+    long millis = Math.max(1, interval.toMillis());
+    this.task = SCHEDULER.scheduleWithFixedDelay(this::reconcile, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Starts watching a cache that subscribed to notices. */
+  void add(RedisBackend backend) {
+    watched.add(backend);
+  }
+
+  /** Stops watching a closed cache. */
+  void remove(RedisBackend backend) {
+    watched.remove(backend);
+  }
+
+  @Override
+  public void close() {
+    task.cancel(false);
+    watched.clear();
+  }
+
+  private void reconcile() {
+    List<RedisBackend> caches = new ArrayList<>(watched);
+    if (caches.isEmpty() || !running.compareAndSet(false, true)) {
+      return;
+    }
+    RBatch batch = client.createBatch(BatchOptions.defaults());
+    List<RFuture<Long>> counts = new ArrayList<>(caches.size());
+    for (RedisBackend cache : caches) {
+      String key = cache.sequenceKey();
+      counts.add(batch.getScript(ByteArrayCodec.INSTANCE).evalAsync(key, Mode.READ_WRITE,
+          Scripts.SEQUENCE.source(), ReturnType.INTEGER, List.of(key)));
+    }
+    batch.executeAsync().whenComplete((result, failure) -> {
+      try {
+        if (failure != null) {
+          logger.debug("Reconciliation of {} caches failed; trying again next interval", caches.size(), failure);
+          return;
+        }
+        for (int i = 0; i < caches.size(); i++) {
+          Long count = counts.get(i).toCompletableFuture().getNow(null);
+          if (count != null) {
+            caches.get(i).compare(count);
+          }
+        }
+        SCHEDULER.schedule(() -> caches.forEach(RedisBackend::checkOverdue), GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      } finally {
+        running.set(false);
+      }
+    });
+  }
+
+  private static ScheduledExecutorService scheduler() {
+    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
+      Thread thread = new Thread(task, "multitier-reconcile");
+      thread.setDaemon(true);
+      return thread;
+    });
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
+  }
+}

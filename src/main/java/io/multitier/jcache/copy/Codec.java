@@ -1,0 +1,66 @@
+package io.multitier.jcache.copy;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Locale;
+import javax.cache.CacheException;
+
+/**
+ * The format of values that cross JVMs (and of store-by-value copies): {@code java}, Java
+ * serialization, or {@code kryo}, Kryo 5, smaller and faster. Both read back only what the
+ * allow-list ({@code allowedClasses}) names, and the bytes say which codec wrote them.
+ */
+public enum Codec {
+  JAVA,
+  KRYO;
+
+  /** Returns the names of the codecs, as the configuration file spells them. */
+  public static List<String> names() {
+    return List.of("java", "kryo");
+  }
+
+  /** Returns the codec of this name, in any case; throws {@link IllegalArgumentException} naming the choices otherwise. */
+  public static Codec parse(String name) {
+    requireNonNull(name, "codec");
+    for (Codec codec : values()) {
+      if (codec.toString().equals(name.strip().toLowerCase(Locale.ROOT))) {
+        return codec;
+      }
+    }
+    throw new IllegalArgumentException("codec must be one of " + String.join(", ", names()) + ", not '" + name + "'");
+  }
+
+  /** Returns the serializer of the shared tier: the allow-list on every read, compression above the threshold. */
+  public Serializer forSharedTier(String cacheName, List<String> allowedClasses, Compression compression,
+      int compressAbove) {
+    AllowList allowList = AllowList.of(allowedClasses);
+    Serializer serializer = (this == JAVA) ? JavaSerializer.allowing(cacheName, allowList) : kryo(cacheName, allowList);
+    return new Framing(this, serializer, cacheName, requireNonNull(compression, "compression"), compressAbove);
+  }
+
+  /** Returns the serializer of store-by-value copies, which read only bytes this JVM just wrote. */
+  public Serializer forCopies() {
+    return (this == JAVA) ? JavaSerializer.trustingOwnBytes() : kryo(null, null);
+  }
+
+  /** Returns the first byte of the values this codec writes (Java serialization's own stream magic for {@code java}). */
+  byte tag() {
+    return (this == JAVA) ? (byte) 0xAC : KryoSerializer.TAG;
+  }
+
+  /** Returns the Kryo serializer of the allow-list, or the trusting one without a list; Kryo's classes are first loaded here. */
+  private static Serializer kryo(String cacheName, AllowList allowList) {
+    try {
+      return (allowList == null) ? KryoSerializer.trustingOwnBytes() : KryoSerializer.allowing(cacheName, allowList);
+    } catch (NoClassDefFoundError e) {
+      throw new CacheException("codec kryo needs Kryo 5 on the class path: add com.esotericsoftware:kryo:5.6.2"
+          + " (Redisson 3.52 brings it) or set codec: java", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
