@@ -154,7 +154,7 @@ final class ClusterTest {
       ports.add(onItsMaster(name, "redis.call('set', KEYS[1], redis.call('get', KEYS[2])) return redis.call('incr', KEYS[3])",
           "events:{" + name + "}:s:k", "events:{" + name + "}:s:source", "events:{" + name + "}#seq"));
       long lost = System.nanoTime();
-      await().atMost(Duration.ofSeconds(3)).until(() -> "v2".equals(here.get("k")));
+      await().atMost(Duration.ofSeconds(5)).until(() -> "v2".equals(here.get("k")));
       System.out.printf("ClusterTest: %s repaired %d ms after its notice was lost%n", name,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lost));
 

@@ -30,8 +30,8 @@ final class LostNoticeTest {
 
   private static final Duration RECONCILE = Duration.ofSeconds(1);
   private static final Duration SLACK = Duration.ofMillis(500);
-  /** How long a reconciliation waits for a notice Redis has numbered: the provider's 100 ms. */
-  private static final Duration GRACE = Duration.ofMillis(100);
+  /** How long a reconciliation waits for a notice Redis has numbered: the provider's 1 s. */
+  private static final Duration GRACE = Duration.ofSeconds(1);
   private static final String CACHES = "caches:\n"
       + "  users:\n"
       + "    keyType: java.lang.String\n"
