@@ -20,8 +20,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Notices lost on purpose, between this JVM and a {@link CoherenceNode} child that holds an L1
  * copy: a write that advances the cache's count in Redis but publishes nothing stands for a notice
- * lost in transit. The child repairs its copy within the reconciliation interval when the lost
- * notice was the last one, at the next notice when a later one shows the gap, and after a
+ * lost in transit. The child repairs its copy within the reconciliation interval and its grace when
+ * the lost notice was the last one, within the grace of a later notice that shows the gap, and after a
  * {@code FLUSHALL}, which sets the count back; and after Redis restarted empty it never reads its
  * old copy. Without numbered notices the child would serve the old value for {@code l1MaxTtl}
  * (10 minutes) in the first three.
@@ -81,7 +81,7 @@ final class LostNoticeTest {
   }
 
   @Test
-  void aLaterNoticeShowsTheGapAtOnce() {
+  void aLaterNoticeShowsTheGapWithinTheGrace() {
     holdCopy("1/users", unreconciled, "k", "old");
     unreconciled.put("source", "fixed");
     long written = loseNotice("lost-slow:", "k");
@@ -90,7 +90,8 @@ final class LostNoticeTest {
     unreconciled.put("trigger", "x");
     long seen = Long.parseLong(child.reply("watch", Duration.ofSeconds(5)).substring("seen ".length()));
     System.out.printf("Repair at the next notice: %d ms%n", TimeUnit.NANOSECONDS.toMillis(seen - written));
-    assertThat(Duration.ofNanos(seen - written)).as("long before the 10 minute reconciliation").isLessThan(Duration.ofSeconds(2));
+    assertThat(Duration.ofNanos(seen - written)).as("long before the 10 minute reconciliation")
+        .isLessThanOrEqualTo(GRACE.plus(SLACK));
   }
 
   @Test

@@ -1,57 +1,83 @@
 package io.multitier.jcache.backend.redis;
 
+import java.util.TreeSet;
+
 /**
  * What one cache's numbered notices tell about missed ones. Redis numbers every change of the
- * cache; this JVM hears the numbers in order on one subscription, its own changes' too. A number
- * that skips one means a notice was lost; a number that Redis reached but this JVM never heard,
- * once the notice has had time to arrive, means the last one was lost; a number that went back
+ * cache; this JVM hears the numbers on one subscription, its own changes' too, nearly always in
+ * order (Redisson hands them to listeners from a queue that two threads may briefly drain at
+ * once). A number heard above a hole, or a number Redis reached but this JVM has not heard, is
+ * given time to arrive; a number still {@link #missing} then was lost. A number that went back
  * means Redis lost changes the copies were checked against (a {@code FLUSHALL}, a restart from an
  * older snapshot, a failover to a replica that lagged: the count is written by the same scripts as
- * the entries, so it is replicated and persisted with them). Each of these answers {@code true}:
- * the cache's copies must be dropped.
+ * the entries, so it is replicated and persisted with them). Either way the cache's copies must be
+ * dropped.
  */
 final class NoticeSequence {
 
+  /** How many numbers heard above a hole are kept; more means the hole is not closing. */
+  private static final int AHEAD_LIMIT = 10_000;
+
   private long heard = -1;
-  private long awaited = -1;
+  private final TreeSet<Long> ahead = new TreeSet<>();
 
   /** Takes the number Redis had reached when this JVM subscribed as heard. */
   synchronized void start(long seq) {
     heard = Math.max(heard, seq);
   }
 
-  /** Records a notice's number; returns whether it skipped one. */
+  /** Records a notice's number; returns whether it left a hole below it, to look at with {@link #missing}. */
   synchronized boolean heard(long seq) {
-    if (seq < 0 || heard < 0 || seq <= heard) {
+    if (seq < 0 || heard < 0) {
       heard = Math.max(heard, seq);
       return false;
     }
-    boolean skipped = seq > heard + 1;
-    heard = seq;
-    return skipped;
+    if (seq <= heard) {
+      return false;
+    }
+    if (seq == heard + 1) {
+      heard = seq;
+      while (!ahead.isEmpty() && ahead.first() == heard + 1) {
+        heard = ahead.pollFirst();
+      }
+      return false;
+    }
+    boolean first = ahead.isEmpty();
+    ahead.add(seq);
+    return first || ahead.size() > AHEAD_LIMIT;
   }
 
   /**
-   * Compares with the number Redis has reached; returns whether it went back. Otherwise a number
-   * not yet heard is awaited for {@link #overdue}.
+   * Compares with the number Redis has reached; returns whether it went back (the count is then
+   * taken as heard). A number above those heard is left to {@link #missing}.
    */
-  synchronized boolean compare(long seq) {
-    if (seq < heard) {
+  synchronized boolean wentBack(long seq) {
+    long highest = ahead.isEmpty() ? heard : Math.max(heard, ahead.last());
+    if (seq < highest) {
       heard = seq;
-      awaited = -1;
+      ahead.clear();
       return true;
     }
-    awaited = (seq > heard) ? seq : -1;
     return false;
   }
 
-  /** Returns whether the number awaited since the last {@link #compare} is still unheard, and stops awaiting it. */
-  synchronized boolean overdue() {
-    boolean lost = awaited > heard;
-    if (lost) {
-      heard = awaited;
+  /**
+   * Returns whether some number up to {@code seq} is still unheard: it was lost. The numbers up to
+   * {@code seq} are then taken as heard.
+   */
+  synchronized boolean missing(long seq) {
+    if (heard >= seq) {
+      return false;
     }
-    awaited = -1;
-    return lost;
+    heard = seq;
+    while (!ahead.isEmpty() && ahead.first() <= heard + 1) {
+      heard = Math.max(heard, ahead.pollFirst());
+    }
+    return true;
+  }
+
+  /** Returns the highest number heard, holes or not. */
+  synchronized long highest() {
+    return ahead.isEmpty() ? heard : Math.max(heard, ahead.last());
   }
 }

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Compares, every interval, the change count that Redis keeps for each subscribed cache of one
  * CacheManager with the notices the cache heard, in one pipelined batch (one round trip per Redis
- * node); a count still unheard {@link #GRACE} after the answer means a lost notice, and the cache
- * drops its copies. Runs on one daemon thread shared by every CacheManager.
+ * master); a count still unheard {@link #GRACE} after the answer means a lost notice, and the
+ * cache drops its copies. Runs on one daemon thread shared by every CacheManager, which also
+ * looks again at holes in the numbers a cache heard.
  */
 final class Reconciler implements AutoCloseable {
 
@@ -44,12 +45,13 @@ final class Reconciler implements AutoCloseable {
   private final Set<RedisBackend> watched = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean running = new AtomicBoolean();
   private final ScheduledFuture<?> task;
+  private final long intervalMillis;
 
   /** Starts comparing every {@code interval}. */
   Reconciler(RedissonClient client, Duration interval) {
     this.client = requireNonNull(client, "client");
-    long millis = Math.max(1, interval.toMillis());
-    this.task = SCHEDULER.scheduleWithFixedDelay(this::reconcile, millis, millis, TimeUnit.MILLISECONDS);
+    this.intervalMillis = Math.max(1, interval.toMillis());
+    this.task = SCHEDULER.scheduleWithFixedDelay(this::reconcile, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
   }
 
   /** Starts watching a cache that subscribed to notices. */
@@ -73,7 +75,10 @@ final class Reconciler implements AutoCloseable {
     if (caches.isEmpty() || !running.compareAndSet(false, true)) {
       return;
     }
-    RBatch batch = client.createBatch(BatchOptions.defaults());
+    // a batch that meets a dead connection fails within the interval instead of after Redisson's
+    // retries, so that the next interval compares again
+    RBatch batch = client.createBatch(BatchOptions.defaults().retryAttempts(0)
+        .responseTimeout(Math.max(100, Math.min(intervalMillis, 2_000)), TimeUnit.MILLISECONDS));
     List<RFuture<Long>> counts = new ArrayList<>(caches.size());
     for (RedisBackend cache : caches) {
       String key = cache.sequenceKey();
@@ -92,11 +97,15 @@ final class Reconciler implements AutoCloseable {
             caches.get(i).compare(count);
           }
         }
-        SCHEDULER.schedule(() -> caches.forEach(RedisBackend::checkOverdue), GRACE.toMillis(), TimeUnit.MILLISECONDS);
       } finally {
         running.set(false);
       }
     });
+  }
+
+  /** Runs the check on the reconciliation thread once a notice had {@link #GRACE} to arrive. */
+  static void afterGrace(Runnable check) {
+    SCHEDULER.schedule(check, GRACE.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private static ScheduledExecutorService scheduler() {

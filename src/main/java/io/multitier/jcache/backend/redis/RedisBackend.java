@@ -612,17 +612,21 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     return namespace.sequenceKey();
   }
 
-  /** Compares the notices heard with Redis's count; drops every copy if the count went back. */
+  /**
+   * Compares the notices heard with Redis's count: drops every copy if the count went back, and
+   * if it is ahead, looks again once a notice had time to arrive.
+   */
   void compare(long seq) {
-    if (sequence.compare(seq)) {
+    if (sequence.wentBack(seq)) {
       missed("Redis lost changes (its count of them went back: a FLUSHALL, a restart or a failover)");
+    } else if (seq > sequence.highest()) {
+      Reconciler.afterGrace(() -> checkMissing(seq, "the last invalidation notice was lost"));
     }
   }
 
-  /** Drops every copy if Redis's count, read by the last {@link #compare}, was never heard. */
-  void checkOverdue() {
-    if (sequence.overdue()) {
-      missed("the last invalidation notice was lost");
+  private void checkMissing(long seq, String why) {
+    if (sequence.missing(seq)) {
+      missed(why);
     }
   }
 
@@ -631,9 +635,11 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     if (parsed.cache() == null) {
       tell(null);
     } else if (parsed.cache().equals(namespace.encodedName())) {
-      if (sequence.heard(parsed.seq())) {
-        missed("an invalidation notice was lost");
-      } else if (!sender.equals(parsed.sender())) {
+      long seq = parsed.seq();
+      if (sequence.heard(seq)) {
+        Reconciler.afterGrace(() -> checkMissing(seq - 1, "an invalidation notice was lost"));
+      }
+      if (!sender.equals(parsed.sender())) {
         tell(parsed.key());
       }
     }
