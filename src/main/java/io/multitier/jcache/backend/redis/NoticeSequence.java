@@ -48,12 +48,12 @@ final class NoticeSequence {
   }
 
   /**
-   * Compares with the number Redis has reached; returns whether it went back (the count is then
-   * taken as heard). A number above those heard is left to {@link #missing}.
+   * Compares the number Redis had reached with {@code heardBefore}, the {@link #highest} number
+   * heard before Redis was asked (numbers heard since may be higher); returns whether it went back
+   * (the count is then taken as heard). A number above those heard is left to {@link #missing}.
    */
-  synchronized boolean wentBack(long seq) {
-    long highest = ahead.isEmpty() ? heard : Math.max(heard, ahead.last());
-    if (seq < highest) {
+  synchronized boolean wentBack(long seq, long heardBefore) {
+    if (seq < heardBefore) {
       heard = seq;
       ahead.clear();
       return true;

@@ -80,7 +80,10 @@ final class Reconciler implements AutoCloseable {
     RBatch batch = client.createBatch(BatchOptions.defaults().retryAttempts(0)
         .responseTimeout(Math.max(100, Math.min(intervalMillis, 2_000)), TimeUnit.MILLISECONDS));
     List<RFuture<Long>> counts = new ArrayList<>(caches.size());
-    for (RedisBackend cache : caches) {
+    long[] heardBefore = new long[caches.size()];
+    for (int i = 0; i < caches.size(); i++) {
+      RedisBackend cache = caches.get(i);
+      heardBefore[i] = cache.heardSoFar();
       String key = cache.sequenceKey();
       counts.add(batch.getScript(ByteArrayCodec.INSTANCE).evalAsync(key, Mode.READ_WRITE,
           Scripts.SEQUENCE.source(), ReturnType.INTEGER, List.of(key)));
@@ -94,7 +97,7 @@ final class Reconciler implements AutoCloseable {
         for (int i = 0; i < caches.size(); i++) {
           Long count = counts.get(i).toCompletableFuture().getNow(null);
           if (count != null) {
-            caches.get(i).compare(count);
+            caches.get(i).compare(count, heardBefore[i]);
           }
         }
       } finally {

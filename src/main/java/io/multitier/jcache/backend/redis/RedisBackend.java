@@ -607,17 +607,23 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     }
   }
 
+  /** Returns the highest number of the cache's notices heard so far. */
+  long heardSoFar() {
+    return sequence.highest();
+  }
+
   /** Returns the Redis key of this cache's change count, which {@link Reconciler} reads. */
   String sequenceKey() {
     return namespace.sequenceKey();
   }
 
   /**
-   * Compares the notices heard with Redis's count: drops every copy if the count went back, and
-   * if it is ahead, looks again once a notice had time to arrive.
+   * Compares the notices heard with Redis's count, read after {@code heardBefore} was heard: drops
+   * every copy if the count went back, and if it is ahead, looks again once a notice had time to
+   * arrive.
    */
-  void compare(long seq) {
-    if (sequence.wentBack(seq)) {
+  void compare(long seq, long heardBefore) {
+    if (sequence.wentBack(seq, heardBefore)) {
       missed("Redis lost changes (its count of them went back: a FLUSHALL, a restart or a failover)");
     } else if (seq > sequence.highest()) {
       Reconciler.afterGrace(() -> checkMissing(seq, "the last invalidation notice was lost"));

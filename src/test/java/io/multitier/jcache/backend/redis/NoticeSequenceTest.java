@@ -20,6 +20,17 @@ final class NoticeSequenceTest {
   }
 
   @Test
+  void aCountReadWhileNoticesCameIsNotACountThatWentBack() {
+    NoticeSequence sequence = new NoticeSequence();
+    sequence.start(10);
+    long before = sequence.highest();
+    sequence.heard(11);
+    sequence.heard(12);
+    assertThat(sequence.wentBack(11, before)).as("Redis answered 11 before notice 12 came").isFalse();
+    assertThat(sequence.heard(13)).isFalse();
+  }
+
+  @Test
   void aHoleThatStaysIsALoss() {
     NoticeSequence sequence = new NoticeSequence();
     sequence.start(10);
@@ -34,9 +45,9 @@ final class NoticeSequenceTest {
   void aCountRedisReachedButNobodyHeardIsALossAndOneThatWentBackIsToo() {
     NoticeSequence sequence = new NoticeSequence();
     sequence.start(5);
-    assertThat(sequence.wentBack(7)).isFalse();
+    assertThat(sequence.wentBack(7, sequence.highest())).isFalse();
     assertThat(sequence.missing(7)).isTrue();
-    assertThat(sequence.wentBack(2)).as("FLUSHALL, restart, failover").isTrue();
+    assertThat(sequence.wentBack(2, sequence.highest())).as("FLUSHALL, restart, failover").isTrue();
     assertThat(sequence.heard(3)).isFalse();
     assertThat(sequence.missing(3)).isFalse();
   }
