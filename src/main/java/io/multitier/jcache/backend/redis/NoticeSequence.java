@@ -4,10 +4,9 @@ import java.util.TreeSet;
 
 /**
  * What one cache's numbered notices tell about missed ones. Redis numbers every change of the
- * cache; this JVM hears the numbers on one subscription, its own changes' too, nearly always in
- * order (Redisson hands them to listeners from a queue that two threads may briefly drain at
- * once). A number heard above a hole, or a number Redis reached but this JVM has not heard, is
- * given time to arrive; a number still {@link #missing} then was lost. A number that went back
+ * cache; this JVM hears the numbers on one subscription, its own changes' too, in order as far as
+ * Redis and Redisson's queue of messages keep it. A number heard above a hole, or a number Redis
+ * reached but this JVM has not heard, is given time to arrive; a number still {@link #missing} then was lost. A number that went back
  * means Redis lost changes the copies were checked against (a {@code FLUSHALL}, a restart from an
  * older snapshot, a failover to a replica that lagged: the count is written by the same scripts as
  * the entries, so it is replicated and persisted with them). Either way the cache's copies must be
