@@ -11,14 +11,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
-import org.redisson.api.RFuture;
 import org.redisson.api.RScript.Mode;
 import org.redisson.api.RScript.ReturnType;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.config.ConstantDelay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,11 +39,14 @@ final class Reconciler implements AutoCloseable {
   static final Duration GRACE = Duration.ofSeconds(1);
 
   private static final Logger logger = LoggerFactory.getLogger(Reconciler.class);
+  /** How many pooled connections a batch may try: Redisson's default pool size. */
+  private static final int UNSENT_ATTEMPTS = 64;
   private static final ScheduledExecutorService SCHEDULER = scheduler();
 
   private final RedissonClient client;
   private final Set<RedisBackend> watched = ConcurrentHashMap.newKeySet();
-  private final AtomicBoolean running = new AtomicBoolean();
+  /** When the batch in flight was sent ({@code System.nanoTime()}), or 0 when none is. */
+  private final AtomicLong sentAt = new AtomicLong();
   private final ScheduledFuture<?> task;
   private final long intervalMillis;
 
@@ -72,21 +75,27 @@ final class Reconciler implements AutoCloseable {
 
   private void reconcile() {
     List<RedisBackend> caches = new ArrayList<>(watched);
-    if (caches.isEmpty() || !running.compareAndSet(false, true)) {
+    long now = System.nanoTime();
+    long inFlight = sentAt.get();
+    // a batch still unanswered after a few intervals (a connection that died with a restarted
+    // server) is given up, so that it cannot stop the reconciliation for good
+    boolean stuck = inFlight != 0 && now - inFlight > TimeUnit.MILLISECONDS.toNanos(3 * Math.max(intervalMillis, 1_000));
+    if (caches.isEmpty() || (inFlight != 0 && !stuck) || !sentAt.compareAndSet(inFlight, now)) {
       return;
     }
-    // a batch that meets a dead connection fails within the interval instead of after Redisson's
-    // retries, so that the next interval compares again
-    RBatch batch = client.createBatch(BatchOptions.defaults().retryAttempts(0)
+    // after a restart the pool still holds connections that died with the old server: the batch
+    // is tried again at once on another one (as RedisBackend does for a command never sent), and
+    // an unanswered one gives up within the interval, so that the next interval compares again
+    RBatch batch = client.createBatch(BatchOptions.defaults().retryAttempts(UNSENT_ATTEMPTS)
+        .retryDelay(new ConstantDelay(Duration.ofMillis(10)))
         .responseTimeout(Math.max(100, Math.min(intervalMillis, 2_000)), TimeUnit.MILLISECONDS));
-    List<RFuture<Long>> counts = new ArrayList<>(caches.size());
     long[] heardBefore = new long[caches.size()];
     for (int i = 0; i < caches.size(); i++) {
       RedisBackend cache = caches.get(i);
       heardBefore[i] = cache.heardSoFar();
       String key = cache.sequenceKey();
-      counts.add(batch.getScript(ByteArrayCodec.INSTANCE).evalAsync(key, Mode.READ_WRITE,
-          Scripts.SEQUENCE.source(), ReturnType.INTEGER, List.of(key)));
+      batch.getScript(ByteArrayCodec.INSTANCE).evalAsync(key, Mode.READ_WRITE,
+          Scripts.SEQUENCE.source(), ReturnType.INTEGER, List.of(key));
     }
     batch.executeAsync().whenComplete((result, failure) -> {
       try {
@@ -94,14 +103,14 @@ final class Reconciler implements AutoCloseable {
           logger.debug("Reconciliation of {} caches failed; trying again next interval", caches.size(), failure);
           return;
         }
-        for (int i = 0; i < caches.size(); i++) {
-          Long count = counts.get(i).toCompletableFuture().getNow(null);
-          if (count != null) {
-            caches.get(i).compare(count, heardBefore[i]);
+        List<?> answers = result.getResponses();
+        for (int i = 0; i < caches.size() && i < answers.size(); i++) {
+          if (answers.get(i) instanceof Long) {
+            caches.get(i).compare((Long) answers.get(i), heardBefore[i]);
           }
         }
       } finally {
-        running.set(false);
+        sentAt.compareAndSet(now, 0);
       }
     });
   }
