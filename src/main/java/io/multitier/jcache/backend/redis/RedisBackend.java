@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.cache.event.EventType;
@@ -310,27 +311,14 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   public Map<String, byte[]> getAndPutAll(Map<? extends String, ? extends byte[]> entries,
       Duration ttlIfAbsent, Duration ttlIfPresent) {
     requireNonNull(entries, "entries");
-    byte[] ifAbsent = ttlArgument(ttlIfAbsent);
-    byte[] ifPresent = ttlArgument(ttlIfPresent);
     Map<String, byte[]> previous = new HashMap<>();
-    for (List<String> batch : batches(new ArrayList<>(entries.keySet()))) {
-      List<Object> redisKeys = new ArrayList<>(batch.size());
-      Object[] args = new Object[writeHeader.length + 2 + batch.size()];
-      System.arraycopy(writeHeader, 0, args, 0, writeHeader.length);
-      int next = writeHeader.length;
-      args[next++] = ifAbsent;
-      args[next++] = ifPresent;
-      for (String key : batch) {
-        redisKeys.add(namespace.key(key));
-        args[next++] = requireNonNull(entries.get(key), "value");
-      }
-      List<Object> olds = eval("getAndPutAll", Scripts.GET_AND_PUT_ALL, ReturnType.MULTI, redisKeys, args);
+    putInBatches("getAndPutAll", Scripts.GET_AND_PUT_ALL, entries, ttlIfAbsent, ttlIfPresent, (batch, olds) -> {
       for (int i = 0; i < batch.size(); i++) {
         if (olds.get(i) instanceof byte[]) {
           previous.put(batch.get(i), (byte[]) olds.get(i));
         }
       }
-    }
+    });
     return previous;
   }
 
@@ -351,27 +339,14 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   public Set<String> putAll(Map<? extends String, ? extends byte[]> entries, Duration ttlIfAbsent,
       Duration ttlIfPresent) {
     requireNonNull(entries, "entries");
-    byte[] ifAbsent = ttlArgument(ttlIfAbsent);
-    byte[] ifPresent = ttlArgument(ttlIfPresent);
     Set<String> present = new HashSet<>();
-    for (List<String> batch : batches(new ArrayList<>(entries.keySet()))) {
-      List<Object> redisKeys = new ArrayList<>(batch.size());
-      Object[] args = new Object[writeHeader.length + 2 + batch.size()];
-      System.arraycopy(writeHeader, 0, args, 0, writeHeader.length);
-      int next = writeHeader.length;
-      args[next++] = ifAbsent;
-      args[next++] = ifPresent;
-      for (String key : batch) {
-        redisKeys.add(namespace.key(key));
-        args[next++] = requireNonNull(entries.get(key), "value");
-      }
-      List<Object> flags = eval("putAll", Scripts.PUT_ALL, ReturnType.MULTI, redisKeys, args);
+    putInBatches("putAll", Scripts.PUT_ALL, entries, ttlIfAbsent, ttlIfPresent, (batch, flags) -> {
       for (int i = 0; i < batch.size(); i++) {
         if (Long.valueOf(1).equals(flags.get(i))) {
           present.add(batch.get(i));
         }
       }
-    }
+    });
     return present;
   }
 
@@ -663,6 +638,30 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
       } catch (RuntimeException e) {
         logger.warn("An invalidation listener of {} failed", this, e);
       }
+    }
+  }
+
+  /**
+   * Runs a put script ({@code ARGV[4]} ttl if absent, {@code ARGV[5]} ttl if present, then one
+   * value per key) over the entries, one batch of keys a round trip, handing each batch's keys and
+   * reply to {@code replies}.
+   */
+  private void putInBatches(String operation, Script source, Map<? extends String, ? extends byte[]> entries,
+      Duration ttlIfAbsent, Duration ttlIfPresent, BiConsumer<List<String>, List<Object>> replies) {
+    byte[] ifAbsent = ttlArgument(ttlIfAbsent);
+    byte[] ifPresent = ttlArgument(ttlIfPresent);
+    for (List<String> batch : batches(new ArrayList<>(entries.keySet()))) {
+      List<Object> redisKeys = new ArrayList<>(batch.size());
+      Object[] args = new Object[writeHeader.length + 2 + batch.size()];
+      System.arraycopy(writeHeader, 0, args, 0, writeHeader.length);
+      int next = writeHeader.length;
+      args[next++] = ifAbsent;
+      args[next++] = ifPresent;
+      for (String key : batch) {
+        redisKeys.add(namespace.key(key));
+        args[next++] = requireNonNull(entries.get(key), "value");
+      }
+      replies.accept(batch, eval(operation, source, ReturnType.MULTI, redisKeys, args));
     }
   }
 
