@@ -1,11 +1,22 @@
 package io.multitier.jcache.management;
 
+import static java.util.Objects.requireNonNull;
+
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import javax.cache.management.CacheStatisticsMXBean;
 
-/** The JSR-107 statistics of one cache; recording does nothing while statistics are off. */
+/**
+ * The JSR-107 statistics of one cache, timed on the cache's {@link Ticker}; recording does nothing
+ * while statistics are off.
+ */
 public final class JCacheStatistics implements CacheStatisticsMXBean {
+
+  /** The start of an operation that is not timed, because statistics were off when it began. */
+  private static final long NOT_TIMED = Long.MIN_VALUE;
+
+  private final Ticker ticker;
 
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
@@ -16,6 +27,11 @@ public final class JCacheStatistics implements CacheStatisticsMXBean {
   private final LongAdder putTimeNanos = new LongAdder();
   private final LongAdder removeTimeNanos = new LongAdder();
   private volatile boolean enabled;
+
+  /** Creates the statistics of a cache whose operations are timed on the ticker. */
+  public JCacheStatistics(Ticker ticker) {
+    this.ticker = requireNonNull(ticker, "ticker");
+  }
 
   /** Returns whether statistics are being recorded. */
   public boolean isEnabled() {
@@ -52,19 +68,30 @@ public final class JCacheStatistics implements CacheStatisticsMXBean {
     add(evictions, count);
   }
 
-  /** Adds the time a read took. */
-  public void recordGetTime(long nanos) {
-    add(getTimeNanos, nanos);
+  /** Returns the start of an operation, for the {@code record…TimeSince} methods. */
+  public long start() {
+    return enabled ? ticker.read() : NOT_TIMED;
   }
 
-  /** Adds the time a write took. */
-  public void recordPutTime(long nanos) {
-    add(putTimeNanos, nanos);
+  /** Adds the time a read took that began at {@code start}. */
+  public void recordGetTimeSince(long start) {
+    addSince(getTimeNanos, start);
   }
 
-  /** Adds the time a removal took. */
-  public void recordRemoveTime(long nanos) {
-    add(removeTimeNanos, nanos);
+  /** Adds the time a write took that began at {@code start}. */
+  public void recordPutTimeSince(long start) {
+    addSince(putTimeNanos, start);
+  }
+
+  /** Adds the time a removal took that began at {@code start}. */
+  public void recordRemoveTimeSince(long start) {
+    addSince(removeTimeNanos, start);
+  }
+
+  private void addSince(LongAdder adder, long start) {
+    if (start != NOT_TIMED) {
+      add(adder, ticker.read() - start);
+    }
   }
 
   private void add(LongAdder adder, long count) {
