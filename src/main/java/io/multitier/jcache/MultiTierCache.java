@@ -1,17 +1,19 @@
 package io.multitier.jcache;
 
 import static io.multitier.jcache.Arguments.requireNoNulls;
+import static io.multitier.jcache.management.JCacheStatistics.Timing.GET;
+import static io.multitier.jcache.management.JCacheStatistics.Timing.GET_AND_PUT;
+import static io.multitier.jcache.management.JCacheStatistics.Timing.GET_AND_REMOVE;
+import static io.multitier.jcache.management.JCacheStatistics.Timing.PUT;
+import static io.multitier.jcache.management.JCacheStatistics.Timing.REMOVE;
 import static java.util.Objects.requireNonNull;
 
 import io.multitier.jcache.configuration.MultiTierConfiguration;
 import io.multitier.jcache.copy.Copier;
 import io.multitier.jcache.event.EventDispatcher;
-import io.multitier.jcache.event.EventStreamListener;
 import io.multitier.jcache.expiry.ExpiryCalculator;
-import io.multitier.jcache.management.JCacheMXBean;
 import io.multitier.jcache.management.JCacheStatistics;
-import io.multitier.jcache.management.JmxRegistration;
-import io.multitier.jcache.management.JmxRegistration.MBeanType;
+import io.multitier.jcache.management.JCacheStatistics.Timing;
 import io.multitier.jcache.spi.Health;
 import io.multitier.jcache.spi.StreamingBackend;
 import io.multitier.jcache.tier.Store;
@@ -26,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
@@ -60,15 +63,15 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
   private final CacheLoader<K, V> loader;
   private final CacheWriter<K, V> writer;
   private final EventDispatcher<K, V> dispatcher;
-  private final AtomicBoolean hearingSharedEvents = new AtomicBoolean();
   private final JCacheStatistics statistics;
-  private final JCacheMXBean mxBean;
+  private final CacheBeans beans;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Copies copies;
   private final Arguments<K, V> arguments;
   private final Changes<K, V> changes;
   private final ReadThrough<K, V> readThrough;
   private final EntryProcessors<K, V> processors;
+  private final Listeners<K, V> listeners;
 
   MultiTierCache(String name, MultiTierCacheManager manager, MultiTierConfiguration<K, V> configuration,
       Store<K, V> store, Copier copier, ExpiryCalculator expiry, CacheLoader<K, V> loader,
@@ -82,7 +85,6 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     this.writer = writer;
     this.dispatcher = requireNonNull(dispatcher);
     this.statistics = new JCacheStatistics(configuration.getTicker());
-    this.mxBean = new JCacheMXBean(this);
     this.copies = new Copies(copier, manager.getClassLoader());
     this.arguments = new Arguments<>(name, configuration.getKeyType(), configuration.getValueType());
     Outcomes<K, V> outcomes = new Outcomes<>(this, dispatcher, statistics);
@@ -92,18 +94,10 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
         configuration.getExecutor(), closed::get);
     this.processors = new EntryProcessors<>(store, expiry, copies, changes, outcomes, dispatcher,
         readThrough.forProcessors());
-    for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
-      dispatcher.register(listener);
-    }
-    if (configuration.getEventStream() != null) {
-      dispatcher.register(EventStreamListener.configuration(store.streams().orElseThrow(),
-          configuration.getEventStream(), configuration.getEventStreamMaxLength()));
-    }
-    if (dispatcher.hasListeners()) {
-      hearSharedEvents();
-    }
-    enableManagement(configuration.isManagementEnabled());
-    enableStatistics(configuration.isStatisticsEnabled());
+    this.listeners = new Listeners<>(this, configuration, store, dispatcher);
+    this.beans = new CacheBeans(this, configuration, statistics, store);
+    beans.enableManagement(configuration.isManagementEnabled());
+    beans.enableStatistics(configuration.isStatisticsEnabled());
   }
 
   // ---------------------------------------------------------------- reads
@@ -112,33 +106,30 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
   public V get(K key) {
     requireOpen();
     requireNonNull(key, "a null key was given to get");
-    long start = statistics.start();
-    V value = store.get(key);
-    if (value == null) {
+    return copies.out(timed(GET, () -> {
+      V value = store.get(key);
+      if (value != null) {
+        statistics.recordHits(1);
+        return value;
+      }
       statistics.recordMisses(1);
-      value = readThrough.missed(key);
-    } else {
-      statistics.recordHits(1);
-    }
-    statistics.recordGetTimeSince(start);
-    dispatcher.awaitSynchronous();
-    return copies.out(value);
+      return readThrough.missed(key);
+    }));
   }
 
   @Override
   public Map<K, V> getAll(Set<? extends K> keys) {
     requireOpen();
     requireNoNulls(keys, "getAll");
-    long start = statistics.start();
-    Map<K, V> found = store.getAll(keys);
-    statistics.recordHits(found.size());
-    statistics.recordMisses(keys.size() - found.size());
-    readThrough.addMissing(keys, found);
-    Map<K, V> result = new HashMap<>((int) (found.size() / 0.75f) + 1);
-    found.forEach((key, value) -> result.put(copies.out(key), copies.out(value)));
-    statistics.recordGetTimeSince(start);
-    dispatcher.awaitSynchronous();
-    return result;
+    return timed(GET, () -> {
+      Map<K, V> found = store.getAll(keys);
+      statistics.recordHits(found.size());
+      statistics.recordMisses(keys.size() - found.size());
+      readThrough.addMissing(keys, found);
+      Map<K, V> result = new HashMap<>((int) (found.size() / 0.75f) + 1);
+      found.forEach((key, value) -> result.put(copies.out(key), copies.out(value)));
+      return result;
+    });
   }
 
   @Override
@@ -167,17 +158,15 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     if (ttl.isNegative() || ttl.isZero()) {
       throw new IllegalArgumentException("the time to live must be positive: " + ttl);
     }
-    long start = statistics.start();
-    V value = store.get(key);
-    if (value != null) {
-      statistics.recordHits(1);
-    } else {
+    return copies.out(timed(GET, () -> {
+      V value = store.get(key);
+      if (value != null) {
+        statistics.recordHits(1);
+        return value;
+      }
       statistics.recordMisses(1);
-      value = readThrough.compute(key, compute, ttl);
-    }
-    statistics.recordGetTimeSince(start);
-    dispatcher.awaitSynchronous();
-    return copies.out(value);
+      return readThrough.compute(key, compute, ttl);
+    }));
   }
 
   // ---------------------------------------------------------------- writes
@@ -186,22 +175,14 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
   public void put(K key, V value) {
     requireOpen();
     arguments.requireKeyValue(key, value, "put");
-    long start = statistics.start();
-    changes.put(key, value, copyIn(key, value), false);
-    statistics.recordPutTimeSince(start);
-    dispatcher.awaitSynchronous();
+    timed(PUT, () -> changes.put(key, value, copyIn(key, value), false));
   }
 
   @Override
   public V getAndPut(K key, V value) {
     requireOpen();
     arguments.requireKeyValue(key, value, "getAndPut");
-    long start = statistics.start();
-    V previous = changes.put(key, value, copyIn(key, value), true).old();
-    statistics.recordGetTimeSince(start);
-    statistics.recordPutTimeSince(start);
-    dispatcher.awaitSynchronous();
-    return copies.out(previous);
+    return copies.out(timed(GET_AND_PUT, () -> changes.put(key, value, copyIn(key, value), true).old()));
   }
 
   @Override
@@ -211,13 +192,12 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
       arguments.requireKeyValue(entry.getKey(), entry.getValue(), "putAll");
     }
-    long start = statistics.start();
-    Map<K, Map.Entry<K, V>> copied = new HashMap<>(map.size());
-    map.forEach((key, value) -> copied.put(key, copyIn(key, value)));
-    copied.values().forEach(copy -> store.checkEntry(copy.getKey(), copy.getValue()));
-    CacheWriterException failure = changes.putAll(map, copied);
-    statistics.recordPutTimeSince(start);
-    dispatcher.awaitSynchronous();
+    CacheWriterException failure = timed(PUT, () -> {
+      Map<K, Map.Entry<K, V>> copied = new HashMap<>(map.size());
+      map.forEach((key, value) -> copied.put(key, copyIn(key, value)));
+      copied.values().forEach(copy -> store.checkEntry(copy.getKey(), copy.getValue()));
+      return changes.putAll(map, copied);
+    });
     if (failure != null) {
       throw failure;
     }
@@ -227,45 +207,28 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
   public boolean putIfAbsent(K key, V value) {
     requireOpen();
     arguments.requireKeyValue(key, value, "putIfAbsent");
-    long start = statistics.start();
-    boolean added = changes.putIfAbsent(key, value, copyIn(key, value));
-    statistics.recordPutTimeSince(start);
-    dispatcher.awaitSynchronous();
-    return added;
+    return timed(PUT, () -> changes.putIfAbsent(key, value, copyIn(key, value)));
   }
 
   @Override
   public boolean remove(K key) {
     requireOpen();
     requireNonNull(key, "a null key was given to remove");
-    long start = statistics.start();
-    boolean removed = changes.remove(key);
-    statistics.recordRemoveTimeSince(start);
-    dispatcher.awaitSynchronous();
-    return removed;
+    return timed(REMOVE, () -> changes.remove(key));
   }
 
   @Override
   public boolean remove(K key, V oldValue) {
     requireOpen();
     arguments.requireKeyValue(key, oldValue, "remove");
-    long start = statistics.start();
-    boolean removed = changes.removeIfEquals(key, oldValue);
-    statistics.recordRemoveTimeSince(start);
-    dispatcher.awaitSynchronous();
-    return removed;
+    return timed(REMOVE, () -> changes.removeIfEquals(key, oldValue));
   }
 
   @Override
   public V getAndRemove(K key) {
     requireOpen();
     requireNonNull(key, "a null key was given to getAndRemove");
-    long start = statistics.start();
-    V removed = changes.getAndRemove(key);
-    statistics.recordGetTimeSince(start);
-    statistics.recordRemoveTimeSince(start);
-    dispatcher.awaitSynchronous();
-    return copies.out(removed);
+    return copies.out(timed(GET_AND_REMOVE, () -> changes.getAndRemove(key)));
   }
 
   @Override
@@ -274,34 +237,21 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     arguments.requireKeyValue(key, oldValue, "replace");
     requireNonNull(newValue, "a null new value was given to replace");
     arguments.requireValueType(newValue);
-    long start = statistics.start();
-    boolean replaced = changes.replace(key, oldValue, newValue, copies.in(newValue));
-    statistics.recordPutTimeSince(start);
-    dispatcher.awaitSynchronous();
-    return replaced;
+    return timed(PUT, () -> changes.replace(key, oldValue, newValue, copies.in(newValue)));
   }
 
   @Override
   public boolean replace(K key, V value) {
     requireOpen();
     arguments.requireKeyValue(key, value, "replace");
-    return replaceAndGet(key, value) != null;
+    return timed(GET_AND_PUT, () -> changes.replace(key, value, copies.in(value))) != null;
   }
 
   @Override
   public V getAndReplace(K key, V value) {
     requireOpen();
     arguments.requireKeyValue(key, value, "getAndReplace");
-    return copies.out(replaceAndGet(key, value));
-  }
-
-  private V replaceAndGet(K key, V value) {
-    long start = statistics.start();
-    V replaced = changes.replace(key, value, copies.in(value));
-    statistics.recordGetTimeSince(start);
-    statistics.recordPutTimeSince(start);
-    dispatcher.awaitSynchronous();
-    return replaced;
+    return copies.out(timed(GET_AND_PUT, () -> changes.replace(key, value, copies.in(value))));
   }
 
   @Override
@@ -320,10 +270,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
   }
 
   private void removeKeys(List<K> keys) {
-    long start = statistics.start();
-    CacheWriterException failure = changes.removeAll(keys);
-    statistics.recordRemoveTimeSince(start);
-    dispatcher.awaitSynchronous();
+    CacheWriterException failure = timed(REMOVE, () -> changes.removeAll(keys));
     if (failure != null) {
       throw failure;
     }
@@ -343,11 +290,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     requireOpen();
     requireNonNull(key, "a null key was given to invoke");
     requireNonNull(entryProcessor, "a null entry processor was given to invoke");
-    long start = statistics.start();
-    T result = processors.invoke(key, entryProcessor, arguments);
-    statistics.recordGetTimeSince(start);
-    dispatcher.awaitSynchronous();
-    return result;
+    return timed(GET, () -> processors.invoke(key, entryProcessor, arguments));
   }
 
   @Override
@@ -376,24 +319,14 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
   public void registerCacheEntryListener(CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
     requireOpen();
     requireNonNull(listenerConfiguration, "a null listener configuration was given");
-    dispatcher.register(listenerConfiguration);
-    configuration.addCacheEntryListenerConfiguration(listenerConfiguration);
-    hearSharedEvents();
-  }
-
-  /** Has the listeners hear, from the first one on, of Redis's expiries and, with cluster events, of other JVMs' changes. */
-  private void hearSharedEvents() {
-    if (hearingSharedEvents.compareAndSet(false, true)) {
-      store.onSharedEvents(change -> dispatcher.publishShared(this, change));
-    }
+    listeners.register(listenerConfiguration);
   }
 
   @Override
   public void deregisterCacheEntryListener(CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
     requireOpen();
     requireNonNull(listenerConfiguration, "a null listener configuration was given");
-    dispatcher.deregister(listenerConfiguration);
-    configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
+    listeners.deregister(listenerConfiguration);
   }
 
   @Override
@@ -433,8 +366,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
   void shutdown() {
     closed.set(true);
     readThrough.awaitLoadsInFlight();
-    JmxRegistration.unregister(this, MBeanType.Configuration);
-    JmxRegistration.unregister(this, MBeanType.Statistics);
+    beans.unregister();
     dispatcher.close();
     for (Object resource : List.of(expiry.policy(), loader == null ? "" : loader,
         writer == null ? "" : writer)) {
@@ -472,24 +404,12 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
 
   /** Turns management (the configuration MXBean) on or off. */
   void enableManagement(boolean enabled) {
-    configuration.setManagementEnabled(enabled);
-    if (enabled) {
-      JmxRegistration.register(this, mxBean, MBeanType.Configuration);
-    } else {
-      JmxRegistration.unregister(this, MBeanType.Configuration);
-    }
+    beans.enableManagement(enabled);
   }
 
   /** Turns statistics (and their MXBean) on or off. */
   void enableStatistics(boolean enabled) {
-    configuration.setStatisticsEnabled(enabled);
-    statistics.setEnabled(enabled);
-    if (enabled) {
-      store.statistics().countReads();
-      JmxRegistration.register(this, statistics, MBeanType.Statistics);
-    } else {
-      JmxRegistration.unregister(this, MBeanType.Statistics);
-    }
+    beans.enableStatistics(enabled);
   }
 
   /** Returns the JCache statistics. */
@@ -502,6 +422,18 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
   /** Returns what the cache keeps of a key and value the caller gave. */
   private Map.Entry<K, V> copyIn(K key, V value) {
     return Map.entry(copies.in(key), copies.in(value));
+  }
+
+  /**
+   * Runs an operation, adds its time to the averages it counts in, then has the synchronous
+   * listeners hear its events; returns its result.
+   */
+  private <R> R timed(Timing timing, Supplier<R> operation) {
+    long start = statistics.start();
+    R result = operation.get();
+    statistics.recordTimeSince(start, timing);
+    dispatcher.awaitSynchronous();
+    return result;
   }
 
   private void requireOpen() {

@@ -33,11 +33,6 @@ public final class JCacheStatistics implements CacheStatisticsMXBean {
     this.ticker = requireNonNull(ticker, "ticker");
   }
 
-  /** Returns whether statistics are being recorded. */
-  public boolean isEnabled() {
-    return enabled;
-  }
-
   /** Turns recording on or off; the counts are kept. */
   public void setEnabled(boolean enabled) {
     this.enabled = enabled;
@@ -68,29 +63,32 @@ public final class JCacheStatistics implements CacheStatisticsMXBean {
     add(evictions, count);
   }
 
-  /** Returns the start of an operation, for the {@code record…TimeSince} methods. */
+  /** The averages an operation's time counts in. */
+  public enum Timing { GET, PUT, REMOVE, GET_AND_PUT, GET_AND_REMOVE }
+
+  /** Returns the start of an operation, for {@link #recordTimeSince}. */
   public long start() {
     return enabled ? ticker.read() : NOT_TIMED;
   }
 
-  /** Adds the time a read took that began at {@code start}. */
-  public void recordGetTimeSince(long start) {
-    addSince(getTimeNanos, start);
-  }
-
-  /** Adds the time a write took that began at {@code start}. */
-  public void recordPutTimeSince(long start) {
-    addSince(putTimeNanos, start);
-  }
-
-  /** Adds the time a removal took that began at {@code start}. */
-  public void recordRemoveTimeSince(long start) {
-    addSince(removeTimeNanos, start);
-  }
-
-  private void addSince(LongAdder adder, long start) {
-    if (start != NOT_TIMED) {
-      add(adder, ticker.read() - start);
+  /** Adds the time an operation took that began at {@code start} to the averages it counts in. */
+  public void recordTimeSince(long start, Timing timing) {
+    if (start == NOT_TIMED) {
+      return;
+    }
+    long nanos = ticker.read() - start;
+    switch (timing) {
+      case GET -> add(getTimeNanos, nanos);
+      case PUT -> add(putTimeNanos, nanos);
+      case REMOVE -> add(removeTimeNanos, nanos);
+      case GET_AND_PUT -> {
+        add(getTimeNanos, nanos);
+        add(putTimeNanos, nanos);
+      }
+      case GET_AND_REMOVE -> {
+        add(getTimeNanos, nanos);
+        add(removeTimeNanos, nanos);
+      }
     }
   }
 
