@@ -68,11 +68,16 @@ final class Changes<K, V> {
   private Outcome<V> putStep(V value, Map.Entry<K, V> copy, Runnable writeThrough, boolean returnsPrevious) {
     return store.step(copy.getKey(), current -> {
       Duration ttl = (current == null) ? expiry.creation() : expiry.update();
-      Outcome.Step<V> step = (current == null && ttl.isZero())
-          ? Outcome.<V>unchanged().by(Write.<V>keep().withWriter(writeThrough))
-          : ((current == null) ? Outcome.created(value) : Outcome.updated(current, value))
-              .by(Write.put(copy.getValue(), ttl).withWriter(writeThrough));
-      return returnsPrevious ? step.outcome().read(current != null).by(step.write()) : step;
+      Outcome<V> outcome;
+      Write<V> write;
+      if (current == null && ttl.isZero()) {
+        outcome = Outcome.unchanged(); // created and expired at once
+        write = Write.keep();
+      } else {
+        outcome = (current == null) ? Outcome.created(value) : Outcome.updated(current, value);
+        write = Write.put(copy.getValue(), ttl);
+      }
+      return (returnsPrevious ? outcome.read(current != null) : outcome).by(write.withWriter(writeThrough));
     }).outcome();
   }
 
