@@ -109,7 +109,8 @@ public final class EventDispatcher<K, V> {
   /**
    * Runs a write to one key together with the publication of its events, so that asynchronous
    * listeners receive the events of a key in the order its writes took effect. Writes to other keys
-   * may share the lock; without asynchronous listeners no lock is taken.
+   * may share the lock; without asynchronous listeners no lock is taken. The cache calls it from one
+   * place, where each change's outcome becomes its events.
    */
   public <T> T inKeyOrder(Object key, Supplier<T> write) {
     if (asynchronousCount.get() == 0) {

@@ -7,7 +7,7 @@ import javax.cache.integration.CacheWriterException;
 
 /**
  * Calls a {@link CacheWriter} so that every failure reaches the caller as a
- * {@link CacheWriterException}. A {@code null} writer (write-through off) does nothing.
+ * {@link CacheWriterException}.
  */
 public final class Writing {
 
@@ -15,9 +15,6 @@ public final class Writing {
 
   /** Writes one entry through. */
   public static <K, V> void write(CacheWriter<K, V> writer, Cache.Entry<? extends K, ? extends V> entry) {
-    if (writer == null) {
-      return;
-    }
     try {
       writer.write(entry);
     } catch (CacheWriterException e) {
@@ -30,7 +27,7 @@ public final class Writing {
   /** Writes entries through; on failure the collection holds those that were not written. */
   public static <K, V> void writeAll(CacheWriter<K, V> writer,
       Collection<Cache.Entry<? extends K, ? extends V>> entries) {
-    if (writer == null || entries.isEmpty()) {
+    if (entries.isEmpty()) {
       return;
     }
     try {
@@ -44,9 +41,6 @@ public final class Writing {
 
   /** Deletes one key through. */
   public static <K, V> void delete(CacheWriter<K, V> writer, K key) {
-    if (writer == null) {
-      return;
-    }
     try {
       writer.delete(key);
     } catch (CacheWriterException e) {
@@ -58,7 +52,7 @@ public final class Writing {
 
   /** Deletes keys through; on failure the collection holds those that were not deleted. */
   public static <K, V> void deleteAll(CacheWriter<K, V> writer, Collection<?> keys) {
-    if (writer == null || keys.isEmpty()) {
+    if (keys.isEmpty()) {
       return;
     }
     try {

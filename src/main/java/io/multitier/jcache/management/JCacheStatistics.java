@@ -1,11 +1,22 @@
 package io.multitier.jcache.management;
 
+import static java.util.Objects.requireNonNull;
+
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import javax.cache.management.CacheStatisticsMXBean;
 
-/** The JSR-107 statistics of one cache; recording does nothing while statistics are off. */
+/**
+ * The JSR-107 statistics of one cache, timed on the cache's {@link Ticker}; recording does nothing
+ * while statistics are off.
+ */
 public final class JCacheStatistics implements CacheStatisticsMXBean {
+
+  /** The start of an operation that is not timed, because statistics were off when it began. */
+  private static final long NOT_TIMED = Long.MIN_VALUE;
+
+  private final Ticker ticker;
 
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
@@ -17,9 +28,9 @@ public final class JCacheStatistics implements CacheStatisticsMXBean {
   private final LongAdder removeTimeNanos = new LongAdder();
   private volatile boolean enabled;
 
-  /** Returns whether statistics are being recorded. */
-  public boolean isEnabled() {
-    return enabled;
+  /** Creates the statistics of a cache whose operations are timed on the ticker. */
+  public JCacheStatistics(Ticker ticker) {
+    this.ticker = requireNonNull(ticker, "ticker");
   }
 
   /** Turns recording on or off; the counts are kept. */
@@ -52,19 +63,33 @@ public final class JCacheStatistics implements CacheStatisticsMXBean {
     add(evictions, count);
   }
 
-  /** Adds the time a read took. */
-  public void recordGetTime(long nanos) {
-    add(getTimeNanos, nanos);
+  /** The averages an operation's time counts in. */
+  public enum Timing { GET, PUT, REMOVE, GET_AND_PUT, GET_AND_REMOVE }
+
+  /** Returns the start of an operation, for {@link #recordTimeSince}. */
+  public long start() {
+    return enabled ? ticker.read() : NOT_TIMED;
   }
 
-  /** Adds the time a write took. */
-  public void recordPutTime(long nanos) {
-    add(putTimeNanos, nanos);
-  }
-
-  /** Adds the time a removal took. */
-  public void recordRemoveTime(long nanos) {
-    add(removeTimeNanos, nanos);
+  /** Adds the time an operation took that began at {@code start} to the averages it counts in. */
+  public void recordTimeSince(long start, Timing timing) {
+    if (start == NOT_TIMED) {
+      return;
+    }
+    long nanos = ticker.read() - start;
+    switch (timing) {
+      case GET -> add(getTimeNanos, nanos);
+      case PUT -> add(putTimeNanos, nanos);
+      case REMOVE -> add(removeTimeNanos, nanos);
+      case GET_AND_PUT -> {
+        add(getTimeNanos, nanos);
+        add(putTimeNanos, nanos);
+      }
+      case GET_AND_REMOVE -> {
+        add(getTimeNanos, nanos);
+        add(removeTimeNanos, nanos);
+      }
+    }
   }
 
   private void add(LongAdder adder, long count) {

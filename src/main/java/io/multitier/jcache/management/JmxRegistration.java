@@ -71,12 +71,6 @@ public final class JmxRegistration {
     }
   }
 
-  /** Returns the name the bean of the cache is registered under, or the name it would get. */
-  public static ObjectName nameOf(Cache<?, ?> cache, MBeanType type) {
-    ObjectName name = registered.get(new Key(cache, type));
-    return (name == null) ? objectName(cache, type, false) : name;
-  }
-
   private static ObjectName objectName(Cache<?, ?> cache, MBeanType type, boolean quoteAlways) {
     String manager = cache.getCacheManager().getURI().toString();
     String name = cache.getName();

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -47,6 +48,33 @@ public interface Store<K, V> extends AutoCloseable {
    * another JVM wins a race (never in a cache that writes through, whose steps hold the key's lease).
    */
   V compute(K key, Function<V, Write<V>> decide);
+
+  /**
+   * A decision of {@link #step}: the {@link Write} it stands for, with whatever its maker needs to
+   * know afterwards of the step that was carried out.
+   *
+   * @param <V> the value type
+   */
+  interface Decision<V> {
+
+    /** Returns what the engine is to do with the entry. */
+    Write<V> write();
+  }
+
+  /**
+   * Does {@link #compute} and returns the decision the engine carried out: the last one it asked
+   * for, made from the value the entry had when it changed. The one place where the committed
+   * decision is kept, until the engine returns it itself.
+   */
+  default <D extends Decision<V>> D step(K key, Function<V, D> decide) {
+    AtomicReference<D> committed = new AtomicReference<>();
+    compute(key, current -> {
+      D decision = decide.apply(current);
+      committed.set(decision);
+      return decision.write();
+    });
+    return committed.get();
+  }
 
   /**
    * Stores the value and returns the previous one; see {@code CacheBackend#getAndPut}.

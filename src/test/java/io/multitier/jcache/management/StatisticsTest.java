@@ -8,9 +8,12 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.integration.CacheLoader;
 import javax.cache.management.CacheStatisticsMXBean;
 import javax.cache.spi.CachingProvider;
 import javax.management.JMX;
@@ -194,5 +197,40 @@ final class StatisticsTest {
     }
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(statisticsOf("small").getCacheEvictions()).isPositive());
+  }
+
+  @Test
+  void timesAreReadFromTheCachesTicker() throws Exception {
+    AtomicLong now = new AtomicLong();
+    MultiTierConfiguration<String, Integer> config = new MultiTierConfiguration<>();
+    config.setTypes(String.class, Integer.class).setStatisticsEnabled(true);
+    config.setTicker(now::get);
+    config.setReadThrough(true).setCacheLoaderFactory(new FactoryBuilder.SingletonFactory<>(new AdvancingLoader(now)));
+    Cache<String, Integer> timed = manager.createCache("timed", config);
+
+    assertThat(timed.get("a")).isEqualTo(1);
+
+    assertThat(statisticsOf("timed").getAverageGetTime()).as("microseconds").isEqualTo(3_000f);
+  }
+
+  /** A loader that moves the ticker on by 3 ms each time it loads. */
+  private static final class AdvancingLoader implements CacheLoader<String, Integer> {
+
+    private final AtomicLong now;
+
+    AdvancingLoader(AtomicLong now) {
+      this.now = now;
+    }
+
+    @Override
+    public Integer load(String key) {
+      now.addAndGet(3_000_000);
+      return 1;
+    }
+
+    @Override
+    public Map<String, Integer> loadAll(Iterable<? extends String> keys) {
+      throw new UnsupportedOperationException();
+    }
   }
 }

@@ -1,0 +1,259 @@
+package io.multitier.jcache;
+
+import static java.util.Objects.requireNonNull;
+
+import io.multitier.jcache.event.EventDispatcher;
+import io.multitier.jcache.expiry.ExpiryCalculator;
+import io.multitier.jcache.integration.Writing;
+import io.multitier.jcache.tier.Store;
+import io.multitier.jcache.tier.Write;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import javax.cache.Cache;
+import javax.cache.event.EventType;
+import javax.cache.integration.CacheWriter;
+import javax.cache.integration.CacheWriterException;
+
+/**
+ * The cache's writes of one key, each JSR-107's rule for its operation carried out by the engine
+ * in one call and reported through {@link Outcomes}. Keys and values arrive checked; {@code copy}
+ * is what the cache keeps of them.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+final class Changes<K, V> {
+
+  private final Store<K, V> store;
+  private final ExpiryCalculator expiry;
+  private final CacheWriter<K, V> writer;
+  private final EventDispatcher<K, V> dispatcher;
+  private final Outcomes<K, V> outcomes;
+
+  Changes(Store<K, V> store, ExpiryCalculator expiry, CacheWriter<K, V> writer,
+      EventDispatcher<K, V> dispatcher, Outcomes<K, V> outcomes) {
+    this.store = requireNonNull(store);
+    this.expiry = requireNonNull(expiry);
+    this.writer = writer;
+    this.dispatcher = requireNonNull(dispatcher);
+    this.outcomes = requireNonNull(outcomes);
+  }
+
+  /**
+   * Stores the value with creation or update expiry, telling the writer first; the outcome holds
+   * the previous value and counts as a read if {@code returnsPrevious}.
+   */
+  Outcome<V> put(K key, V value, Map.Entry<K, V> copy, boolean returnsPrevious) {
+    return put(key, value, copy, writeThrough(key, value), returnsPrevious);
+  }
+
+  /** Stores a value without telling the writer (it heard of it already, or the value was loaded). */
+  void putUnwritten(K key, V value, Map.Entry<K, V> copy) {
+    put(key, value, copy, null, false);
+  }
+
+  private Outcome<V> put(K key, V value, Map.Entry<K, V> copy, Runnable writeThrough, boolean returnsPrevious) {
+    return outcomes.apply(key, () -> expiry.isFixed()
+        ? putFixed(value, copy, writeThrough, returnsPrevious)
+        : putStep(value, copy, writeThrough, returnsPrevious));
+  }
+
+  /** Puts with the expiry policy asked for the entry as it is, so in an atomic step. */
+  private Outcome<V> putStep(V value, Map.Entry<K, V> copy, Runnable writeThrough, boolean returnsPrevious) {
+    return store.step(copy.getKey(), current -> {
+      Duration ttl = (current == null) ? expiry.creation() : expiry.update();
+      Outcome<V> outcome;
+      Write<V> write;
+      if (current == null && ttl.isZero()) {
+        outcome = Outcome.unchanged(); // created and expired at once
+        write = Write.keep();
+      } else {
+        outcome = (current == null) ? Outcome.created(value) : Outcome.updated(current, value);
+        write = Write.put(copy.getValue(), ttl);
+      }
+      return (returnsPrevious ? outcome.read(current != null) : outcome).by(write.withWriter(writeThrough));
+    }).outcome();
+  }
+
+  /** Puts with fixed expiry times, reading the previous value back only if the caller or a listener needs it. */
+  private Outcome<V> putFixed(V value, Map.Entry<K, V> copy, Runnable writeThrough, boolean returnsPrevious) {
+    V previous = null;
+    boolean present;
+    if (returnsPrevious || dispatcher.listensTo(EventType.UPDATED)) {
+      previous = store.getAndPut(copy.getKey(), copy.getValue(), expiry.creation(), expiry.update(), writeThrough);
+      present = previous != null;
+    } else {
+      present = store.put(copy.getKey(), copy.getValue(), expiry.creation(), expiry.update(), writeThrough);
+    }
+    Outcome<V> outcome = present ? Outcome.updated(previous, value)
+        : expiry.creation().isZero() ? Outcome.unchanged() : Outcome.created(value);
+    return returnsPrevious ? outcome.read(present) : outcome;
+  }
+
+  /**
+   * Tells the writer of all the entries at once, then stores those it wrote; returns its failure,
+   * for the caller to throw once they are stored, or {@code null}.
+   */
+  CacheWriterException putAll(Map<? extends K, ? extends V> entries, Map<K, Map.Entry<K, V>> copies) {
+    Map<K, V> toStore = new LinkedHashMap<>(entries);
+    CacheWriterException failure = null;
+    if (writer != null && !entries.isEmpty()) {
+      Collection<Cache.Entry<? extends K, ? extends V>> unwritten = new ArrayList<>(entries.size());
+      entries.forEach((key, value) -> unwritten.add(new CacheEntry<>(key, value)));
+      try {
+        Writing.writeAll(writer, unwritten);
+      } catch (CacheWriterException e) {
+        failure = e;
+        unwritten.forEach(entry -> toStore.remove(entry.getKey()));
+      }
+    }
+    putAllUnwritten(toStore, copies);
+    return failure;
+  }
+
+  /**
+   * Stores entries the writer heard of already: in one step of the store (one round trip to a
+   * shared tier) when the expiry times are fixed and no listener needs events, else one by one.
+   */
+  private void putAllUnwritten(Map<K, V> entries, Map<K, Map.Entry<K, V>> copies) {
+    if (expiry.isFixed() && !dispatcher.hasListeners() && entries.size() > 1) {
+      Map<K, V> stored = new LinkedHashMap<>(entries.size());
+      entries.keySet().forEach(key -> stored.put(copies.get(key).getKey(), copies.get(key).getValue()));
+      int present = store.putAll(stored, expiry.creation(), expiry.update());
+      outcomes.countPuts(expiry.creation().isZero() ? present : stored.size());
+    } else {
+      entries.forEach((key, value) -> putUnwritten(key, value, copies.get(key)));
+    }
+  }
+
+  /** Stores the value if the key is absent, telling the writer first; returns whether it did. */
+  boolean putIfAbsent(K key, V value, Map.Entry<K, V> copy) {
+    Runnable writeThrough = writeThrough(key, value);
+    return step(key, copy.getKey(), current -> {
+      if (current != null) {
+        return Outcome.<V>unchanged().read(true).by(Write.keep());
+      }
+      Duration ttl = expiry.creation();
+      if (ttl.isZero()) {
+        // created and expired at once: not added, so counted like a present key
+        return Outcome.<V>unchanged().read(true).by(Write.<V>keep().withWriter(writeThrough));
+      }
+      return Outcome.created(value).read(false).by(Write.put(copy.getValue(), ttl).withWriter(writeThrough));
+    }).changed();
+  }
+
+  /** Stores a loaded value if the key is still absent, without telling the writer. */
+  void putLoaded(K key, V value, Map.Entry<K, V> copy, Duration ttl) {
+    outcomes.apply(key, () -> store.putIfAbsent(copy.getKey(), copy.getValue(), ttl)
+        ? Outcome.loaded(value) : Outcome.unchanged());
+  }
+
+  /** Stores a computed value if the key is still absent, as a put, without telling the writer. */
+  void putComputed(K key, V value, Map.Entry<K, V> copy, Duration ttl) {
+    outcomes.apply(key, () -> store.putIfAbsent(copy.getKey(), copy.getValue(), ttl)
+        ? Outcome.created(value) : Outcome.unchanged());
+  }
+
+  /** Replaces the value if the key has {@code expected}, telling the writer first; returns whether it did. */
+  boolean replace(K key, V expected, V value, V stored) {
+    Runnable writeThrough = writeThrough(key, value);
+    return step(key, key, current -> {
+      if (current == null) {
+        return Outcome.<V>unchanged().read(false).by(Write.keep());
+      }
+      if (!current.equals(expected)) {
+        return Outcome.<V>unchanged().read(true).by(Write.access());
+      }
+      return Outcome.updated(current, value).read(true)
+          .by(Write.put(stored, expiry.update()).withWriter(writeThrough));
+    }).changed();
+  }
+
+  /** Replaces the value if the key is present, telling the writer first; returns the replaced value, or {@code null}. */
+  V replace(K key, V value, V stored) {
+    Runnable writeThrough = writeThrough(key, value);
+    return step(key, key, current -> (current == null)
+        ? Outcome.<V>unchanged().read(false).by(Write.keep())
+        : Outcome.updated(current, value).read(true)
+            .by(Write.put(stored, expiry.update()).withWriter(writeThrough))).old();
+  }
+
+  /** Removes the key, telling the writer first; returns whether it was present. */
+  boolean remove(K key) {
+    return remove(key, deleteThrough(key));
+  }
+
+  /**
+   * Tells the writer of the removal of all the keys at once, then removes those it deleted;
+   * returns its failure, for the caller to throw once they are removed, or {@code null}.
+   */
+  CacheWriterException removeAll(Collection<K> keys) {
+    Set<K> toRemove = new HashSet<>(keys);
+    CacheWriterException failure = null;
+    if (writer != null && !keys.isEmpty()) {
+      Collection<Object> undeleted = new ArrayList<>(keys);
+      try {
+        Writing.deleteAll(writer, undeleted);
+      } catch (CacheWriterException e) {
+        failure = e;
+        toRemove.removeAll(undeleted);
+      }
+    }
+    toRemove.forEach(key -> remove(key, (Runnable) null));
+    return failure;
+  }
+
+  private boolean remove(K key, Runnable deleteThrough) {
+    return outcomes.apply(key, () -> {
+      if (dispatcher.listensTo(EventType.REMOVED)) {
+        V removed = store.getAndRemove(key, deleteThrough);
+        return (removed == null) ? Outcome.unchanged() : Outcome.removed(removed);
+      }
+      return store.remove(key, deleteThrough) ? Outcome.removed(null) : Outcome.unchanged();
+    }).changed();
+  }
+
+  /** Removes the key if it has {@code expected}, telling the writer first; returns whether it did. */
+  boolean removeIfEquals(K key, V expected) {
+    Runnable deleteThrough = deleteThrough(key);
+    return step(key, key, current -> {
+      if (current == null) {
+        return Outcome.<V>unchanged().read(false).by(Write.keep());
+      }
+      if (!current.equals(expected)) {
+        return Outcome.<V>unchanged().read(true).by(Write.access());
+      }
+      return Outcome.removed(current).read(true).by(Write.<V>remove().withWriter(deleteThrough));
+    }).changed();
+  }
+
+  /** Removes the key, telling the writer first; returns the removed value, or {@code null}. */
+  V getAndRemove(K key) {
+    Runnable deleteThrough = deleteThrough(key);
+    return outcomes.apply(key, () -> {
+      V removed = store.getAndRemove(key, deleteThrough);
+      return (removed == null) ? Outcome.<V>unchanged().read(false) : Outcome.removed(removed).read(true);
+    }).old();
+  }
+
+  /** Carries out an atomic step of the engine on {@code storedKey} and reports its outcome for {@code key}. */
+  private Outcome<V> step(K key, K storedKey, Function<V, Outcome.Step<V>> decide) {
+    return outcomes.apply(key, () -> store.step(storedKey, decide).outcome());
+  }
+
+  /** Returns the call that tells the writer of a new value, or {@code null} if the cache does not write through. */
+  Runnable writeThrough(K key, V value) {
+    return (writer == null) ? null : () -> Writing.write(writer, new CacheEntry<>(key, value));
+  }
+
+  /** Returns the call that tells the writer of a removal, or {@code null} if the cache does not write through. */
+  Runnable deleteThrough(K key) {
+    return (writer == null) ? null : () -> Writing.delete(writer, key);
+  }
+}
