@@ -12,13 +12,11 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
 import org.redisson.api.RScript.Mode;
 import org.redisson.api.RScript.ReturnType;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
-import org.redisson.config.ConstantDelay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +37,6 @@ final class Reconciler implements AutoCloseable {
   static final Duration GRACE = Duration.ofSeconds(1);
 
   private static final Logger logger = LoggerFactory.getLogger(Reconciler.class);
-  /** How many pooled connections a batch may try: Redisson's default pool size. */
-  private static final int UNSENT_ATTEMPTS = 64;
   private static final ScheduledExecutorService SCHEDULER = scheduler();
 
   private final RedissonClient client;
@@ -84,11 +80,9 @@ final class Reconciler implements AutoCloseable {
       return;
     }
     // after a restart the pool still holds connections that died with the old server: the batch
-    // is tried again at once on another one (as RedisBackend does for a command never sent), and
+    // is tried again on another one (see Retries), and
     // an unanswered one gives up within the interval, so that the next interval compares again
-    RBatch batch = client.createBatch(BatchOptions.defaults().retryAttempts(UNSENT_ATTEMPTS)
-        .retryDelay(new ConstantDelay(Duration.ofMillis(10)))
-        .responseTimeout(Math.max(100, Math.min(intervalMillis, 2_000)), TimeUnit.MILLISECONDS));
+    RBatch batch = client.createBatch(Retries.unsentBatchAgain(Math.max(100, Math.min(intervalMillis, 2_000))));
     long[] heardBefore = new long[caches.size()];
     for (int i = 0; i < caches.size(); i++) {
       RedisBackend cache = caches.get(i);

@@ -24,28 +24,21 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.cache.event.EventType;
 import org.redisson.api.RKeys;
-import org.redisson.api.RScript;
-import org.redisson.api.RScript.Mode;
 import org.redisson.api.RScript.ReturnType;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.listener.StatusListener;
 import org.redisson.api.options.KeysScanOptions;
-import org.redisson.api.redisnode.BaseRedisNodes;
-import org.redisson.api.redisnode.RedisNodes;
-import org.redisson.client.RedisNoScriptException;
-import org.redisson.client.WriteRedisConnectionException;
 import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.client.codec.StringCodec;
-import org.redisson.config.Config;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,8 +62,6 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   private static final Logger logger = LoggerFactory.getLogger(RedisBackend.class);
   private static final String NAME = "L2 redis";
   private static final int BATCH = 1_000;
-  /** How often a command that could not be written to a pooled connection is tried on another: Redisson's default pool size. */
-  private static final int UNSENT_ATTEMPTS = 64;
   private static final Duration LONGEST_EXPIRY = Duration.ofMillis(Long.MAX_VALUE / 2);
   private static final byte[] TTL_ETERNAL = ascii("-1");
   private static final byte[] TTL_UNCHANGED = ascii("-2");
@@ -87,13 +78,12 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   private final boolean ownsClient;
   private final String cacheName;
   private final KeyNamespace namespace;
-  private final String sender = UUID.randomUUID().toString();
-  private final RScript script;
+  private final CacheLink link;
+  private final String sender;
   private final StreamingBackend streams;
   private final Object[] writeHeader;
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final ConnectionTrouble trouble;
   private final List<Integer> topicListenerIds = new ArrayList<>();
   private final NoticeSequence sequence = new NoticeSequence();
   private final Reconciler reconciler;
@@ -128,15 +118,15 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
    */
   RedisBackend(RedissonClient client, String keyPrefix, String cacheName, boolean ownsClient, ConnectionTrouble trouble,
       Reconciler reconciler, ExpiryNotifications expiries, long eventsMaxLength) {
-    this.trouble = trouble;
+    this.link = new CacheLink(client, keyPrefix, cacheName, describe(trouble));
+    this.sender = link.sender();
     this.reconciler = reconciler;
     this.expiries = expiries;
     this.eventsMaxLength = eventsMaxLength;
     this.client = requireNonNull(client, "client");
     this.cacheName = requireNonNull(cacheName, "cacheName");
-    this.namespace = new KeyNamespace(keyPrefix, cacheName);
+    this.namespace = link.namespace();
     this.ownsClient = ownsClient;
-    this.script = client.getScript(ByteArrayCodec.INSTANCE);
     this.streams = new RedisStreams(client, namespace);
     this.writeHeader = new Object[] {
         namespace.channel().getBytes(UTF_8),
@@ -420,7 +410,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   public Health healthCheck() {
     long start = System.nanoTime();
     try {
-      boolean answered = nodes().pingAll();
+      boolean answered = link.pingAll();
       String latency = String.format(Locale.ROOT, "%.1f ms", (System.nanoTime() - start) / 1e6);
       return answered ? Health.up(NAME, "PING answered in " + latency)
           : Health.down(NAME, "PING unanswered after " + latency);
@@ -673,57 +663,19 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   }
 
   private <R> R eval(String operation, Script source, ReturnType type, List<Object> keys, Object... args) {
-    String routingKey = (String) keys.get(0);
-    return call(operation, () -> {
-      try {
-        return script.<R>evalSha(routingKey, Mode.READ_WRITE, source.sha(), type, keys, args);
-      } catch (RedisNoScriptException e) {
-        return script.<R>eval(routingKey, Mode.READ_WRITE, source.source(), type, keys, args);
-      }
-    });
+    return link.eval(operation, source, type, keys, args);
   }
 
   private <T> T call(String operation, Supplier<T> action) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return action.get();
-      } catch (BackendException e) {
-        throw e;
-      } catch (WriteRedisConnectionException e) {
-        // the command never left this JVM. If the server answers a PING on a connection of its
-        // own, a pooled connection died with a restarted server and Redisson has not replaced it
-        // yet: another connection of the pool is tried, at once. A server that is down fails now.
-        if (attempt >= UNSENT_ATTEMPTS || !healthCheck().healthy()) {
-          throw failed(operation, e);
-        }
-      } catch (RuntimeException e) {
-        throw failed(operation, e);
-      }
-    }
+    return link.call(operation, action);
   }
 
   private BackendException failed(String operation, RuntimeException cause) {
-    String explained = (trouble == null) ? null : trouble.explain(cause);
-    return new BackendException(NAME + " " + operation + " failed for cache '" + cacheName + "': "
-        + ((explained != null) ? explained : cause.getMessage()), cause);
+    return link.failed(operation, cause);
   }
 
   private Iterable<String> scan() {
     return client.getKeys().getKeys(KeysScanOptions.defaults().pattern(namespace.scanPattern()).chunkSize(BATCH));
-  }
-
-  private BaseRedisNodes nodes() {
-    Config config = client.getConfig();
-    if (config.isClusterConfig()) {
-      return client.getRedisNodes(RedisNodes.CLUSTER);
-    }
-    if (config.isSentinelConfig()) {
-      return client.getRedisNodes(RedisNodes.SENTINEL_MASTER_SLAVE);
-    }
-    if (config.isSingleConfig()) {
-      return client.getRedisNodes(RedisNodes.SINGLE);
-    }
-    return client.getRedisNodes(RedisNodes.MASTER_SLAVE);
   }
 
   private static List<List<String>> batches(Collection<? extends String> keys) {
@@ -769,6 +721,16 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
       millis++;
     }
     return ascii(Long.toString(millis));
+  }
+
+  private static Function<RuntimeException, String> describe(ConnectionTrouble trouble) {
+    if (trouble == null) {
+      return RuntimeException::getMessage;
+    }
+    return cause -> {
+      String explained = trouble.explain(cause);
+      return (explained != null) ? explained : cause.getMessage();
+    };
   }
 
   private static byte[] ascii(String text) {
