@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * cache drops its copies. Runs on one daemon thread shared by every CacheManager, which also
  * looks again at holes in the numbers a cache heard.
  */
-final class Reconciler implements AutoCloseable {
+final class Reconciler implements Watcher<InvalidationChannel>, AutoCloseable {
 
   /**
    * How long a notice may take to arrive after Redis reported its number: well above the p99 of
@@ -40,7 +40,7 @@ final class Reconciler implements AutoCloseable {
   private static final ScheduledExecutorService SCHEDULER = scheduler();
 
   private final RedissonClient client;
-  private final Set<RedisBackend> watched = ConcurrentHashMap.newKeySet();
+  private final Set<InvalidationChannel> watched = ConcurrentHashMap.newKeySet();
   /** When the batch in flight was sent ({@code System.nanoTime()}), or 0 when none is. */
   private final AtomicLong sentAt = new AtomicLong();
   private final ScheduledFuture<?> task;
@@ -54,13 +54,15 @@ final class Reconciler implements AutoCloseable {
   }
 
   /** Starts watching a cache that subscribed to notices. */
-  void add(RedisBackend backend) {
-    watched.add(backend);
+  @Override
+  public void watch(InvalidationChannel channel) {
+    watched.add(channel);
   }
 
   /** Stops watching a closed cache. */
-  void remove(RedisBackend backend) {
-    watched.remove(backend);
+  @Override
+  public void unwatch(InvalidationChannel channel) {
+    watched.remove(channel);
   }
 
   @Override
@@ -70,7 +72,7 @@ final class Reconciler implements AutoCloseable {
   }
 
   private void reconcile() {
-    List<RedisBackend> caches = new ArrayList<>(watched);
+    List<InvalidationChannel> caches = new ArrayList<>(watched);
     long now = System.nanoTime();
     long inFlight = sentAt.get();
     // a batch still unanswered after a few intervals (a connection that died with a restarted
@@ -85,7 +87,7 @@ final class Reconciler implements AutoCloseable {
     RBatch batch = client.createBatch(Retries.unsentBatchAgain(Math.max(100, Math.min(intervalMillis, 2_000))));
     long[] heardBefore = new long[caches.size()];
     for (int i = 0; i < caches.size(); i++) {
-      RedisBackend cache = caches.get(i);
+      InvalidationChannel cache = caches.get(i);
       heardBefore[i] = cache.heardSoFar();
       String key = cache.sequenceKey();
       batch.getScript(ByteArrayCodec.INSTANCE).evalAsync(key, Mode.READ_WRITE,

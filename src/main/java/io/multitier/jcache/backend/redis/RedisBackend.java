@@ -33,12 +33,9 @@ import java.util.function.Supplier;
 import javax.cache.event.EventType;
 import org.redisson.api.RKeys;
 import org.redisson.api.RScript.ReturnType;
-import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
-import org.redisson.api.listener.StatusListener;
 import org.redisson.api.options.KeysScanOptions;
 import org.redisson.client.codec.ByteArrayCodec;
-import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,16 +79,12 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   private final String sender;
   private final StreamingBackend streams;
   private final Object[] writeHeader;
-  private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final List<Integer> topicListenerIds = new ArrayList<>();
-  private final NoticeSequence sequence = new NoticeSequence();
-  private final Reconciler reconciler;
+  private final Invalidations invalidations;
   private final ExpiryNotifications expiries;
   private final long eventsMaxLength;
   private final List<Consumer<SharedEvent<String, byte[]>>> sharedListeners = new CopyOnWriteArrayList<>();
   private ChangeFeed changeFeed;
-  private RTopic topic;
 
   /** Creates the tier for one cache under {@link #DEFAULT_PREFIX}; the caller keeps ownership of the client. */
   public RedisBackend(RedissonClient client, String cacheName) {
@@ -120,7 +113,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
       Reconciler reconciler, ExpiryNotifications expiries, long eventsMaxLength) {
     this.link = new CacheLink(client, keyPrefix, cacheName, describe(trouble));
     this.sender = link.sender();
-    this.reconciler = reconciler;
+    this.invalidations = new InvalidationChannel(link, (reconciler == null) ? Watcher.none() : reconciler);
     this.expiries = expiries;
     this.eventsMaxLength = eventsMaxLength;
     this.client = requireNonNull(client, "client");
@@ -420,22 +413,13 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   }
 
   /**
-   * Subscribes to this cache's invalidation channel: the listener hears of keys that other clients
+   * Subscribes to this cache's invalidations: the listener hears of keys that other clients
    * changed, and {@code null} when they cleared the cache or after the subscription was restored
    * following a lost connection.
    */
   @Override
   public void onInvalidation(Consumer<String> listener) {
-    requireNonNull(listener, "listener");
-    synchronized (topicListenerIds) {
-      if (closed.get()) {
-        throw new IllegalStateException(this + " is closed");
-      }
-      if (topic == null) {
-        subscribe();
-      }
-      listeners.add(listener);
-    }
+    invalidations.listen(listener);
   }
 
   /** Unsubscribes, and shuts the client down if this backend owns it; the entries stay in Redis. */
@@ -444,11 +428,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    listeners.clear();
     sharedListeners.clear();
-    if (reconciler != null) {
-      reconciler.remove(this);
-    }
     synchronized (sharedListeners) {
       if (expiries != null) {
         expiries.unwatch(this);
@@ -458,17 +438,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
         changeFeed = null;
       }
     }
-    synchronized (topicListenerIds) {
-      if (topic != null) {
-        try {
-          topic.removeListener(topicListenerIds.toArray(Integer[]::new));
-        } catch (RuntimeException e) {
-          logger.debug("Could not unsubscribe from {}", namespace.channel(), e);
-        }
-        topic = null;
-        topicListenerIds.clear();
-      }
-    }
+    invalidations.close();
     if (ownsClient) {
       client.shutdown();
     }
@@ -477,32 +447,6 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   @Override
   public String toString() {
     return NAME + "[" + cacheName + "]";
-  }
-
-  private void subscribe() {
-    RTopic subscribed = client.getTopic(namespace.channel(), StringCodec.INSTANCE);
-    int messages = call("subscribe", () -> subscribed.addListener(String.class, (channel, message) -> received(message)));
-    try {
-      topicListenerIds.add(call("subscribe", () -> subscribed.addListener(new Resubscribed())));
-    } catch (BackendException e) {
-      try {
-        subscribed.removeListener(messages);
-      } catch (RuntimeException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
-    topicListenerIds.add(messages);
-    topic = subscribed;
-    try {
-      Long counted = eval("subscribe", Scripts.SEQUENCE, ReturnType.INTEGER, List.<Object>of(namespace.sequenceKey()));
-      sequence.start(counted);
-    } catch (BackendException e) {
-      logger.debug("{} could not read its sequence number; the first reconciliation drops its L1 copies", this, e);
-    }
-    if (reconciler != null) {
-      reconciler.add(this);
-    }
   }
 
   /**
@@ -568,65 +512,6 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
         listener.accept(event);
       } catch (RuntimeException e) {
         logger.warn("A listener of {} failed on {} {}", this, event.type(), event.key(), e);
-      }
-    }
-  }
-
-  /** Returns the highest number of the cache's notices heard so far. */
-  long heardSoFar() {
-    return sequence.highest();
-  }
-
-  /** Returns the Redis key of this cache's change count, which {@link Reconciler} reads. */
-  String sequenceKey() {
-    return namespace.sequenceKey();
-  }
-
-  /**
-   * Compares the notices heard with Redis's count, read after {@code heardBefore} was heard: drops
-   * every copy if the count went back, and if it is ahead, looks again once a notice had time to
-   * arrive.
-   */
-  void compare(long seq, long heardBefore) {
-    if (sequence.wentBack(seq, heardBefore)) {
-      missed("Redis lost changes (its count of them went back: a FLUSHALL, a restart or a failover)");
-    } else if (seq > sequence.highest()) {
-      Reconciler.afterGrace(() -> checkMissing(seq, "the last invalidation notice was lost"));
-    }
-  }
-
-  private void checkMissing(long seq, String why) {
-    if (sequence.missing(seq)) {
-      missed(why);
-    }
-  }
-
-  private void received(String message) {
-    InvalidationMessage parsed = InvalidationMessage.parse(message);
-    if (parsed.cache() == null) {
-      tell(null);
-    } else if (parsed.cache().equals(namespace.encodedName())) {
-      long seq = parsed.seq();
-      if (sequence.heard(seq)) {
-        Reconciler.afterGrace(() -> checkMissing(seq - 1, "an invalidation notice was lost"));
-      }
-      if (!sender.equals(parsed.sender())) {
-        tell(parsed.key());
-      }
-    }
-  }
-
-  private void missed(String why) {
-    logger.info("{}: {}; dropping the cache's L1 copies", this, why);
-    tell(null);
-  }
-
-  private void tell(String key) {
-    for (Consumer<String> listener : listeners) {
-      try {
-        listener.accept(key);
-      } catch (RuntimeException e) {
-        logger.warn("An invalidation listener of {} failed", this, e);
       }
     }
   }
@@ -735,17 +620,5 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
 
   private static byte[] ascii(String text) {
     return text.getBytes(US_ASCII);
-  }
-
-  /** Tells the listeners that notices may have been missed whenever the subscription is restored. */
-  private final class Resubscribed implements StatusListener {
-
-    @Override
-    public void onSubscribe(String channel) {
-      tell(null);
-    }
-
-    @Override
-    public void onUnsubscribe(String channel) {}
   }
 }
