@@ -24,13 +24,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import javax.cache.event.EventType;
 import org.redisson.api.RKeys;
 import org.redisson.api.RScript.ReturnType;
 import org.redisson.api.RedissonClient;
@@ -81,10 +79,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   private final Object[] writeHeader;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Invalidations invalidations;
-  private final ExpiryNotifications expiries;
-  private final long eventsMaxLength;
-  private final List<Consumer<SharedEvent<String, byte[]>>> sharedListeners = new CopyOnWriteArrayList<>();
-  private ChangeFeed changeFeed;
+  private final SharedEvents events;
 
   /** Creates the tier for one cache under {@link #DEFAULT_PREFIX}; the caller keeps ownership of the client. */
   public RedisBackend(RedissonClient client, String cacheName) {
@@ -114,8 +109,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     this.link = new CacheLink(client, keyPrefix, cacheName, describe(trouble));
     this.sender = link.sender();
     this.invalidations = new InvalidationChannel(link, (reconciler == null) ? Watcher.none() : reconciler);
-    this.expiries = expiries;
-    this.eventsMaxLength = eventsMaxLength;
+    this.events = new SharedEvents(link, eventsMaxLength, (expiries == null) ? Watcher.none() : expiries);
     this.client = requireNonNull(client, "client");
     this.cacheName = requireNonNull(cacheName, "cacheName");
     this.namespace = link.namespace();
@@ -428,25 +422,11 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    sharedListeners.clear();
-    synchronized (sharedListeners) {
-      if (expiries != null) {
-        expiries.unwatch(this);
-      }
-      if (changeFeed != null) {
-        changeFeed.close();
-        changeFeed = null;
-      }
-    }
+    events.close();
     invalidations.close();
     if (ownsClient) {
       client.shutdown();
     }
-  }
-
-  @Override
-  public String toString() {
-    return NAME + "[" + cacheName + "]";
   }
 
   /**
@@ -456,64 +436,12 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
    */
   @Override
   public void onSharedEvents(Consumer<SharedEvent<String, byte[]>> listener) {
-    requireNonNull(listener, "listener");
-    synchronized (sharedListeners) {
-      if (closed.get()) {
-        throw new IllegalStateException(this + " is closed");
-      }
-      if (sharedListeners.isEmpty()) {
-        if (expiries != null) {
-          call("listen", () -> {
-            expiries.watch(this);
-            return null;
-          });
-        }
-        if (eventsMaxLength > 0) {
-          changeFeed = call("listen", () -> new ChangeFeed(client, namespace.eventsKey(), cacheName, this::changed));
-        }
-      }
-      sharedListeners.add(listener);
-    }
+    events.listen(listener);
   }
 
-  /** Returns what every Redis key of this cache starts with. */
-  String tag() {
-    return namespace.tag();
-  }
-
-  /** Tells the shared-event listeners that Redis expired the key. */
-  void expired(String encodedKey) {
-    share(new SharedEvent<>(EventType.EXPIRED, encodedKey, null, null, SharedEvent.Source.STORE));
-  }
-
-  private void changed(Map<String, byte[]> fields) {
-    byte[] kind = fields.get("t");
-    byte[] key = fields.get("k");
-    if (kind == null || kind.length != 1 || key == null) {
-      return;
-    }
-    EventType type;
-    switch (kind[0]) {
-      case 'C': type = EventType.CREATED; break;
-      case 'U': type = EventType.UPDATED; break;
-      case 'R': type = EventType.REMOVED; break;
-      case 'E': type = EventType.EXPIRED; break;
-      default: return;
-    }
-    byte[] from = fields.get("s");
-    SharedEvent.Source source = (from != null && sender.equals(new String(from, UTF_8)))
-        ? SharedEvent.Source.THIS_CLIENT : SharedEvent.Source.OTHER_CLIENT;
-    share(new SharedEvent<>(type, new String(key, UTF_8), fields.get("v"), fields.get("o"), source));
-  }
-
-  private void share(SharedEvent<String, byte[]> event) {
-    for (Consumer<SharedEvent<String, byte[]>> listener : sharedListeners) {
-      try {
-        listener.accept(event);
-      } catch (RuntimeException e) {
-        logger.warn("A listener of {} failed on {} {}", this, event.type(), event.key(), e);
-      }
-    }
+  @Override
+  public String toString() {
+    return NAME + "[" + cacheName + "]";
   }
 
   /**
