@@ -27,15 +27,12 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.redisson.api.RKeys;
 import org.redisson.api.RScript.ReturnType;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.options.KeysScanOptions;
 import org.redisson.client.codec.ByteArrayCodec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The shared tier: one cache's entries in Redis, reached through a Redisson client.
@@ -44,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * bytes as given, and a time to live is Redis's own {@code PX} expiry. Every operation is one round
  * trip, a Lua script for all but {@link #get} and {@link #getAll}; a script that changes a key also
  * publishes an {@link InvalidationMessage} naming it, so other JVMs hear of the change in the same
- * round trip. Each instance has its own sender id and ignores its own messages.
+ * round trip; {@link Invalidations} hears them, and {@link SharedEvents} Redis's expiries and the
+ * change stream. Each instance has its own sender id ({@link CacheLink}) and ignores its own messages.
  *
  * <p>{@link #keys()} and {@link #clear()} walk this cache's keys with {@code SCAN}, never
  * {@code KEYS} or {@code FLUSHDB}. Failures are thrown as {@link BackendException}.
@@ -54,8 +52,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   /** The key prefix used when none is given. */
   public static final String DEFAULT_PREFIX = "mtj:";
 
-  private static final Logger logger = LoggerFactory.getLogger(RedisBackend.class);
-  private static final String NAME = "L2 redis";
+  private static final String NAME = CacheLink.NAME;
   private static final int BATCH = 1_000;
   private static final Duration LONGEST_EXPIRY = Duration.ofMillis(Long.MAX_VALUE / 2);
   private static final byte[] TTL_ETERNAL = ascii("-1");
@@ -70,8 +67,6 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   private static final byte[] EMPTY = new byte[0];
 
   private final RedissonClient client;
-  private final boolean ownsClient;
-  private final String cacheName;
   private final KeyNamespace namespace;
   private final CacheLink link;
   private final String sender;
@@ -81,44 +76,43 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   private final Invalidations invalidations;
   private final SharedEvents events;
 
-  /** Creates the tier for one cache under {@link #DEFAULT_PREFIX}; the caller keeps ownership of the client. */
-  public RedisBackend(RedissonClient client, String cacheName) {
-    this(client, DEFAULT_PREFIX, cacheName, false);
-  }
-
   /**
-   * Creates the tier for one cache.
+   * Creates the tier for one cache (see {@link BackendFactory}).
    *
-   * @param client the Redisson client to use
-   * @param keyPrefix what every key of this provider starts with; may not contain braces
-   * @param cacheName the cache's name, any string
-   * @param ownsClient whether {@link #close()} shuts the client down
+   * @param link the cache's link to Redis
+   * @param eventsMaxLength if positive, every change is also appended to the cache's change stream,
+   *     trimmed to about that many entries
+   * @param invalidations where the cache hears of other clients' changes
+   * @param events where the cache hears of Redis's expiries and of its change stream
    */
-  public RedisBackend(RedissonClient client, String keyPrefix, String cacheName, boolean ownsClient) {
-    this(client, keyPrefix, cacheName, ownsClient, null, null, null, 0);
-  }
-
-  /**
-   * As {@link #RedisBackend(RedissonClient, String, String, boolean)}, its failures to reach Redis
-   * explained by {@code trouble}, its notices compared with Redis's count by {@code reconciler},
-   * Redis's expiries heard through {@code expiries}, and, if {@code eventsMaxLength} is positive,
-   * every change also appended to the cache's change stream of about that many entries.
-   */
-  RedisBackend(RedissonClient client, String keyPrefix, String cacheName, boolean ownsClient, ConnectionTrouble trouble,
-      Reconciler reconciler, ExpiryNotifications expiries, long eventsMaxLength) {
-    this.link = new CacheLink(client, keyPrefix, cacheName, describe(trouble));
-    this.sender = link.sender();
-    this.invalidations = new InvalidationChannel(link, (reconciler == null) ? Watcher.none() : reconciler);
-    this.events = new SharedEvents(link, eventsMaxLength, (expiries == null) ? Watcher.none() : expiries);
-    this.client = requireNonNull(client, "client");
-    this.cacheName = requireNonNull(cacheName, "cacheName");
+  RedisBackend(CacheLink link, long eventsMaxLength, Invalidations invalidations, SharedEvents events) {
+    this.link = requireNonNull(link, "link");
+    this.invalidations = requireNonNull(invalidations, "invalidations");
+    this.events = requireNonNull(events, "events");
+    this.client = link.client();
     this.namespace = link.namespace();
-    this.ownsClient = ownsClient;
+    this.sender = link.sender();
     this.streams = new RedisStreams(client, namespace);
     this.writeHeader = new Object[] {
         namespace.channel().getBytes(UTF_8),
         InvalidationMessage.keyHeader(sender, namespace.encodedName()).getBytes(UTF_8),
         ascii(namespace.keyPrefixBytes() + ((eventsMaxLength > 0) ? ":" + eventsMaxLength : ""))};
+  }
+
+  /**
+   * The tier of one cache of {@link RedisConnection}, built as {@link BackendFactory#backend} does.
+   * Kept so that {@code RedisConnection} compiles unchanged; it goes once it calls
+   * {@code BackendFactory.of(...).backend(cacheName, eventsMaxLength)}.
+   *
+   * @param ownsClient must be false: a backend never shuts its client down
+   */
+  RedisBackend(RedissonClient client, String keyPrefix, String cacheName, boolean ownsClient, ConnectionTrouble trouble,
+      Reconciler reconciler, ExpiryNotifications expiries, long eventsMaxLength) {
+    this(BackendFactory.link(client, keyPrefix, cacheName, trouble, ownsClient), eventsMaxLength, reconciler, expiries);
+  }
+
+  private RedisBackend(CacheLink link, long eventsMaxLength, Reconciler reconciler, ExpiryNotifications expiries) {
+    this(link, eventsMaxLength, new InvalidationChannel(link, reconciler), new SharedEvents(link, eventsMaxLength, expiries));
   }
 
   /** Returns this cache's streams in Redis: Redis Streams, one command per call. */
@@ -416,7 +410,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     invalidations.listen(listener);
   }
 
-  /** Unsubscribes, and shuts the client down if this backend owns it; the entries stay in Redis. */
+  /** Unsubscribes and stops hearing shared events; the entries, and the client, stay. */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -424,9 +418,6 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     }
     events.close();
     invalidations.close();
-    if (ownsClient) {
-      client.shutdown();
-    }
   }
 
   /**
@@ -441,7 +432,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
 
   @Override
   public String toString() {
-    return NAME + "[" + cacheName + "]";
+    return link.toString();
   }
 
   /**
@@ -534,16 +525,6 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
       millis++;
     }
     return ascii(Long.toString(millis));
-  }
-
-  private static Function<RuntimeException, String> describe(ConnectionTrouble trouble) {
-    if (trouble == null) {
-      return RuntimeException::getMessage;
-    }
-    return cause -> {
-      String explained = trouble.explain(cause);
-      return (explained != null) ? explained : cause.getMessage();
-    };
   }
 
   private static byte[] ascii(String text) {

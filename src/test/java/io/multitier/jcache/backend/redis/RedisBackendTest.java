@@ -386,7 +386,7 @@ final class RedisBackendTest {
 
   @Test
   void globCharactersInThePrefixMatchOnlyThemselves() {
-    RedisBackend globbed = new RedisBackend(clientA, "p*?[a]\\:", "c", false);
+    RedisBackend globbed = BackendFactory.standalone(clientA, "p*?[a]\\:").backend("c", 0);
     backends.add(globbed);
     globbed.setWithTtl("k", bytes("1"), MINUTE);
     redis.server().call("SET", "pZZa:{c}:k", "lookalike");
@@ -401,7 +401,7 @@ final class RedisBackendTest {
 
   @Test
   void braceInThePrefixIsRejected() {
-    assertThatThrownBy(() -> new RedisBackend(clientA, "a{b", "c", false))
+    assertThatThrownBy(() -> BackendFactory.standalone(clientA, "a{b").backend("c", 0))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -723,7 +723,7 @@ final class RedisBackendTest {
   }
 
   private RedisBackend backend(RedissonClient client, String cacheName) {
-    RedisBackend backend = new RedisBackend(client, cacheName);
+    RedisBackend backend = BackendFactory.standalone(client, RedisBackend.DEFAULT_PREFIX).backend(cacheName, 0);
     backends.add(backend);
     return backend;
   }
