@@ -1,6 +1,17 @@
 package io.multitier.jcache.backend.redis;
 
-import static java.nio.charset.StandardCharsets.US_ASCII;
+import static io.multitier.jcache.backend.redis.WireValues.ABSENT;
+import static io.multitier.jcache.backend.redis.WireValues.DELETE;
+import static io.multitier.jcache.backend.redis.WireValues.EMPTY;
+import static io.multitier.jcache.backend.redis.WireValues.ONE;
+import static io.multitier.jcache.backend.redis.WireValues.PRESENT;
+import static io.multitier.jcache.backend.redis.WireValues.PUT;
+import static io.multitier.jcache.backend.redis.WireValues.TTL_REMOVE;
+import static io.multitier.jcache.backend.redis.WireValues.ZERO;
+import static io.multitier.jcache.backend.redis.WireValues.ascii;
+import static io.multitier.jcache.backend.redis.WireValues.batches;
+import static io.multitier.jcache.backend.redis.WireValues.ttlArgument;
+import static io.multitier.jcache.backend.redis.WireValues.withTtl;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
@@ -11,7 +22,6 @@ import io.multitier.jcache.spi.L2CacheBackend;
 import io.multitier.jcache.spi.ReadForUpdate;
 import io.multitier.jcache.spi.SharedEvent;
 import io.multitier.jcache.spi.StreamingBackend;
-import io.multitier.jcache.spi.Ttl;
 import io.multitier.jcache.spi.ValueWithTtl;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,14 +34,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
-import org.redisson.api.RKeys;
 import org.redisson.api.RScript.ReturnType;
 import org.redisson.api.RedissonClient;
-import org.redisson.api.options.KeysScanOptions;
 import org.redisson.client.codec.ByteArrayCodec;
 
 /**
@@ -44,8 +50,8 @@ import org.redisson.client.codec.ByteArrayCodec;
  * round trip; {@link Invalidations} hears them, and {@link SharedEvents} Redis's expiries and the
  * change stream. Each instance has its own sender id ({@link CacheLink}) and ignores its own messages.
  *
- * <p>{@link #keys()} and {@link #clear()} walk this cache's keys with {@code SCAN}, never
- * {@code KEYS} or {@code FLUSHDB}. Failures are thrown as {@link BackendException}.
+ * <p>{@link #keys()} and {@link #clear()} walk this cache's keys with {@code SCAN} ({@link KeyScan}).
+ * Failures are thrown as {@link BackendException}.
  */
 final class RedisBackend implements L2CacheBackend<String, byte[]> {
 
@@ -53,26 +59,14 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   public static final String DEFAULT_PREFIX = "mtj:";
 
   private static final String NAME = CacheLink.NAME;
-  private static final int BATCH = 1_000;
-  private static final Duration LONGEST_EXPIRY = Duration.ofMillis(Long.MAX_VALUE / 2);
-  private static final byte[] TTL_ETERNAL = ascii("-1");
-  private static final byte[] TTL_UNCHANGED = ascii("-2");
-  private static final byte[] TTL_REMOVE = ascii("0");
-  private static final byte[] ZERO = ascii("0");
-  private static final byte[] ONE = ascii("1");
-  private static final byte[] ABSENT = ascii("a");
-  private static final byte[] PRESENT = ascii("p");
-  private static final byte[] PUT = ascii("put");
-  private static final byte[] DELETE = ascii("del");
-  private static final byte[] EMPTY = new byte[0];
 
   private final RedissonClient client;
   private final KeyNamespace namespace;
   private final CacheLink link;
   private final String sender;
   private final StreamingBackend streams;
+  private final KeyScan keyScan;
   private final Object[] writeHeader;
-  private final AtomicBoolean closed = new AtomicBoolean();
   private final Invalidations invalidations;
   private final SharedEvents events;
 
@@ -93,6 +87,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     this.namespace = link.namespace();
     this.sender = link.sender();
     this.streams = new RedisStreams(client, namespace);
+    this.keyScan = new KeyScan(link);
     this.writeHeader = new Object[] {
         namespace.channel().getBytes(UTF_8),
         InvalidationMessage.keyHeader(sender, namespace.encodedName()).getBytes(UTF_8),
@@ -134,7 +129,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   @Override
   public byte[] get(String key) {
     String redisKey = namespace.key(key);
-    return call("get", () -> client.<byte[]>getBucket(redisKey, ByteArrayCodec.INSTANCE).get());
+    return link.call("get", () -> client.<byte[]>getBucket(redisKey, ByteArrayCodec.INSTANCE).get());
   }
 
   @Override
@@ -143,7 +138,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     Map<String, byte[]> found = new HashMap<>();
     for (List<String> batch : batches(keys)) {
       String[] redisKeys = batch.stream().map(namespace::key).toArray(String[]::new);
-      Map<String, byte[]> values = call("getAll",
+      Map<String, byte[]> values = link.call("getAll",
           () -> client.getBuckets(ByteArrayCodec.INSTANCE).<byte[]>get(redisKeys));
       values.forEach((redisKey, value) -> found.put(namespace.encodedKey(redisKey), value));
     }
@@ -152,7 +147,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
 
   @Override
   public ValueWithTtl<byte[]> getWithTtl(String key) {
-    List<Object> reply = eval("getWithTtl", Scripts.GET_WITH_TTL, ReturnType.MULTI, List.<Object>of(namespace.key(key)));
+    List<Object> reply = link.eval("getWithTtl", Scripts.GET_WITH_TTL, ReturnType.MULTI, List.<Object>of(namespace.key(key)));
     return reply.isEmpty() ? null : withTtl(reply.get(0), reply.get(1));
   }
 
@@ -163,7 +158,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     for (List<String> batch : batches(keys)) {
       List<Object> redisKeys = new ArrayList<>(batch.size());
       batch.forEach(key -> redisKeys.add(namespace.key(key)));
-      List<Object> reply = eval("getAllWithTtl", Scripts.GET_ALL_WITH_TTL, ReturnType.MULTI, redisKeys);
+      List<Object> reply = link.eval("getAllWithTtl", Scripts.GET_ALL_WITH_TTL, ReturnType.MULTI, redisKeys);
       for (int i = 0; i + 2 < reply.size(); i += 3) {
         int index = ((Long) reply.get(i)).intValue() - 1;
         ValueWithTtl<byte[]> value = withTtl(reply.get(i + 1), reply.get(i + 2));
@@ -188,15 +183,14 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     List<String> keys = new ArrayList<>(entries.keySet());
     for (List<String> batch : batches(keys)) {
       List<Object> redisKeys = new ArrayList<>(batch.size());
-      Object[] args = new Object[writeHeader.length + 2 * batch.size()];
-      System.arraycopy(writeHeader, 0, args, 0, writeHeader.length);
+      Object[] args = writeArgs(2 * batch.size());
       int next = writeHeader.length;
       for (String key : batch) {
         redisKeys.add(namespace.key(key));
         args[next++] = requireNonNull(entries.get(key), "value");
         args[next++] = ttlArgument(requireNonNull(ttls.get(key), "ttl"));
       }
-      eval("setAllWithTtl", Scripts.SET_ALL, ReturnType.INTEGER, redisKeys, args);
+      link.eval("setAllWithTtl", Scripts.SET_ALL, ReturnType.INTEGER, redisKeys, args);
     }
   }
 
@@ -220,19 +214,19 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
 
   @Override
   public boolean acquireLease(String key, String owner, Duration ttl) {
-    return eval("acquireLease", Scripts.ACQUIRE_LEASE, ReturnType.BOOLEAN,
+    return link.eval("acquireLease", Scripts.ACQUIRE_LEASE, ReturnType.BOOLEAN,
         List.<Object>of(namespace.leaseKey(key)), owner.getBytes(UTF_8), ttlArgument(ttl));
   }
 
   @Override
   public void releaseLease(String key, String owner) {
-    eval("releaseLease", Scripts.RELEASE_LEASE, ReturnType.INTEGER,
+    link.eval("releaseLease", Scripts.RELEASE_LEASE, ReturnType.INTEGER,
         List.<Object>of(namespace.leaseKey(key)), owner.getBytes(UTF_8));
   }
 
   @Override
   public ReadForUpdate<byte[]> readForUpdate(String key, String owner, Duration lease, boolean leaseIfPresent) {
-    List<Object> reply = eval("readForUpdate", Scripts.READ_FOR_UPDATE, ReturnType.MULTI,
+    List<Object> reply = link.eval("readForUpdate", Scripts.READ_FOR_UPDATE, ReturnType.MULTI,
         List.<Object>of(namespace.key(key), namespace.leaseKey(key)), owner.getBytes(UTF_8),
         ttlArgument(lease), leaseIfPresent ? ONE : ZERO);
     long state = (Long) reply.get(0);
@@ -245,8 +239,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
 
   @Override
   public boolean commit(String key, byte[] expected, byte[] value, Duration ttl, String owner) {
-    Object[] args = new Object[writeHeader.length + 6];
-    System.arraycopy(writeHeader, 0, args, 0, writeHeader.length);
+    Object[] args = writeArgs(6);
     int next = writeHeader.length;
     args[next++] = (expected == null) ? ABSENT : PRESENT;
     args[next++] = (expected == null) ? EMPTY : expected;
@@ -254,7 +247,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     args[next++] = (value == null) ? EMPTY : value;
     args[next++] = (value == null) ? TTL_REMOVE : ttlArgument(ttl);
     args[next] = (owner == null) ? EMPTY : owner.getBytes(UTF_8);
-    return eval("commit", Scripts.COMMIT, ReturnType.BOOLEAN,
+    return link.eval("commit", Scripts.COMMIT, ReturnType.BOOLEAN,
         List.<Object>of(namespace.key(key), namespace.leaseKey(key)), args);
   }
 
@@ -268,7 +261,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
         redisKeys.add(namespace.key(batch.get(i)));
         args[i] = ttlArgument(ttls.get(batch.get(i)));
       }
-      eval("extendAll", Scripts.EXTEND_ALL, ReturnType.INTEGER, redisKeys, args);
+      link.eval("extendAll", Scripts.EXTEND_ALL, ReturnType.INTEGER, redisKeys, args);
     }
   }
 
@@ -324,7 +317,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   @Override
   public boolean holds(String key, byte[] expected) {
     requireNonNull(expected, "expected");
-    return eval("holds", Scripts.HOLDS, ReturnType.BOOLEAN, List.<Object>of(namespace.key(key)), expected);
+    return link.eval("holds", Scripts.HOLDS, ReturnType.BOOLEAN, List.<Object>of(namespace.key(key)), expected);
   }
 
   @Override
@@ -339,52 +332,12 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
 
   @Override
   public Iterator<String> keys() {
-    Iterator<String> redisKeys = call("keys", () -> scan().iterator());
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return call("keys", redisKeys::hasNext);
-      }
-
-      @Override
-      public String next() {
-        return namespace.encodedKey(call("keys", redisKeys::next));
-      }
-    };
+    return keyScan.keys();
   }
 
   @Override
   public void clear() {
-    RuntimeException failure = null;
-    try {
-      RKeys rkeys = client.getKeys();
-      List<String> batch = new ArrayList<>(BATCH);
-      for (String redisKey : scan()) {
-        batch.add(redisKey);
-        if (batch.size() == BATCH) {
-          rkeys.unlink(batch.toArray(String[]::new));
-          batch.clear();
-        }
-      }
-      if (!batch.isEmpty()) {
-        rkeys.unlink(batch.toArray(String[]::new));
-      }
-    } catch (RuntimeException e) {
-      failure = e;
-    }
-    try {
-      eval("clear", Scripts.NOTIFY_CLEARED, ReturnType.INTEGER, List.<Object>of(namespace.sequenceKey()),
-          namespace.channel().getBytes(UTF_8), InvalidationMessage.clearAll(sender, namespace.encodedName()).getBytes(UTF_8));
-    } catch (RuntimeException e) {
-      if (failure == null) {
-        failure = e;
-      } else {
-        failure.addSuppressed(e);
-      }
-    }
-    if (failure != null) {
-      throw failed("clear", failure);
-    }
+    keyScan.clear();
   }
 
   @Override
@@ -413,9 +366,6 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   /** Unsubscribes and stops hearing shared events; the entries, and the client, stay. */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
     events.close();
     invalidations.close();
   }
@@ -446,8 +396,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     byte[] ifPresent = ttlArgument(ttlIfPresent);
     for (List<String> batch : batches(new ArrayList<>(entries.keySet()))) {
       List<Object> redisKeys = new ArrayList<>(batch.size());
-      Object[] args = new Object[writeHeader.length + 2 + batch.size()];
-      System.arraycopy(writeHeader, 0, args, 0, writeHeader.length);
+      Object[] args = writeArgs(2 + batch.size());
       int next = writeHeader.length;
       args[next++] = ifAbsent;
       args[next++] = ifPresent;
@@ -455,79 +404,23 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
         redisKeys.add(namespace.key(key));
         args[next++] = requireNonNull(entries.get(key), "value");
       }
-      replies.accept(batch, eval(operation, source, ReturnType.MULTI, redisKeys, args));
+      replies.accept(batch, link.eval(operation, source, ReturnType.MULTI, redisKeys, args));
     }
   }
 
   private <R> R write(String operation, Script source, ReturnType type, String key, Object... args) {
-    Object[] all = new Object[writeHeader.length + args.length];
-    System.arraycopy(writeHeader, 0, all, 0, writeHeader.length);
+    Object[] all = writeArgs(args.length);
     System.arraycopy(args, 0, all, writeHeader.length, args.length);
-    return eval(operation, source, type, List.<Object>of(namespace.key(key)), all);
+    return link.eval(operation, source, type, List.<Object>of(namespace.key(key)), all);
   }
 
-  private <R> R eval(String operation, Script source, ReturnType type, List<Object> keys, Object... args) {
-    return link.eval(operation, source, type, keys, args);
-  }
-
-  private <T> T call(String operation, Supplier<T> action) {
-    return link.call(operation, action);
-  }
-
-  private BackendException failed(String operation, RuntimeException cause) {
-    return link.failed(operation, cause);
-  }
-
-  private Iterable<String> scan() {
-    return client.getKeys().getKeys(KeysScanOptions.defaults().pattern(namespace.scanPattern()).chunkSize(BATCH));
-  }
-
-  private static List<List<String>> batches(Collection<? extends String> keys) {
-    List<List<String>> batches = new ArrayList<>();
-    List<String> batch = new ArrayList<>(Math.min(keys.size(), BATCH));
-    for (String key : keys) {
-      batch.add(requireNonNull(key, "key"));
-      if (batch.size() == BATCH) {
-        batches.add(batch);
-        batch = new ArrayList<>(BATCH);
-      }
-    }
-    if (!batch.isEmpty()) {
-      batches.add(batch);
-    }
-    return batches;
-  }
-
-  private static ValueWithTtl<byte[]> withTtl(Object value, Object pttl) {
-    long millis = (Long) pttl;
-    if (millis == -1) {
-      return new ValueWithTtl<>((byte[]) value, Ttl.ETERNAL);
-    }
-    return (millis > 0) ? new ValueWithTtl<>((byte[]) value, Duration.ofMillis(millis)) : null;
-  }
-
-  static byte[] ttlArgument(Duration ttl) {
-    requireNonNull(ttl, "ttl");
-    if (Ttl.isUnchanged(ttl)) {
-      return TTL_UNCHANGED;
-    }
-    if (ttl.isNegative()) {
-      throw new IllegalArgumentException("negative time to live: " + ttl);
-    }
-    if (ttl.isZero()) {
-      return TTL_REMOVE;
-    }
-    if (ttl.compareTo(LONGEST_EXPIRY) > 0) {
-      return TTL_ETERNAL;
-    }
-    long millis = ttl.toMillis();
-    if (ttl.compareTo(Duration.ofMillis(millis)) > 0) {
-      millis++;
-    }
-    return ascii(Long.toString(millis));
-  }
-
-  private static byte[] ascii(String text) {
-    return text.getBytes(US_ASCII);
+  /**
+   * Returns the arguments of a write script: the header every one reads (the channel, the notice's
+   * start, the key prefix's length and the change stream's length), then room for {@code more}.
+   */
+  private Object[] writeArgs(int more) {
+    Object[] args = new Object[writeHeader.length + more];
+    System.arraycopy(writeHeader, 0, args, 0, writeHeader.length);
+    return args;
   }
 }
