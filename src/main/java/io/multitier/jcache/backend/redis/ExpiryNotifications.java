@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hears Redis expire the entries of one CacheManager's caches, from its keyspace notifications
- * ({@code __keyevent@<db>__:expired}, subscribed on every master), and tells each cache's {@link SharedEvents}.
+ * ({@code __keyevent@<db>__:expired}, subscribed on every master), and tells each cache's
+ * {@link SharedEvents}.
  *
  * <p>Redis sends them only while its {@code notify-keyspace-events} includes {@code E} and
  * {@code x} (or {@code A}). The first cache that needs them adds the missing flags with
@@ -46,7 +47,7 @@ final class ExpiryNotifications implements Watcher<SharedEvents> {
   }
 
   /**
-   * Starts telling a cache of its's expired entries; the first call turns notifications
+   * Starts telling a cache of its expired entries; the first call turns notifications
    * on and subscribes. A refused subscription (an ACL user without the channel) is logged, and the
    * next cache that needs it tries again.
    */

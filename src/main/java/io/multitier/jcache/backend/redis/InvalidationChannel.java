@@ -35,7 +35,10 @@ final class InvalidationChannel implements Invalidations {
   private final AtomicBoolean closed = new AtomicBoolean();
   private RTopic topic;
 
-  /** Creates the channel of one cache; once subscribed, its notices are compared with Redis's count by {@code reconciliation}. */
+  /**
+   * Creates the channel of one cache; once subscribed, its notices are compared with Redis's count
+   * by {@code reconciliation}.
+   */
   InvalidationChannel(CacheLink link, Watcher<InvalidationChannel> reconciliation) {
     this.link = requireNonNull(link, "link");
     this.namespace = link.namespace();
@@ -121,7 +124,8 @@ final class InvalidationChannel implements Invalidations {
     topicListenerIds.add(messages);
     topic = subscribed;
     try {
-      Long counted = link.eval("subscribe", Scripts.SEQUENCE, ReturnType.INTEGER, List.<Object>of(namespace.sequenceKey()));
+      Long counted = link.eval("subscribe", Scripts.SEQUENCE, ReturnType.INTEGER,
+          List.<Object>of(namespace.sequenceKey()));
       sequence.start(counted);
     } catch (BackendException e) {
       logger.debug("{} could not read its sequence number; the first reconciliation drops its L1 copies", link, e);

@@ -19,7 +19,7 @@ import org.redisson.config.ConstantDelay;
 final class Retries {
 
   /** How many pooled connections a command never sent may try: Redisson's default pool size. */
-  static final int UNSENT_ATTEMPTS = 64;
+  private static final int UNSENT_ATTEMPTS = 64;
 
   private static final Duration BATCH_RETRY_DELAY = Duration.ofMillis(10);
   private static final Duration PAUSE_AFTER_FAILURE = Duration.ofMillis(200);
