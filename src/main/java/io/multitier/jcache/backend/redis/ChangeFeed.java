@@ -28,7 +28,6 @@ final class ChangeFeed implements AutoCloseable {
 
   private static final Logger logger = LoggerFactory.getLogger(ChangeFeed.class);
   private static final Duration BLOCK = Duration.ofSeconds(1);
-  private static final Duration PAUSE_AFTER_FAILURE = Duration.ofMillis(200);
   private static final int BATCH = 256;
 
   private final RedissonClient client;
@@ -81,9 +80,7 @@ final class ChangeFeed implements AutoCloseable {
           logger.debug("Cache '{}' cannot read its change stream for now; it resumes where it was", cache, e);
         }
         failing = true;
-        try {
-          Thread.sleep(PAUSE_AFTER_FAILURE.toMillis());
-        } catch (InterruptedException interrupted) {
+        if (!Retries.pauseAfterFailure()) {
           return;
         }
       }

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hears Redis expire the entries of one CacheManager's caches, from its keyspace notifications
- * ({@code __keyevent@<db>__:expired}, subscribed on every master), and tells each cache's backend.
+ * ({@code __keyevent@<db>__:expired}, subscribed on every master), and tells each cache's
+ * {@link SharedEvents}.
  *
  * <p>Redis sends them only while its {@code notify-keyspace-events} includes {@code E} and
  * {@code x} (or {@code A}). The first cache that needs them adds the missing flags with
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * {@code CONFIG}) it logs once what to set, and listens anyway, so the events start as soon as
  * an operator sets the flags.
  */
-final class ExpiryNotifications {
+final class ExpiryNotifications implements Watcher<SharedEvents> {
 
   private static final Logger logger = LoggerFactory.getLogger(ExpiryNotifications.class);
   private static final String SETTING = "notify-keyspace-events";
@@ -35,7 +36,7 @@ final class ExpiryNotifications {
   private final RedissonClient client;
   private final String keyPrefix;
   private final String servers;
-  private final Map<String, Set<RedisBackend>> byTag = new ConcurrentHashMap<>();
+  private final Map<String, Set<SharedEvents>> byTag = new ConcurrentHashMap<>();
   private RPatternTopic topic;
   private boolean enabled;
 
@@ -46,12 +47,13 @@ final class ExpiryNotifications {
   }
 
   /**
-   * Starts telling the backend of its cache's expired entries; the first call turns notifications
+   * Starts telling a cache of its expired entries; the first call turns notifications
    * on and subscribes. A refused subscription (an ACL user without the channel) is logged, and the
    * next cache that needs it tries again.
    */
-  synchronized void watch(RedisBackend backend) {
-    byTag.computeIfAbsent(backend.tag(), tag -> ConcurrentHashMap.newKeySet()).add(backend);
+  @Override
+  public synchronized void watch(SharedEvents events) {
+    byTag.computeIfAbsent(events.tag(), tag -> ConcurrentHashMap.newKeySet()).add(events);
     if (topic != null) {
       return;
     }
@@ -69,11 +71,12 @@ final class ExpiryNotifications {
     }
   }
 
-  /** Stops telling a closed backend. */
-  void unwatch(RedisBackend backend) {
-    Set<RedisBackend> backends = byTag.get(backend.tag());
-    if (backends != null) {
-      backends.remove(backend);
+  /** Stops telling a closed cache. */
+  @Override
+  public void unwatch(SharedEvents events) {
+    Set<SharedEvents> watched = byTag.get(events.tag());
+    if (watched != null) {
+      watched.remove(events);
     }
   }
 
@@ -99,10 +102,10 @@ final class ExpiryNotifications {
     if (tagEnd < 0) {
       return;
     }
-    Set<RedisBackend> backends = byTag.get(redisKey.substring(0, tagEnd + 1));
-    if (backends != null) {
+    Set<SharedEvents> watched = byTag.get(redisKey.substring(0, tagEnd + 1));
+    if (watched != null) {
       String encodedKey = redisKey.substring(tagEnd + 2);
-      backends.forEach(backend -> backend.expired(encodedKey));
+      watched.forEach(events -> events.expired(encodedKey));
     }
   }
 

@@ -12,13 +12,11 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
 import org.redisson.api.RScript.Mode;
 import org.redisson.api.RScript.ReturnType;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
-import org.redisson.config.ConstantDelay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * cache drops its copies. Runs on one daemon thread shared by every CacheManager, which also
  * looks again at holes in the numbers a cache heard.
  */
-final class Reconciler implements AutoCloseable {
+final class Reconciler implements Watcher<InvalidationChannel>, AutoCloseable {
 
   /**
    * How long a notice may take to arrive after Redis reported its number: well above the p99 of
@@ -39,12 +37,10 @@ final class Reconciler implements AutoCloseable {
   static final Duration GRACE = Duration.ofSeconds(1);
 
   private static final Logger logger = LoggerFactory.getLogger(Reconciler.class);
-  /** How many pooled connections a batch may try: Redisson's default pool size. */
-  private static final int UNSENT_ATTEMPTS = 64;
   private static final ScheduledExecutorService SCHEDULER = scheduler();
 
   private final RedissonClient client;
-  private final Set<RedisBackend> watched = ConcurrentHashMap.newKeySet();
+  private final Set<InvalidationChannel> watched = ConcurrentHashMap.newKeySet();
   /** When the batch in flight was sent ({@code System.nanoTime()}), or 0 when none is. */
   private final AtomicLong sentAt = new AtomicLong();
   private final ScheduledFuture<?> task;
@@ -58,13 +54,15 @@ final class Reconciler implements AutoCloseable {
   }
 
   /** Starts watching a cache that subscribed to notices. */
-  void add(RedisBackend backend) {
-    watched.add(backend);
+  @Override
+  public void watch(InvalidationChannel channel) {
+    watched.add(channel);
   }
 
   /** Stops watching a closed cache. */
-  void remove(RedisBackend backend) {
-    watched.remove(backend);
+  @Override
+  public void unwatch(InvalidationChannel channel) {
+    watched.remove(channel);
   }
 
   @Override
@@ -74,7 +72,7 @@ final class Reconciler implements AutoCloseable {
   }
 
   private void reconcile() {
-    List<RedisBackend> caches = new ArrayList<>(watched);
+    List<InvalidationChannel> caches = new ArrayList<>(watched);
     long now = System.nanoTime();
     long inFlight = sentAt.get();
     // a batch still unanswered after a few intervals (a connection that died with a restarted
@@ -84,14 +82,12 @@ final class Reconciler implements AutoCloseable {
       return;
     }
     // after a restart the pool still holds connections that died with the old server: the batch
-    // is tried again at once on another one (as RedisBackend does for a command never sent), and
+    // is tried again on another one (see Retries), and
     // an unanswered one gives up within the interval, so that the next interval compares again
-    RBatch batch = client.createBatch(BatchOptions.defaults().retryAttempts(UNSENT_ATTEMPTS)
-        .retryDelay(new ConstantDelay(Duration.ofMillis(10)))
-        .responseTimeout(Math.max(100, Math.min(intervalMillis, 2_000)), TimeUnit.MILLISECONDS));
+    RBatch batch = client.createBatch(Retries.unsentBatchAgain(Math.max(100, Math.min(intervalMillis, 2_000))));
     long[] heardBefore = new long[caches.size()];
     for (int i = 0; i < caches.size(); i++) {
-      RedisBackend cache = caches.get(i);
+      InvalidationChannel cache = caches.get(i);
       heardBefore[i] = cache.heardSoFar();
       String key = cache.sequenceKey();
       batch.getScript(ByteArrayCodec.INSTANCE).evalAsync(key, Mode.READ_WRITE,

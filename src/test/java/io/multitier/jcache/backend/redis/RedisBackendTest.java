@@ -110,13 +110,13 @@ final class RedisBackendTest {
 
   @Test
   void timesToLiveBecomeScriptArguments() {
-    assertThat(RedisBackend.ttlArgument(Duration.ofNanos(1))).asString(UTF_8).isEqualTo("1");
-    assertThat(RedisBackend.ttlArgument(Duration.ofMillis(1).plusNanos(1))).asString(UTF_8).isEqualTo("2");
-    assertThat(RedisBackend.ttlArgument(MINUTE)).asString(UTF_8).isEqualTo("60000");
-    assertThat(RedisBackend.ttlArgument(Ttl.ETERNAL)).asString(UTF_8).isEqualTo("-1");
-    assertThat(RedisBackend.ttlArgument(Duration.ofMillis(Long.MAX_VALUE - 1))).asString(UTF_8).isEqualTo("-1");
-    assertThat(RedisBackend.ttlArgument(Ttl.UNCHANGED)).asString(UTF_8).isEqualTo("-2");
-    assertThat(RedisBackend.ttlArgument(Duration.ZERO)).asString(UTF_8).isEqualTo("0");
+    assertThat(WireValues.ttlArgument(Duration.ofNanos(1))).asString(UTF_8).isEqualTo("1");
+    assertThat(WireValues.ttlArgument(Duration.ofMillis(1).plusNanos(1))).asString(UTF_8).isEqualTo("2");
+    assertThat(WireValues.ttlArgument(MINUTE)).asString(UTF_8).isEqualTo("60000");
+    assertThat(WireValues.ttlArgument(Ttl.ETERNAL)).asString(UTF_8).isEqualTo("-1");
+    assertThat(WireValues.ttlArgument(Duration.ofMillis(Long.MAX_VALUE - 1))).asString(UTF_8).isEqualTo("-1");
+    assertThat(WireValues.ttlArgument(Ttl.UNCHANGED)).asString(UTF_8).isEqualTo("-2");
+    assertThat(WireValues.ttlArgument(Duration.ZERO)).asString(UTF_8).isEqualTo("0");
   }
 
   @Test
@@ -386,7 +386,7 @@ final class RedisBackendTest {
 
   @Test
   void globCharactersInThePrefixMatchOnlyThemselves() {
-    RedisBackend globbed = new RedisBackend(clientA, "p*?[a]\\:", "c", false);
+    RedisBackend globbed = BackendFactory.standalone(clientA, "p*?[a]\\:").backend("c", 0);
     backends.add(globbed);
     globbed.setWithTtl("k", bytes("1"), MINUTE);
     redis.server().call("SET", "pZZa:{c}:k", "lookalike");
@@ -401,7 +401,7 @@ final class RedisBackendTest {
 
   @Test
   void braceInThePrefixIsRejected() {
-    assertThatThrownBy(() -> new RedisBackend(clientA, "a{b", "c", false))
+    assertThatThrownBy(() -> BackendFactory.standalone(clientA, "a{b").backend("c", 0))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -723,7 +723,7 @@ final class RedisBackendTest {
   }
 
   private RedisBackend backend(RedissonClient client, String cacheName) {
-    RedisBackend backend = new RedisBackend(client, cacheName);
+    RedisBackend backend = BackendFactory.standalone(client, RedisBackend.DEFAULT_PREFIX).backend(cacheName, 0);
     backends.add(backend);
     return backend;
   }

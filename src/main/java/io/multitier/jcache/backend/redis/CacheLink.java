@@ -1,0 +1,122 @@
+package io.multitier.jcache.backend.redis;
+
+import static java.util.Objects.requireNonNull;
+
+import io.multitier.jcache.backend.redis.Scripts.Script;
+import io.multitier.jcache.spi.BackendException;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.redisson.api.RScript;
+import org.redisson.api.RScript.Mode;
+import org.redisson.api.RScript.ReturnType;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.redisnode.BaseRedisNodes;
+import org.redisson.api.redisnode.RedisNodes;
+import org.redisson.client.RedisNoScriptException;
+import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.config.Config;
+
+/**
+ * One cache's link to Redis: the client, where the cache's keys are, the id this instance signs
+ * its changes with, and the one way its commands are sent ({@link Retries}, failures thrown as
+ * {@link BackendException} that say what went wrong).
+ */
+final class CacheLink {
+
+  /** The name of the shared tier in messages and health reports. */
+  static final String NAME = "L2 redis";
+
+  private final RedissonClient client;
+  private final String cacheName;
+  private final KeyNamespace namespace;
+  private final String sender = UUID.randomUUID().toString();
+  private final RScript script;
+  private final Function<RuntimeException, String> describe;
+
+  /**
+   * Creates the link of one cache.
+   *
+   * @param describe says what went wrong when a command failed (the failure's message if nothing better)
+   */
+  CacheLink(RedissonClient client, String keyPrefix, String cacheName, Function<RuntimeException, String> describe) {
+    this.client = requireNonNull(client, "client");
+    this.cacheName = requireNonNull(cacheName, "cacheName");
+    this.namespace = new KeyNamespace(keyPrefix, cacheName);
+    this.describe = requireNonNull(describe, "describe");
+    this.script = client.getScript(ByteArrayCodec.INSTANCE);
+  }
+
+  RedissonClient client() {
+    return client;
+  }
+
+  String cacheName() {
+    return cacheName;
+  }
+
+  KeyNamespace namespace() {
+    return namespace;
+  }
+
+  /** Returns the id this instance puts in its invalidation messages and change stream entries. */
+  String sender() {
+    return sender;
+  }
+
+  /** Runs one script by its SHA, sending its source if Redis does not know it yet. */
+  <R> R eval(String operation, Script source, ReturnType type, List<Object> keys, Object... args) {
+    String routingKey = (String) keys.get(0);
+    return call(operation, () -> {
+      try {
+        return script.<R>evalSha(routingKey, Mode.READ_WRITE, source.sha(), type, keys, args);
+      } catch (RedisNoScriptException e) {
+        return script.<R>eval(routingKey, Mode.READ_WRITE, source.source(), type, keys, args);
+      }
+    });
+  }
+
+  /** Runs one command against Redis, trying it again only while it was never sent. */
+  <T> T call(String operation, Supplier<T> action) {
+    return Retries.unsentAgain(action, this::serverAnswers, cause -> failed(operation, cause));
+  }
+
+  /** Returns the failure of an operation, explained. */
+  BackendException failed(String operation, RuntimeException cause) {
+    return new BackendException(NAME + " " + operation + " failed for cache '" + cacheName + "': "
+        + describe.apply(cause), cause);
+  }
+
+  /** Pings every node; returns whether all answered. */
+  boolean pingAll() {
+    return nodes().pingAll();
+  }
+
+  @Override
+  public String toString() {
+    return NAME + "[" + cacheName + "]";
+  }
+
+  private boolean serverAnswers() {
+    try {
+      return pingAll();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private BaseRedisNodes nodes() {
+    Config config = client.getConfig();
+    if (config.isClusterConfig()) {
+      return client.getRedisNodes(RedisNodes.CLUSTER);
+    }
+    if (config.isSentinelConfig()) {
+      return client.getRedisNodes(RedisNodes.SENTINEL_MASTER_SLAVE);
+    }
+    if (config.isSingleConfig()) {
+      return client.getRedisNodes(RedisNodes.SINGLE);
+    }
+    return client.getRedisNodes(RedisNodes.MASTER_SLAVE);
+  }
+}

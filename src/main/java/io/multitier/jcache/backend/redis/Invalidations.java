@@ -1,0 +1,24 @@
+package io.multitier.jcache.backend.redis;
+
+import java.util.function.Consumer;
+
+/**
+ * Tells this JVM which of one cache's keys other clients changed, the transport's own business:
+ * {@link InvalidationChannel} hears the notices the write scripts publish; another transport (Redis
+ * client-side tracking) may replace it without touching the commands of {@link RedisBackend}.
+ */
+interface Invalidations extends AutoCloseable {
+
+  /**
+   * Starts telling the listener of each key another client changed, and {@code null} when every key
+   * may have changed (a cleared cache, a lost notice, a restored subscription); the first listener
+   * subscribes.
+   *
+   * @throws IllegalStateException if closed
+   */
+  void listen(Consumer<String> listener);
+
+  /** Stops telling the listeners and unsubscribes. */
+  @Override
+  void close();
+}
