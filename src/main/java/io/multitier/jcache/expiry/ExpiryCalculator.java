@@ -11,6 +11,7 @@ import javax.cache.expiry.EternalExpiryPolicy;
 import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.expiry.ModifiedExpiryPolicy;
 import javax.cache.expiry.TouchedExpiryPolicy;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,21 +28,19 @@ public final class ExpiryCalculator {
   private static final Logger logger = LoggerFactory.getLogger(ExpiryCalculator.class);
 
   private final ExpiryPolicy policy;
-  private final boolean fixed;
-  private final Duration fixedCreation;
-  private final Duration fixedUpdate;
-  private final Duration fixedAccess;
+  private final @Nullable Answers fixed;
 
   /** Wraps the policy. */
   public ExpiryCalculator(ExpiryPolicy policy) {
     this.policy = requireNonNull(policy, "policy");
-    this.fixed = policy instanceof EternalExpiryPolicy || policy instanceof CreatedExpiryPolicy
+    boolean constant = policy instanceof EternalExpiryPolicy || policy instanceof CreatedExpiryPolicy
         || policy instanceof ModifiedExpiryPolicy || policy instanceof AccessedExpiryPolicy
         || policy instanceof TouchedExpiryPolicy;
-    this.fixedCreation = fixed ? askCreation() : null;
-    this.fixedUpdate = fixed ? askUpdate() : null;
-    this.fixedAccess = fixed ? askAccess() : null;
+    this.fixed = constant ? new Answers(askCreation(), askUpdate(), askAccess()) : null;
   }
+
+  /** The answers of a policy that always answers the same. */
+  private record Answers(Duration creation, Duration update, Duration access) {}
 
   /** Returns the policy. */
   public ExpiryPolicy policy() {
@@ -50,17 +49,18 @@ public final class ExpiryCalculator {
 
   /** Returns whether the answers never change, so they may be computed before an atomic step. */
   public boolean isFixed() {
-    return fixed;
+    return fixed != null;
   }
 
   /** Returns whether no entry can ever get a finite time to live: the policy answers eternal or unchanged, always. */
   public boolean neverExpires() {
-    return fixed && Ttl.isEternal(fixedCreation) && !isFinite(fixedUpdate) && !isFinite(fixedAccess);
+    return fixed != null && Ttl.isEternal(fixed.creation()) && !isFinite(fixed.update())
+        && !isFinite(fixed.access());
   }
 
   /** Returns whether an access never changes an entry's expiry: the policy answers unchanged, always. */
   public boolean ignoresAccess() {
-    return fixed && Ttl.isUnchanged(fixedAccess);
+    return fixed != null && Ttl.isUnchanged(fixed.access());
   }
 
   private static boolean isFinite(Duration ttl) {
@@ -69,17 +69,17 @@ public final class ExpiryCalculator {
 
   /** Returns the time to live of a new entry. */
   public Duration creation() {
-    return fixed ? fixedCreation : askCreation();
+    return (fixed != null) ? fixed.creation() : askCreation();
   }
 
   /** Returns the time to live after an update, or {@link Ttl#UNCHANGED}. */
   public Duration update() {
-    return fixed ? fixedUpdate : askUpdate();
+    return (fixed != null) ? fixed.update() : askUpdate();
   }
 
   /** Returns the time to live after a read, or {@link Ttl#UNCHANGED}. */
   public Duration access() {
-    return fixed ? fixedAccess : askAccess();
+    return (fixed != null) ? fixed.access() : askAccess();
   }
 
   private Duration askCreation() {
@@ -111,7 +111,7 @@ public final class ExpiryCalculator {
   }
 
   /** Converts a JCache duration: {@code null} is unchanged, eternal is {@link Ttl#ETERNAL}. */
-  static Duration convert(javax.cache.expiry.Duration duration) {
+  static Duration convert(javax.cache.expiry.@Nullable Duration duration) {
     if (duration == null) {
       return Ttl.UNCHANGED;
     }

@@ -1,5 +1,7 @@
 package io.multitier.jcache.spi;
 
+import static java.util.Objects.requireNonNull;
+
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -7,6 +9,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One tier of a cache: a key/value store with per-entry time to live.
@@ -28,7 +31,7 @@ public interface CacheBackend<K, V> extends AutoCloseable {
   String name();
 
   /** Returns the value stored for the key, or {@code null} if absent or expired. */
-  V get(K key);
+  @Nullable V get(K key);
 
   /** Stores the value for the key, replacing any other, to expire after the time to live. */
   void setWithTtl(K key, V value, Duration ttl);
@@ -51,9 +54,12 @@ public interface CacheBackend<K, V> extends AutoCloseable {
     return found;
   }
 
-  /** Stores every entry of the map, each with its own time to live, in as few round trips as possible. */
+  /**
+   * Stores every entry of the map, each with its own time to live (every key of {@code entries}
+   * has one in {@code ttls}), in as few round trips as possible.
+   */
   default void setAllWithTtl(Map<? extends K, ? extends V> entries, Map<? extends K, Duration> ttls) {
-    entries.forEach((key, value) -> setWithTtl(key, value, ttls.get(key)));
+    entries.forEach((key, value) -> setWithTtl(key, value, requireNonNull(ttls.get(key), "ttl")));
   }
 
   /** Stores the value only if the key is absent; returns whether it was stored. */
@@ -70,7 +76,7 @@ public interface CacheBackend<K, V> extends AutoCloseable {
    * is {@code ttlIfAbsent} for a new entry and {@code ttlIfPresent} for a replaced one, where
    * {@link Ttl#UNCHANGED} keeps the entry's current expiry and {@link Duration#ZERO} removes it.
    */
-  V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent);
+  @Nullable V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent);
 
   /** Does {@link #getAndPut} but returns only whether the key was present, so no previous value is read back. */
   default boolean put(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent) {
@@ -99,7 +105,7 @@ public interface CacheBackend<K, V> extends AutoCloseable {
   }
 
   /** Removes the key and returns its value, or {@code null} if it was absent. */
-  V getAndRemove(K key);
+  @Nullable V getAndRemove(K key);
 
   /** Sets a new time to live on a present entry ({@link Duration#ZERO} removes it); returns whether it was present. */
   boolean setTtl(K key, Duration ttl);

@@ -1,10 +1,13 @@
 package io.multitier.jcache.spi;
 
+import static java.util.Objects.requireNonNull;
+
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A tier behind the in-process one, usually shared between JVMs.
@@ -19,7 +22,7 @@ import java.util.function.Consumer;
 public interface L2CacheBackend<K, V> extends CacheBackend<K, V> {
 
   /** Returns the value and its remaining time to live, or {@code null} if absent or expired. */
-  ValueWithTtl<V> getWithTtl(K key);
+  @Nullable ValueWithTtl<V> getWithTtl(K key);
 
   /** Returns the present values of the keys with their remaining time to live, in one round trip if possible. */
   default Map<K, ValueWithTtl<V>> getAllWithTtl(Collection<? extends K> keys) {
@@ -67,10 +70,12 @@ public interface L2CacheBackend<K, V> extends CacheBackend<K, V> {
    * the lease of {@code owner} (if not {@code null}) in the same round trip where the backend can;
    * with an {@code owner}, nothing is done while another owner holds the key's lease.
    * {@code expected} {@code null} means the key must be absent; {@code value} {@code null} removes
-   * the entry, else it is stored with {@code ttl} ({@link Ttl#UNCHANGED} keeps its expiry). Other
+   * the entry (and {@code ttl} is ignored), else it is stored with {@code ttl}
+   * ({@link Ttl#UNCHANGED} keeps its expiry). Other
    * clients are told of a change. Returns whether the entry was as expected (and so changed).
    */
-  default boolean commit(K key, V expected, V value, Duration ttl, String owner) {
+  default boolean commit(K key, @Nullable V expected, @Nullable V value, @Nullable Duration ttl,
+      @Nullable String owner) {
     if (owner != null && !acquireLease(key, owner, Duration.ofSeconds(1))) {
       return false;
     }
@@ -78,7 +83,8 @@ public interface L2CacheBackend<K, V> extends CacheBackend<K, V> {
       if (value == null) {
         return expected == null || remove(key, expected);
       }
-      return (expected == null) ? putIfAbsent(key, value, ttl) : replace(key, expected, value, ttl);
+      Duration storeFor = requireNonNull(ttl, "ttl");
+      return (expected == null) ? putIfAbsent(key, value, storeFor) : replace(key, expected, value, storeFor);
     } finally {
       if (owner != null) {
         releaseLease(key, owner);
@@ -108,7 +114,7 @@ public interface L2CacheBackend<K, V> extends CacheBackend<K, V> {
    * cleared, or the connection was lost and notices may have been missed). A backend that cannot
    * tell keeps the default, which never calls it.
    */
-  default void onInvalidation(Consumer<K> listener) {}
+  default void onInvalidation(Consumer<@Nullable K> listener) {}
 
   /**
    * Registers the listener of changes this JVM did not make: entries the store expired, and, if

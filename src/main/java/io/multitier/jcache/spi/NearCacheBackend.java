@@ -2,6 +2,7 @@ package io.multitier.jcache.spi;
 
 import java.util.function.BiPredicate;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The in-process tier: a bounded map of objects in this JVM, in front of the authoritative tier (or
@@ -22,7 +23,7 @@ public interface NearCacheBackend<K, V> extends CacheBackend<K, V> {
    * {@link Ttl#UNCHANGED} leaves the entry as it is. The function runs once; if it throws, the
    * entry is left as it was.
    */
-  void compute(K key, Function<V, ValueWithTtl<V>> function);
+  void compute(K key, Function<@Nullable V, @Nullable ValueWithTtl<V>> function);
 
   /** Removes every entry for which the test holds, without expiry notices; entries changed meanwhile may be left. */
   void removeIf(BiPredicate<? super K, ? super V> test);

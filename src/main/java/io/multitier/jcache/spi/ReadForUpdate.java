@@ -1,5 +1,7 @@
 package io.multitier.jcache.spi;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What {@link L2CacheBackend#readForUpdate} saw: the entry, and whether the caller now holds the
  * key's lease or another client does.
@@ -10,15 +12,15 @@ package io.multitier.jcache.spi;
  * @param blocked whether another client holds the lease; the caller should wait and read again
  * @param <V> the value type
  */
-public record ReadForUpdate<V>(ValueWithTtl<V> current, boolean leased, boolean blocked) {
+public record ReadForUpdate<V>(@Nullable ValueWithTtl<V> current, boolean leased, boolean blocked) {
 
   /** The entry, read without taking the lease. */
-  public static <V> ReadForUpdate<V> unleased(ValueWithTtl<V> current) {
+  public static <V> ReadForUpdate<V> unleased(@Nullable ValueWithTtl<V> current) {
     return new ReadForUpdate<>(current, false, false);
   }
 
   /** The entry, read while taking the lease. */
-  public static <V> ReadForUpdate<V> leased(ValueWithTtl<V> current) {
+  public static <V> ReadForUpdate<V> leased(@Nullable ValueWithTtl<V> current) {
     return new ReadForUpdate<>(current, true, false);
   }
 

@@ -3,6 +3,7 @@ package io.multitier.jcache.spi;
 import static java.util.Objects.requireNonNull;
 
 import javax.cache.event.EventType;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A change of a shared entry as the shared tier reports it, in the order it took effect there.
@@ -15,7 +16,8 @@ import javax.cache.event.EventType;
  * @param <K> the key type
  * @param <V> the value type
  */
-public record SharedEvent<K, V>(EventType type, K key, V value, V oldValue, Source source) {
+public record SharedEvent<K, V>(EventType type, K key, @Nullable V value, @Nullable V oldValue,
+    Source source) {
 
   /** Who made a change. */
   public enum Source {

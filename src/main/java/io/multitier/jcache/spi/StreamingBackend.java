@@ -3,6 +3,7 @@ package io.multitier.jcache.spi;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An optional capability of a tier: append-only streams of small records (Redis Streams in the
@@ -34,7 +35,7 @@ public interface StreamingBackend {
    * within {@code window}; returns the new id, or {@code null}. Lets every JVM that observed one
    * change try to append it, and the stream hold it once.
    */
-  default String addOnce(String stream, Map<String, String> fields, long maxLength, String token, Duration window) {
+  default @Nullable String addOnce(String stream, Map<String, String> fields, long maxLength, String token, Duration window) {
     return add(stream, fields, maxLength);
   }
 

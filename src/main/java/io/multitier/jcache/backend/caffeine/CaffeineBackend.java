@@ -25,6 +25,7 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The in-process tier: a Caffeine cache with a size bound and a time to live per entry.
@@ -47,7 +48,7 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
   private final ReadWriteLock rebuild = new ReentrantReadWriteLock();
   private volatile Cache<K, Timed<V>> cache;
   private volatile boolean expiring;
-  private volatile LocalStreams streams;
+  private volatile @Nullable LocalStreams streams;
 
   /**
    * Creates the tier.
@@ -81,7 +82,7 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
     return builder
         .ticker(ticker)
         .executor(executor)
-        .removalListener((K key, Timed<V> timed, RemovalCause cause) -> {
+        .removalListener((@Nullable K key, @Nullable Timed<V> timed, RemovalCause cause) -> {
           if (key == null || timed == null) {
             return;
           }
@@ -100,7 +101,7 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
    * first time an entry gets a finite time to live; a write that meets one inside an atomic step
    * is abandoned, the move is made, and the write runs again.
    */
-  private <T> T write(Duration ttl, Supplier<T> operation) {
+  private <T extends @Nullable Object> T write(@Nullable Duration ttl, Supplier<T> operation) {
     if (!expiring && ttl != null && isFinite(ttl)) {
       startExpiring();
     }
@@ -148,7 +149,7 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
   }
 
   @Override
-  public V get(K key) {
+  public @Nullable V get(K key) {
     Timed<V> timed = cache.getIfPresent(key);
     return (timed == null) ? null : timed.value;
   }
@@ -216,11 +217,11 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
   }
 
   @Override
-  public V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent) {
+  public @Nullable V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent) {
     Duration finite = isFinite(ttlIfAbsent) ? ttlIfAbsent : ttlIfPresent;
     return write(finite, () -> {
       @SuppressWarnings("unchecked")
-      V[] previous = (V[]) new Object[1];
+      @Nullable V[] previous = (@Nullable V[]) new Object[1];
       cache.asMap().compute(key, (k, current) -> {
         previous[0] = null;
         if (current == null) {
@@ -234,7 +235,7 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
   }
 
   @Override
-  public V getAndRemove(K key) {
+  public @Nullable V getAndRemove(K key) {
     Timed<V> removed = write(null, () -> cache.asMap().remove(key));
     return (removed == null) ? null : removed.value;
   }
@@ -252,7 +253,7 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
   }
 
   @Override
-  public void compute(K key, Function<V, ValueWithTtl<V>> function) {
+  public void compute(K key, Function<@Nullable V, @Nullable ValueWithTtl<V>> function) {
     write(null, () -> cache.asMap().compute(key, (k, current) -> {
       ValueWithTtl<V> result = function.apply((current == null) ? null : current.value);
       if (result == null || result.ttl().isZero()) {

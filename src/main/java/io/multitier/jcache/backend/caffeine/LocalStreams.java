@@ -98,7 +98,7 @@ final class LocalStreams implements StreamingBackend {
     lock.lock();
     try {
       Stream target = streams.computeIfAbsent(requireNonNull(stream, "stream"), name -> new Stream());
-      target.groups.computeIfAbsent(group, name -> new Group(target.lastId()));
+      target.groups.computeIfAbsent(group, name -> new Group(target, target.lastId()));
     } finally {
       lock.unlock();
     }
@@ -110,8 +110,7 @@ final class LocalStreams implements StreamingBackend {
     requireNonNull(consumer, "consumer");
     return waitFor(block, () -> {
       Group target = group(stream, group);
-      Stream source = streams.get(stream);
-      List<StreamEntry> delivered = entries(source.entries.tailMap(target.lastDelivered, false), count);
+      List<StreamEntry> delivered = entries(target.stream.entries.tailMap(target.lastDelivered, false), count);
       long now = ticker.read();
       for (StreamEntry entry : delivered) {
         EntryId id = EntryId.parse(entry.id());
@@ -166,7 +165,6 @@ final class LocalStreams implements StreamingBackend {
     lock.lock();
     try {
       Group target = group(stream, group);
-      Stream source = streams.get(stream);
       long now = ticker.read();
       List<StreamEntry> claimed = new ArrayList<>();
       for (String text : ids) {
@@ -175,7 +173,7 @@ final class LocalStreams implements StreamingBackend {
         if (delivery == null || now - delivery.at < minIdle.toNanos()) {
           continue;
         }
-        Map<String, String> fields = source.entries.get(id);
+        Map<String, String> fields = target.stream.entries.get(id);
         if (fields == null) {
           target.pending.remove(id);
           continue;
@@ -272,12 +270,14 @@ final class LocalStreams implements StreamingBackend {
     }
   }
 
-  /** A consumer group: the last id it was given and what its members have not acknowledged. */
+  /** A consumer group of one stream: the last id it was given and what its members have not acknowledged. */
   private static final class Group {
+    final Stream stream;
     final TreeMap<EntryId, Delivery> pending = new TreeMap<>();
     EntryId lastDelivered;
 
-    Group(EntryId lastDelivered) {
+    Group(Stream stream, EntryId lastDelivered) {
+      this.stream = stream;
       this.lastDelivered = lastDelivered;
     }
   }
