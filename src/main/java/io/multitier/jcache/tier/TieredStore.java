@@ -24,12 +24,10 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
@@ -73,9 +71,6 @@ import org.slf4j.LoggerFactory;
 final class TieredStore<K, V> implements Store<K, V> {
 
   private static final Logger logger = LoggerFactory.getLogger(TieredStore.class);
-  private static final int STRIPES = 1024;
-  private static final long FIRST_PAUSE = TimeUnit.MILLISECONDS.toNanos(1);
-  private static final long LONGEST_PAUSE = TimeUnit.MILLISECONDS.toNanos(20);
 
   private final NearTier<K, V> near;
   private final L2CacheBackend<String, byte[]> l2;
@@ -88,7 +83,7 @@ final class TieredStore<K, V> implements Store<K, V> {
   private final Object subscription = new Object();
   private volatile boolean subscribed;
   private Consumer<SharedEvent<K, V>> sharedListener;
-  private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
+  private final Stripes stripes = new Stripes();
   private final TierStatistics statistics;
   private final String leaseOwner = UUID.randomUUID().toString();
   private final Set<String> refusedLogged = ConcurrentHashMap.newKeySet();
@@ -103,9 +98,6 @@ final class TieredStore<K, V> implements Store<K, V> {
     this.accessTtl = requireNonNull(accessTtl, "accessTtl");
     this.statistics = requireNonNull(statistics, "statistics");
     this.extender = new TtlExtender(l2, statistics);
-    for (int i = 0; i < STRIPES; i++) {
-      locks[i] = new ReentrantLock();
-    }
     // a cache is created at once: while Redis does not answer a PING, no subscription is tried now
     Health health = l2.healthCheck();
     if (health.healthy()) {
@@ -313,7 +305,7 @@ final class TieredStore<K, V> implements Store<K, V> {
   /** Sets a shorter time to live on a present entry in both tiers (zero removes it), telling other JVMs. */
   private void shorten(K key, Duration ttl, long since) {
     String encoded = encodeKey(key);
-    ReentrantLock lock = lock(key);
+    ReentrantLock lock = stripes.lock(key);
     lock.lock();
     try {
       try {
@@ -347,10 +339,9 @@ final class TieredStore<K, V> implements Store<K, V> {
     }
     boolean leased = settings.exclusiveWrites() || settings.stampedeLease() != null;
     String owner = leased ? owner() : null;
-    long pause = FIRST_PAUSE;
-    long waited = 0;
+    Backoff backoff = new Backoff();
     for (;;) {
-      ReentrantLock lock = lock(key);
+      ReentrantLock lock = stripes.lock(key);
       lock.lock();
       try {
         pullUp(key, encoded);
@@ -372,13 +363,11 @@ final class TieredStore<K, V> implements Store<K, V> {
       }
       // another JVM holds the lease: wait for it outside the lock, so that this JVM's holder can finish
       statistics.leaseWaits.increment();
-      if (waited > 3 * lease().toNanos()) {
+      if (backoff.waited() > 3 * lease().toNanos()) {
         throw new CacheException(l2.name() + ": the lease of a key was held by another client for over "
-            + TimeUnit.NANOSECONDS.toMillis(waited) + " ms; an atomic step gave up (writeLease bounds how long one may hold it)");
+            + TimeUnit.NANOSECONDS.toMillis(backoff.waited()) + " ms; an atomic step gave up (writeLease bounds how long one may hold it)");
       }
-      LockSupport.parkNanos(pause);
-      waited += pause;
-      pause = Math.min(pause * 2, LONGEST_PAUSE);
+      backoff.pause();
     }
   }
 
@@ -395,7 +384,7 @@ final class TieredStore<K, V> implements Store<K, V> {
    */
   @SuppressWarnings("unchecked")
   private Attempt<V> computeOnCopy(K key, String encoded, Function<V, Write<V>> decide) {
-    ReentrantLock lock = lock(key);
+    ReentrantLock lock = stripes.lock(key);
     lock.lock();
     try {
       Copy<V> copy = near.copy(key);
@@ -577,7 +566,7 @@ final class TieredStore<K, V> implements Store<K, V> {
     if (writeThrough != null) {
       writeThrough.run();
     }
-    ReentrantLock lock = lock(key);
+    ReentrantLock lock = stripes.lock(key);
     lock.lock();
     try {
       pullUp(key, encoded);
@@ -634,7 +623,7 @@ final class TieredStore<K, V> implements Store<K, V> {
       keys.put(key, entry.getKey());
       encoded.put(key, encodeValue(entry.getValue()));
     }
-    List<ReentrantLock> held = locks(entries.keySet());
+    List<ReentrantLock> held = stripes.locks(entries.keySet());
     held.forEach(ReentrantLock::lock);
     try {
       long since = near.now();
@@ -659,15 +648,6 @@ final class TieredStore<K, V> implements Store<K, V> {
     }
   }
 
-  /** Returns the stripe locks of the keys, each once, in stripe order so that no two writers deadlock. */
-  private List<ReentrantLock> locks(Collection<? extends K> keys) {
-    TreeSet<Integer> stripes = new TreeSet<>();
-    keys.forEach(key -> stripes.add(stripe(key)));
-    List<ReentrantLock> ordered = new ArrayList<>(stripes.size());
-    stripes.forEach(stripe -> ordered.add(locks[stripe]));
-    return ordered;
-  }
-
   @Override
   public boolean putIfAbsent(K key, V value, Duration ttl) {
     String encoded;
@@ -680,7 +660,7 @@ final class TieredStore<K, V> implements Store<K, V> {
       logger.warn("Not caching a loaded entry of {}: {}", l2.name(), e.getMessage());
       return false;
     }
-    ReentrantLock lock = lock(key);
+    ReentrantLock lock = stripes.lock(key);
     lock.lock();
     try {
       long since = near.now();
@@ -735,7 +715,7 @@ final class TieredStore<K, V> implements Store<K, V> {
       writeThrough.run();
     }
     String encoded = encodeKey(key);
-    ReentrantLock lock = lock(key);
+    ReentrantLock lock = stripes.lock(key);
     lock.lock();
     try {
       pullUp(key, encoded);
@@ -809,8 +789,7 @@ final class TieredStore<K, V> implements Store<K, V> {
   public V loadShared(K key, Supplier<V> loader, Duration lease, Duration maxWait) {
     String encoded = codec.encodeKey(key);
     String owner = owner();
-    long pause = FIRST_PAUSE;
-    long waited = 0;
+    Backoff backoff = new Backoff();
     for (;;) {
       if (l2(() -> l2.acquireLease(encoded, owner, lease), "acquireLease")) {
         try {
@@ -824,12 +803,10 @@ final class TieredStore<K, V> implements Store<K, V> {
       if (loadedElsewhere != null) {
         return loadedElsewhere;
       }
-      if (waited > maxWait.toNanos()) {
+      if (backoff.waited() > maxWait.toNanos()) {
         return loader.get();
       }
-      LockSupport.parkNanos(pause);
-      waited += pause;
-      pause = Math.min(pause * 2, LONGEST_PAUSE);
+      backoff.pause();
     }
   }
 
@@ -1073,14 +1050,5 @@ final class TieredStore<K, V> implements Store<K, V> {
   /** Returns a map that holds {@code size} entries without resizing. */
   private static <A, B> Map<A, B> sized(int size) {
     return new HashMap<>((int) (size / 0.75f) + 1);
-  }
-
-  private ReentrantLock lock(K key) {
-    return locks[stripe(key)];
-  }
-
-  private static int stripe(Object key) {
-    int h = key.hashCode();
-    return (h ^ (h >>> 16)) & (STRIPES - 1);
   }
 }
