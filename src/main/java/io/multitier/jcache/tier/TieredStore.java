@@ -75,7 +75,7 @@ final class TieredStore<K, V> implements Store<K, V> {
   private final NearTier<K, V> near;
   private final L2CacheBackend<String, byte[]> l2;
   private final LowerTiers lower;
-  private final EntryCodec<K, V> codec;
+  private final LimitedCodec<K, V> codec;
   private final StoreSettings settings;
   private final Supplier<Duration> accessTtl;
   private final TtlExtender extender;
@@ -86,14 +86,13 @@ final class TieredStore<K, V> implements Store<K, V> {
   private final Stripes stripes = new Stripes();
   private final TierStatistics statistics;
   private final String leaseOwner = UUID.randomUUID().toString();
-  private final Set<String> refusedLogged = ConcurrentHashMap.newKeySet();
 
   TieredStore(NearTier<K, V> near, L2CacheBackend<String, byte[]> l2, LowerTiers lower,
       EntryCodec<K, V> codec, StoreSettings settings, Supplier<Duration> accessTtl, TierStatistics statistics) {
     this.near = requireNonNull(near, "near");
     this.l2 = requireNonNull(l2, "l2");
     this.lower = requireNonNull(lower, "lower");
-    this.codec = requireNonNull(codec, "codec");
+    this.codec = new LimitedCodec<>(codec, settings.maxKeyBytes(), settings.maxValueBytes(), statistics, l2.name());
     this.settings = requireNonNull(settings, "settings");
     this.accessTtl = requireNonNull(accessTtl, "accessTtl");
     this.statistics = requireNonNull(statistics, "statistics");
@@ -154,14 +153,14 @@ final class TieredStore<K, V> implements Store<K, V> {
   private V getShared(K key) {
     long epoch = near.epoch(key);
     long asked = near.now();
-    String encoded = encodeKey(key);
+    String encoded = codec.encodeKey(key);
     ValueWithTtl<byte[]> found;
     try {
       found = l2(() -> l2.getWithTtl(encoded), "get");
     } catch (CacheException e) {
       return degradedRead(e, null);
     }
-    V decoded = (found == null) ? null : decode(found.value());
+    V decoded = (found == null) ? null : codec.decodeValue(found.value());
     if (decoded == null) {
       V fromBelow = (found == null) ? fromLowerTiers(key, encoded, asked, epoch) : null;
       if (fromBelow == null) {
@@ -182,7 +181,7 @@ final class TieredStore<K, V> implements Store<K, V> {
    */
   private V fromLowerTiers(K key, String encoded, long asked, long epoch) {
     LowerTiers.Found found = lower.find(encoded, false);
-    V value = (found == null) ? null : decode(found.bytes());
+    V value = (found == null) ? null : codec.decodeValue(found.bytes());
     if (value == null) {
       return null;
     }
@@ -231,7 +230,7 @@ final class TieredStore<K, V> implements Store<K, V> {
         found.put(key, copy.value);
       } else if (!epochsBefore.containsKey(key)) {
         epochsBefore.put(key, near.epoch(key));
-        missing.put(encodeKey(key), key);
+        missing.put(codec.encodeKey(key), key);
       }
     }
     if (missing.isEmpty()) {
@@ -246,7 +245,7 @@ final class TieredStore<K, V> implements Store<K, V> {
     }
     for (Map.Entry<String, ValueWithTtl<byte[]>> entry : fromL2.entrySet()) {
       K key = missing.get(entry.getKey());
-      V value = decode(entry.getValue().value());
+      V value = codec.decodeValue(entry.getValue().value());
       if (key != null && value != null) {
         statistics.l2Hits.increment();
         found.put(key, value);
@@ -264,14 +263,14 @@ final class TieredStore<K, V> implements Store<K, V> {
     if (near.copy(key) != null) {
       return true;
     }
-    String encoded = encodeKey(key);
+    String encoded = codec.encodeKey(key);
     ValueWithTtl<byte[]> found;
     try {
       found = l2(() -> l2.getWithTtl(encoded), "containsKey");
     } catch (CacheException e) {
       return degradedRead(e, false);
     }
-    return found != null && decode(found.value()) != null;
+    return found != null && codec.decodeValue(found.value()) != null;
   }
 
   /**
@@ -298,13 +297,13 @@ final class TieredStore<K, V> implements Store<K, V> {
       if (copy != null) {
         copy.sharedDeadline = target;
       }
-      extender.extend((encoded == null) ? encodeKey(key) : encoded, ttl);
+      extender.extend((encoded == null) ? codec.encodeKey(key) : encoded, ttl);
     }
   }
 
   /** Sets a shorter time to live on a present entry in both tiers (zero removes it), telling other JVMs. */
   private void shorten(K key, Duration ttl, long since) {
-    String encoded = encodeKey(key);
+    String encoded = codec.encodeKey(key);
     ReentrantLock lock = stripes.lock(key);
     lock.lock();
     try {
@@ -330,7 +329,7 @@ final class TieredStore<K, V> implements Store<K, V> {
 
   @Override
   public V compute(K key, Function<V, Write<V>> decide) {
-    String encoded = encodeKey(key);
+    String encoded = codec.encodeKey(key);
     if (!settings.exclusiveWrites()) {
       Attempt<V> onCopy = computeOnCopy(key, encoded, decide);
       if (onCopy.done()) {
@@ -393,7 +392,7 @@ final class TieredStore<K, V> implements Store<K, V> {
       }
       byte[] held;
       try {
-        held = codec.encodeValue(copy.value);
+        held = codec.encodeValueUnlimited(copy.value);
       } catch (RuntimeException e) {
         return (Attempt<V>) NOT_DONE;
       }
@@ -428,7 +427,7 @@ final class TieredStore<K, V> implements Store<K, V> {
     String holder = read.leased() ? owner : null;
     try {
       ValueWithTtl<byte[]> current = read.current();
-      V value = (current == null) ? null : decode(current.value());
+      V value = (current == null) ? null : codec.decodeValue(current.value());
       if (current != null && value == null) {
         // undecodable bytes: removed, then the step reads again (still holding the lease)
         l2Write(key, () -> l2.commit(encoded, current.value(), null, null, null), "compute");
@@ -478,7 +477,7 @@ final class TieredStore<K, V> implements Store<K, V> {
     if (kind == Write.Kind.REMOVE && current == null) {
       kind = Write.Kind.KEEP;
     }
-    byte[] bytes = (kind == Write.Kind.PUT) ? encodeValue(write.value) : null;
+    byte[] bytes = (kind == Write.Kind.PUT) ? codec.encodeValue(write.value) : null;
     write.runWriter();
     if (kind == Write.Kind.KEEP || kind == Write.Kind.ACCESS) {
       if (holder != null) {
@@ -537,7 +536,7 @@ final class TieredStore<K, V> implements Store<K, V> {
       previous[0] = l2.getAndPut(encoded, bytes, ttlIfAbsent, ttlIfPresent);
       return previous[0] != null;
     });
-    return (previous[0] == null) ? null : decode(previous[0]);
+    return (previous[0] == null) ? null : codec.decodeValue(previous[0]);
   }
 
   @Override
@@ -561,8 +560,8 @@ final class TieredStore<K, V> implements Store<K, V> {
   /** Stores a value without a lease: {@code write} sends it to L2 and returns whether the key was present. */
   private boolean putUnleased(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Runnable writeThrough,
       BiPredicate<String, byte[]> write) {
-    String encoded = encodeKey(key);
-    byte[] bytes = encodeValue(value);
+    String encoded = codec.encodeKey(key);
+    byte[] bytes = codec.encodeValue(value);
     if (writeThrough != null) {
       writeThrough.run();
     }
@@ -591,7 +590,7 @@ final class TieredStore<K, V> implements Store<K, V> {
     });
     Map<K, V> found = new HashMap<>();
     previous.forEach((encodedKey, old) -> {
-      V oldValue = decode(old);
+      V oldValue = codec.decodeValue(old);
       if (oldValue != null) {
         found.put(keys.get(encodedKey), oldValue);
       }
@@ -619,9 +618,9 @@ final class TieredStore<K, V> implements Store<K, V> {
     Map<String, K> keys = new LinkedHashMap<>();
     Map<String, byte[]> encoded = new LinkedHashMap<>();
     for (Map.Entry<K, V> entry : entries.entrySet()) {
-      String key = encodeKey(entry.getKey());
+      String key = codec.encodeKey(entry.getKey());
       keys.put(key, entry.getKey());
-      encoded.put(key, encodeValue(entry.getValue()));
+      encoded.put(key, codec.encodeValue(entry.getValue()));
     }
     List<ReentrantLock> held = stripes.locks(entries.keySet());
     held.forEach(ReentrantLock::lock);
@@ -653,8 +652,8 @@ final class TieredStore<K, V> implements Store<K, V> {
     String encoded;
     byte[] bytes;
     try {
-      encoded = encodeKey(key);
-      bytes = encodeValue(value);
+      encoded = codec.encodeKey(key);
+      bytes = codec.encodeValue(value);
     } catch (EntryTooLargeException e) {
       // only a loaded value comes this way: the caller gets it, the cache does not keep it
       logger.warn("Not caching a loaded entry of {}: {}", l2.name(), e.getMessage());
@@ -698,7 +697,7 @@ final class TieredStore<K, V> implements Store<K, V> {
       previous[0] = l2.getAndRemove(encoded);
       return previous[0] != null;
     });
-    return (previous[0] == null) ? null : decode(previous[0]);
+    return (previous[0] == null) ? null : codec.decodeValue(previous[0]);
   }
 
   @Override
@@ -714,7 +713,7 @@ final class TieredStore<K, V> implements Store<K, V> {
     if (writeThrough != null) {
       writeThrough.run();
     }
-    String encoded = encodeKey(key);
+    String encoded = codec.encodeKey(key);
     ReentrantLock lock = stripes.lock(key);
     lock.lock();
     try {
@@ -731,8 +730,8 @@ final class TieredStore<K, V> implements Store<K, V> {
 
   @Override
   public void checkEntry(K key, V value) {
-    encodeKey(key);
-    encodeValue(value);
+    codec.encodeKey(key);
+    codec.encodeValue(value);
   }
 
   // ---------------------------------------------------------------- iteration, clear, leases
@@ -787,7 +786,7 @@ final class TieredStore<K, V> implements Store<K, V> {
 
   @Override
   public V loadShared(K key, Supplier<V> loader, Duration lease, Duration maxWait) {
-    String encoded = codec.encodeKey(key);
+    String encoded = codec.encodeKeyUnlimited(key);
     String owner = owner();
     Backoff backoff = new Backoff();
     for (;;) {
@@ -817,7 +816,7 @@ final class TieredStore<K, V> implements Store<K, V> {
       return copy.value;
     }
     ValueWithTtl<byte[]> found = l2(() -> l2.getWithTtl(encoded), "get");
-    return (found == null) ? null : decode(found.value());
+    return (found == null) ? null : codec.decodeValue(found.value());
   }
 
   @Override
@@ -864,8 +863,8 @@ final class TieredStore<K, V> implements Store<K, V> {
       logger.debug("Ignoring an event of an undecodable key {}", event.key(), e);
       return;
     }
-    V value = (event.value() == null) ? null : decode(event.value());
-    V oldValue = (event.oldValue() == null) ? null : decode(event.oldValue());
+    V value = (event.value() == null) ? null : codec.decodeValue(event.value());
+    V oldValue = (event.oldValue() == null) ? null : codec.decodeValue(event.oldValue());
     if (event.source() == SharedEvent.Source.STORE) {
       oldValue = near.lastValue(key);
       near.drop(key);
@@ -927,43 +926,6 @@ final class TieredStore<K, V> implements Store<K, V> {
     near.written(key);
   }
 
-  private V decode(byte[] bytes) {
-    try {
-      return codec.decodeValue(bytes);
-    } catch (RuntimeException e) {
-      statistics.corruptValues.increment();
-      String refused = refusedClass(e);
-      String foreign = (e instanceof SerializationException) ? ((SerializationException) e).foreignCodec() : null;
-      if (foreign != null) {
-        if (refusedLogged.add("codec " + foreign)) {
-          logger.warn("Treating values of codec {} from {} as misses: {}", foreign, l2.name(), e.getMessage());
-        } else {
-          logger.debug("Refused a value of codec {} from {}", foreign, l2.name());
-        }
-      } else if (refused == null) {
-        logger.warn("Treating an undecodable value from {} as a miss: {}", l2.name(), e.toString());
-      } else {
-        statistics.refusedClasses.increment();
-        if (refusedLogged.add(refused)) {
-          logger.warn("Treating values of {} from {} as misses: {}", refused, l2.name(), e.getMessage());
-        } else {
-          logger.debug("Refused a value of {} from {}", refused, l2.name());
-        }
-      }
-      return null;
-    }
-  }
-
-  /** Returns the class the allow-list refused somewhere in the failure's causes, or {@code null}. */
-  private static String refusedClass(Throwable failure) {
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof SerializationException && ((SerializationException) cause).refusedClass() != null) {
-        return ((SerializationException) cause).refusedClass();
-      }
-    }
-    return null;
-  }
-
   private <T> T l2(Supplier<T> operation, String name) {
     T result;
     try {
@@ -1004,33 +966,6 @@ final class TieredStore<K, V> implements Store<K, V> {
     T answer = settings.degradation().onReadFailure(failure, fallback);
     statistics.degradedReads.increment();
     return answer;
-  }
-
-  /** Encodes a key, refusing one over the size limit. */
-  private String encodeKey(K key) {
-    String encoded = codec.encodeKey(key);
-    int length = encoded.length();
-    // UTF-8 takes at most three bytes per char: only a long key needs counting
-    if ((long) length * 3 > settings.maxKeyBytes()) {
-      long bytes = encoded.getBytes(StandardCharsets.UTF_8).length;
-      if (bytes > settings.maxKeyBytes()) {
-        statistics.rejectedEntries.increment();
-        throw new EntryTooLargeException("A key of " + bytes + " bytes (encoded) is over the limit of "
-            + settings.maxKeyBytes() + " bytes (maxKeyBytes); nothing was written");
-      }
-    }
-    return encoded;
-  }
-
-  /** Encodes a value, refusing one over the size limit. */
-  private byte[] encodeValue(V value) {
-    byte[] bytes = codec.encodeValue(value);
-    if (bytes.length > settings.maxValueBytes()) {
-      statistics.rejectedEntries.increment();
-      throw new EntryTooLargeException("A value of " + bytes.length + " bytes (serialized) is over the limit of "
-          + settings.maxValueBytes() + " bytes (maxValueBytes); nothing was written");
-    }
-    return bytes;
   }
 
   /**
