@@ -76,6 +76,7 @@ final class TieredStore<K, V> implements Store<K, V> {
   private final L2CacheBackend<String, byte[]> l2;
   private final LowerTiers lower;
   private final LimitedCodec<K, V> codec;
+  private final SharedNotices<K, V> notices;
   private final StoreSettings settings;
   private final Supplier<Duration> accessTtl;
   private final TtlExtender extender;
@@ -93,6 +94,7 @@ final class TieredStore<K, V> implements Store<K, V> {
     this.l2 = requireNonNull(l2, "l2");
     this.lower = requireNonNull(lower, "lower");
     this.codec = new LimitedCodec<>(codec, settings.maxKeyBytes(), settings.maxValueBytes(), statistics, l2.name());
+    this.notices = new SharedNotices<>(near, this.codec, statistics);
     this.settings = requireNonNull(settings, "settings");
     this.accessTtl = requireNonNull(accessTtl, "accessTtl");
     this.statistics = requireNonNull(statistics, "statistics");
@@ -117,7 +119,7 @@ final class TieredStore<K, V> implements Store<K, V> {
         return;
       }
       try {
-        l2.onInvalidation(this::invalidated);
+        l2.onInvalidation(notices::invalidated);
       } catch (BackendException e) {
         unreachable(e.getMessage());
         return;
@@ -846,33 +848,13 @@ final class TieredStore<K, V> implements Store<K, V> {
       return;
     }
     try {
-      l2.onSharedEvents(event -> shared(event, listener));
+      l2.onSharedEvents(notices.decoding(listener));
       sharedListener = null;
     } catch (BackendException e) {
       unreachable(e.getMessage());
       logger.warn("The listeners of {} do not hear of Redis's expiries or other JVMs' changes until it answers again: {}",
           l2, e.getMessage());
     }
-  }
-
-  private void shared(SharedEvent<String, byte[]> event, Consumer<SharedEvent<K, V>> listener) {
-    K key;
-    try {
-      key = codec.decodeKey(event.key());
-    } catch (RuntimeException e) {
-      logger.debug("Ignoring an event of an undecodable key {}", event.key(), e);
-      return;
-    }
-    V value = (event.value() == null) ? null : codec.decodeValue(event.value());
-    V oldValue = (event.oldValue() == null) ? null : codec.decodeValue(event.oldValue());
-    if (event.source() == SharedEvent.Source.STORE) {
-      oldValue = near.lastValue(key);
-      near.drop(key);
-    }
-    if ((event.value() != null && value == null) || (event.oldValue() != null && oldValue == null)) {
-      return;
-    }
-    listener.accept(new SharedEvent<>(event.type(), key, value, oldValue, event.source()));
   }
 
   @Override
@@ -902,24 +884,6 @@ final class TieredStore<K, V> implements Store<K, V> {
   }
 
   // ---------------------------------------------------------------- coherence and faults
-
-  /** Drops L1 copies that another JVM changed; {@code null} means every key. */
-  private void invalidated(String encodedKey) {
-    statistics.invalidationsReceived.increment();
-    if (encodedKey == null) {
-      near.dropAll();
-      return;
-    }
-    K key;
-    try {
-      key = codec.decodeKey(encodedKey);
-    } catch (RuntimeException e) {
-      logger.debug("Dropping every L1 entry: undecodable invalidated key {}", encodedKey, e);
-      near.dropAll();
-      return;
-    }
-    near.drop(key);
-  }
 
   private void written(K key) {
     statistics.invalidationsSent.increment();
