@@ -2,8 +2,6 @@ package io.multitier.jcache.tier;
 
 import static java.util.Objects.requireNonNull;
 
-import io.multitier.jcache.copy.SerializationException;
-import io.multitier.jcache.spi.BackendException;
 import io.multitier.jcache.spi.Health;
 import io.multitier.jcache.spi.L2CacheBackend;
 import io.multitier.jcache.spi.ReadForUpdate;
@@ -12,7 +10,6 @@ import io.multitier.jcache.spi.StreamingBackend;
 import io.multitier.jcache.spi.Ttl;
 import io.multitier.jcache.spi.ValueWithTtl;
 import io.multitier.jcache.tier.NearTier.Copy;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,9 +22,7 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
@@ -59,10 +54,10 @@ import org.slf4j.LoggerFactory;
  * half of the access duration ({@link TtlExtender}); only an access that shortens an entry's life
  * is sent at once, with a notice to the other JVMs.
  *
- * <p>What a read does while the authoritative tier fails is the {@link DegradationPolicy}'s call; a
- * write always fails (nothing is acknowledged that it does not hold) and drops the key's copy.
- * After a failure, the first call that succeeds again drops every copy, as does a restored
- * invalidation subscription. Keys and values are checked against size limits in their encoded form
+ * <p>Every call to the authoritative tier goes through its {@link SharedTierGuard}: what a read does
+ * while the tier fails is the {@link DegradationPolicy}'s call; a write always fails (nothing is
+ * acknowledged that it does not hold) and drops the key's copy. After a failure, the first call
+ * that succeeds again drops every copy, as does a restored invalidation subscription. Keys and values are checked against size limits in their encoded form
  * before anything is written or the writer is told.
  *
  * @param <K> the key type
@@ -76,14 +71,10 @@ final class TieredStore<K, V> implements Store<K, V> {
   private final L2CacheBackend<String, byte[]> l2;
   private final LowerTiers lower;
   private final LimitedCodec<K, V> codec;
-  private final SharedNotices<K, V> notices;
+  private final SharedTierGuard<K, V> shared;
   private final StoreSettings settings;
   private final Supplier<Duration> accessTtl;
   private final TtlExtender extender;
-  private final AtomicBoolean failing = new AtomicBoolean();
-  private final Object subscription = new Object();
-  private volatile boolean subscribed;
-  private Consumer<SharedEvent<K, V>> sharedListener;
   private final Stripes stripes = new Stripes();
   private final TierStatistics statistics;
   private final String leaseOwner = UUID.randomUUID().toString();
@@ -94,48 +85,13 @@ final class TieredStore<K, V> implements Store<K, V> {
     this.l2 = requireNonNull(l2, "l2");
     this.lower = requireNonNull(lower, "lower");
     this.codec = new LimitedCodec<>(codec, settings.maxKeyBytes(), settings.maxValueBytes(), statistics, l2.name());
-    this.notices = new SharedNotices<>(near, this.codec, statistics);
+    SharedNotices<K, V> notices = new SharedNotices<>(near, this.codec, statistics);
+    this.shared = new SharedTierGuard<>(l2, near, notices, settings.degradation(), statistics);
     this.settings = requireNonNull(settings, "settings");
     this.accessTtl = requireNonNull(accessTtl, "accessTtl");
     this.statistics = requireNonNull(statistics, "statistics");
     this.extender = new TtlExtender(l2, statistics);
-    // a cache is created at once: while Redis does not answer a PING, no subscription is tried now
-    Health health = l2.healthCheck();
-    if (health.healthy()) {
-      subscribe();
-    } else {
-      unreachable(health.detail());
-    }
-  }
-
-  /**
-   * Subscribes to the other JVMs' invalidations. Until that succeeded (Redis down when the cache
-   * was created) the near tier keeps no copies, which no notice could drop, and the first call that
-   * reaches Redis again tries once more.
-   */
-  private void subscribe() {
-    synchronized (subscription) {
-      if (subscribed) {
-        return;
-      }
-      try {
-        l2.onInvalidation(notices::invalidated);
-      } catch (BackendException e) {
-        unreachable(e.getMessage());
-        return;
-      }
-      subscribed = true;
-      near.keepCopies();
-      hearShared();
-    }
-  }
-
-  private void unreachable(String reason) {
-    statistics.l2Errors.increment();
-    if (failing.compareAndSet(false, true)) {
-      logger.warn("{} cannot be reached yet (policy {}): the cache keeps no L1 copies and becomes tiered "
-          + "when it answers: {}", l2.name(), settings.degradation(), reason);
-    }
+    shared.start();
   }
 
   // ---------------------------------------------------------------- reads
@@ -156,12 +112,12 @@ final class TieredStore<K, V> implements Store<K, V> {
     long epoch = near.epoch(key);
     long asked = near.now();
     String encoded = codec.encodeKey(key);
-    ValueWithTtl<byte[]> found;
-    try {
-      found = l2(() -> l2.getWithTtl(encoded), "get");
-    } catch (CacheException e) {
-      return degradedRead(e, null);
-    }
+    return shared.read(() -> shared.call(() -> l2.getWithTtl(encoded), "get"),
+        found -> fromShared(key, encoded, found, asked, epoch), null);
+  }
+
+  /** Takes what the authoritative tier answered ({@code null}: absent) to a read sent at {@code asked}. */
+  private V fromShared(K key, String encoded, ValueWithTtl<byte[]> found, long asked, long epoch) {
     V decoded = (found == null) ? null : codec.decodeValue(found.value());
     if (decoded == null) {
       V fromBelow = (found == null) ? fromLowerTiers(key, encoded, asked, epoch) : null;
@@ -203,7 +159,7 @@ final class TieredStore<K, V> implements Store<K, V> {
 
   /** Before an atomic step: brings an entry only the lower tiers hold back into L2, so the step sees it. */
   private void pullUp(K key, String encoded) {
-    if (lower.isEmpty() || l2(() -> l2.getWithTtl(encoded), "get") != null) {
+    if (lower.isEmpty() || shared.call(() -> l2.getWithTtl(encoded), "get") != null) {
       return;
     }
     long asked = near.now();
@@ -216,7 +172,7 @@ final class TieredStore<K, V> implements Store<K, V> {
   /** Stores a lower tier's copy in L2, unless L2 got a value meanwhile, for what it still lives; returns whether it did. */
   private boolean copyIntoL2(K key, String encoded, LowerTiers.Found found, long asked) {
     Duration left = near.remaining(found.ttl(), asked);
-    return !left.isZero() && l2Write(key, () -> l2.putIfAbsent(encoded, found.bytes(), left), "promote");
+    return !left.isZero() && shared.write(key, () -> l2.putIfAbsent(encoded, found.bytes(), left), "promote");
   }
 
   @Override
@@ -239,12 +195,8 @@ final class TieredStore<K, V> implements Store<K, V> {
       return found;
     }
     long asked = near.now();
-    Map<String, ValueWithTtl<byte[]>> fromL2;
-    try {
-      fromL2 = l2(() -> l2.getAllWithTtl(missing.keySet()), "getAll");
-    } catch (CacheException e) {
-      fromL2 = degradedRead(e, Map.of());
-    }
+    Map<String, ValueWithTtl<byte[]>> fromL2 = shared.read(
+        () -> shared.call(() -> l2.getAllWithTtl(missing.keySet()), "getAll"), answer -> answer, Map.of());
     for (Map.Entry<String, ValueWithTtl<byte[]>> entry : fromL2.entrySet()) {
       K key = missing.get(entry.getKey());
       V value = codec.decodeValue(entry.getValue().value());
@@ -266,13 +218,8 @@ final class TieredStore<K, V> implements Store<K, V> {
       return true;
     }
     String encoded = codec.encodeKey(key);
-    ValueWithTtl<byte[]> found;
-    try {
-      found = l2(() -> l2.getWithTtl(encoded), "containsKey");
-    } catch (CacheException e) {
-      return degradedRead(e, false);
-    }
-    return found != null && codec.decodeValue(found.value()) != null;
+    return shared.read(() -> shared.call(() -> l2.getWithTtl(encoded), "containsKey"),
+        found -> found != null && codec.decodeValue(found.value()) != null, false);
   }
 
   /**
@@ -309,14 +256,12 @@ final class TieredStore<K, V> implements Store<K, V> {
     ReentrantLock lock = stripes.lock(key);
     lock.lock();
     try {
-      try {
-        l2Write(key, () -> l2.setTtl(encoded, ttl), "setTtl");
-      } catch (CacheException e) {
-        // the read itself succeeded; l2Write dropped the copy
-        degradedRead(e, null);
+      // the read itself succeeded; a failed write dropped the copy
+      boolean set = shared.read(() -> shared.write(key, () -> l2.setTtl(encoded, ttl), "setTtl"), answer -> true, false);
+      if (!set) {
         return;
       }
-      written(key);
+      shared.written(key);
       lower.removed(encoded);
       Copy<V> copy = near.copy(key);
       if (copy != null) {
@@ -349,8 +294,8 @@ final class TieredStore<K, V> implements Store<K, V> {
         for (;;) {
           long asked = near.now();
           ReadForUpdate<byte[]> read = (owner == null)
-              ? ReadForUpdate.unleased(l2(() -> l2.getWithTtl(encoded), "compute"))
-              : l2(() -> l2.readForUpdate(encoded, owner, lease(), settings.exclusiveWrites()), "compute");
+              ? ReadForUpdate.unleased(shared.call(() -> l2.getWithTtl(encoded), "compute"))
+              : shared.call(() -> l2.readForUpdate(encoded, owner, lease(), settings.exclusiveWrites()), "compute");
           if (read.blocked()) {
             break;
           }
@@ -400,7 +345,7 @@ final class TieredStore<K, V> implements Store<K, V> {
       }
       Write<V> write = decide.apply(copy.value);
       if (write.kind == Write.Kind.KEEP || write.kind == Write.Kind.ACCESS) {
-        if (!l2(() -> l2.holds(encoded, held), "compute")) {
+        if (!shared.call(() -> l2.holds(encoded, held), "compute")) {
           return (Attempt<V>) NOT_DONE;
         }
         if (write.kind == Write.Kind.ACCESS) {
@@ -432,7 +377,7 @@ final class TieredStore<K, V> implements Store<K, V> {
       V value = (current == null) ? null : codec.decodeValue(current.value());
       if (current != null && value == null) {
         // undecodable bytes: removed, then the step reads again (still holding the lease)
-        l2Write(key, () -> l2.commit(encoded, current.value(), null, null, null), "compute");
+        shared.write(key, () -> l2.commit(encoded, current.value(), null, null, null), "compute");
         return new Attempt<>(false, null);
       }
       Write<V> write = decide.apply(value);
@@ -448,7 +393,7 @@ final class TieredStore<K, V> implements Store<K, V> {
 
   /** Gives a lease back. */
   private void release(String encoded, String holder) {
-    l2(() -> {
+    shared.call(() -> {
       l2.releaseLease(encoded, holder);
       return null;
     }, "releaseLease");
@@ -496,12 +441,12 @@ final class TieredStore<K, V> implements Store<K, V> {
     byte[] expected = (current == null) ? null : current.value();
     Duration l2Ttl = ttl;
     long since = near.now();
-    boolean committed = l2Write(key, () -> l2.commit(encoded, expected, bytes, l2Ttl, holder),
+    boolean committed = shared.write(key, () -> l2.commit(encoded, expected, bytes, l2Ttl, holder),
         (kind == Write.Kind.REMOVE) ? "remove" : "replace");
     if (!committed) {
       return false;
     }
-    written(key);
+    shared.written(key);
     if (kind == Write.Kind.REMOVE) {
       lower.removed(encoded);
       near.drop(key);
@@ -572,8 +517,8 @@ final class TieredStore<K, V> implements Store<K, V> {
     try {
       pullUp(key, encoded);
       long since = near.now();
-      boolean present = l2Write(key, () -> write.test(encoded, bytes), "put");
-      written(key);
+      boolean present = shared.write(key, () -> write.test(encoded, bytes), "put");
+      shared.written(key);
       Duration ttl = present ? ttlIfPresent : ttlIfAbsent;
       lower.written(encoded, bytes, ttl);
       near.fill(key, value, ttl, since);
@@ -630,13 +575,13 @@ final class TieredStore<K, V> implements Store<K, V> {
       long since = near.now();
       Set<String> present;
       try {
-        present = l2(() -> write.apply(encoded), "putAll");
+        present = shared.call(() -> write.apply(encoded), "putAll");
       } catch (CacheException e) {
         entries.keySet().forEach(near::drop);
         throw e;
       }
       keys.forEach((encodedKey, key) -> {
-        written(key);
+        shared.written(key);
         Duration ttl = present.contains(encodedKey) ? ttlIfPresent : ttlIfAbsent;
         lower.written(encodedKey, encoded.get(encodedKey), ttl);
         near.fill(key, entries.get(key), ttl, since);
@@ -665,28 +610,26 @@ final class TieredStore<K, V> implements Store<K, V> {
     lock.lock();
     try {
       long since = near.now();
-      boolean stored;
-      try {
+      // a loaded value while L2 fails: returned to the reader, kept in neither tier (SERVE_LOCAL)
+      return shared.read(() -> {
         pullUp(key, encoded);
         // in a write-through cache a loaded value never lands while another JVM's step holds the
         // key: that step would fail its compare-and-set after telling the writer
         String owner = settings.exclusiveWrites() ? owner() : null;
-        stored = l2Write(key, () -> (owner == null) ? l2.putIfAbsent(encoded, bytes, ttl)
+        return shared.write(key, () -> (owner == null) ? l2.putIfAbsent(encoded, bytes, ttl)
             : l2.commit(encoded, null, bytes, ttl, owner), "putIfAbsent");
-      } catch (CacheException e) {
-        // a loaded value while L2 fails: returned to the reader, kept in neither tier (SERVE_LOCAL)
-        return degradedRead(e, false);
-      }
-      if (!stored) {
-        return false;
-      }
-      written(key);
-      lower.written(encoded, bytes, ttl);
-      near.fill(key, value, ttl, since);
-      return true;
+      }, stored -> stored && loaded(key, value, encoded, bytes, ttl, since), false);
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Follows a loaded value that L2 took into the lower tiers and the near tier; returns true. */
+  private boolean loaded(K key, V value, String encoded, byte[] bytes, Duration ttl, long since) {
+    shared.written(key);
+    lower.written(encoded, bytes, ttl);
+    near.fill(key, value, ttl, since);
+    return true;
   }
 
   @Override
@@ -720,8 +663,8 @@ final class TieredStore<K, V> implements Store<K, V> {
     lock.lock();
     try {
       pullUp(key, encoded);
-      boolean present = l2Write(key, () -> remove.test(encoded), "remove");
-      written(key);
+      boolean present = shared.write(key, () -> remove.test(encoded), "remove");
+      shared.written(key);
       lower.removed(encoded);
       near.drop(key);
       return present;
@@ -740,14 +683,14 @@ final class TieredStore<K, V> implements Store<K, V> {
 
   @Override
   public Iterator<K> keys() {
-    Iterator<String> encoded = l2(l2::keys, "keys");
+    Iterator<String> encoded = shared.call(l2::keys, "keys");
     return new Iterator<>() {
       private K next;
 
       @Override
       public boolean hasNext() {
-        while (next == null && l2(encoded::hasNext, "keys")) {
-          String candidate = l2(encoded::next, "keys");
+        while (next == null && shared.call(encoded::hasNext, "keys")) {
+          String candidate = shared.call(encoded::next, "keys");
           try {
             next = codec.decodeKey(candidate);
           } catch (RuntimeException e) {
@@ -774,7 +717,7 @@ final class TieredStore<K, V> implements Store<K, V> {
   @Override
   public void clear() {
     try {
-      l2(() -> {
+      shared.call(() -> {
         l2.clear();
         return null;
       }, "clear");
@@ -792,7 +735,7 @@ final class TieredStore<K, V> implements Store<K, V> {
     String owner = owner();
     Backoff backoff = new Backoff();
     for (;;) {
-      if (l2(() -> l2.acquireLease(encoded, owner, lease), "acquireLease")) {
+      if (shared.call(() -> l2.acquireLease(encoded, owner, lease), "acquireLease")) {
         try {
           V loadedElsewhere = quietGet(key, encoded);
           return (loadedElsewhere != null) ? loadedElsewhere : loader.get();
@@ -817,7 +760,7 @@ final class TieredStore<K, V> implements Store<K, V> {
     if (copy != null) {
       return copy.value;
     }
-    ValueWithTtl<byte[]> found = l2(() -> l2.getWithTtl(encoded), "get");
+    ValueWithTtl<byte[]> found = shared.call(() -> l2.getWithTtl(encoded), "get");
     return (found == null) ? null : codec.decodeValue(found.value());
   }
 
@@ -832,40 +775,14 @@ final class TieredStore<K, V> implements Store<K, V> {
    */
   @Override
   public void onSharedEvents(Consumer<SharedEvent<K, V>> listener) {
-    requireNonNull(listener, "listener");
-    synchronized (subscription) {
-      sharedListener = listener;
-      if (subscribed) {
-        hearShared();
-      }
-    }
-  }
-
-  /** Registers the shared-event listener with the shared tier once it answers; after a failure, when it answers again. */
-  private void hearShared() {
-    Consumer<SharedEvent<K, V>> listener = sharedListener;
-    if (listener == null) {
-      return;
-    }
-    try {
-      l2.onSharedEvents(notices.decoding(listener));
-      sharedListener = null;
-    } catch (BackendException e) {
-      unreachable(e.getMessage());
-      logger.warn("The listeners of {} do not hear of Redis's expiries or other JVMs' changes until it answers again: {}",
-          l2, e.getMessage());
-    }
+    shared.onSharedEvents(listener);
   }
 
   @Override
   public List<Health> health() {
     List<Health> health = new ArrayList<>(2);
     health.add(near.health());
-    Health shared = l2.healthCheck();
-    if (shared.healthy()) {
-      recovered();
-    }
-    health.add(shared);
+    health.add(shared.health());
     health.addAll(lower.health());
     return health;
   }
@@ -884,67 +801,6 @@ final class TieredStore<K, V> implements Store<K, V> {
   }
 
   // ---------------------------------------------------------------- coherence and faults
-
-  private void written(K key) {
-    statistics.invalidationsSent.increment();
-    near.written(key);
-  }
-
-  private <T> T l2(Supplier<T> operation, String name) {
-    T result;
-    try {
-      result = operation.get();
-    } catch (BackendException e) {
-      statistics.l2Errors.increment();
-      if (failing.compareAndSet(false, true)) {
-        logger.warn("{} failed during {} (policy {}); L1 will be dropped when it answers again: {}",
-            l2.name(), name, settings.degradation(), e.getMessage());
-      } else {
-        logger.debug("{} failed during {}: {}", l2.name(), name, e.getMessage());
-      }
-      throw new CacheException(l2.name() + " failed during " + name + ": " + e.getMessage(), e);
-    }
-    recovered();
-    return result;
-  }
-
-  /** L2 answered: if it had failed, invalidations sent meanwhile may be lost, so no L1 copy is trusted. */
-  private void recovered() {
-    if (!subscribed) {
-      subscribe();
-      if (!subscribed) {
-        return;
-      }
-    }
-    if (failing.get() && failing.compareAndSet(true, false)) {
-      logger.info("{} answers again; dropping every L1 copy", l2.name());
-      near.dropAll();
-      synchronized (subscription) {
-        hearShared();
-      }
-    }
-  }
-
-  /** A read-side call that L2 could not answer: the degradation policy gives the fallback or the failure. */
-  private <T> T degradedRead(CacheException failure, T fallback) {
-    T answer = settings.degradation().onReadFailure(failure, fallback);
-    statistics.degradedReads.increment();
-    return answer;
-  }
-
-  /**
-   * Runs a write on L2. If it fails, it may still have happened (a timeout after Redis applied it),
-   * and then other JVMs were told but this one was not: the L1 copy is dropped before the failure
-   * is thrown, and a promotion racing with it is voided.
-   */
-  private <T> T l2Write(K key, Supplier<T> operation, String name) {
-    try {
-      return l2(operation, name);
-    } catch (CacheException e) {
-      near.drop(key);
-      throw e;
-    }
-  }
 
   /** Returns a map that holds {@code size} entries without resizing. */
   private static <A, B> Map<A, B> sized(int size) {
