@@ -18,7 +18,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -37,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * Two tiers behind one map: a {@link NearTier} (this JVM's copies) in front of the authoritative
  * tier, an {@link L2CacheBackend} shared between JVMs that is the source of truth.
  *
- * <p>Reads try the near tier, then the authoritative one in one round trip that also returns the
- * remaining time to live, and promote a hit for no longer than it lives there. Writes go to the
+ * <p>Reads ({@link TierReads}) try the near tier, then the authoritative one in one round trip that
+ * also returns the remaining time to live, and promote a hit for no longer than it lives there. Writes go to the
  * authoritative tier first (which tells other JVMs to drop their copy in the same round trip), then
  * to the near tier. Within this JVM, writes to one key are serialised by a striped lock.
  *
@@ -51,14 +50,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An access under an access-expiry rule costs no round trip: the copy lives longer here, and
  * the authoritative tier's time to live is lengthened later, in batches, at most once per key per
- * half of the access duration ({@link TtlExtender}); only an access that shortens an entry's life
+ * half of the access duration ({@link Accesses}, {@link TtlExtender}); only an access that shortens an entry's life
  * is sent at once, with a notice to the other JVMs.
  *
  * <p>Every call to the authoritative tier goes through its {@link SharedTierGuard}: what a read does
  * while the tier fails is the {@link DegradationPolicy}'s call; a write always fails (nothing is
  * acknowledged that it does not hold) and drops the key's copy. After a failure, the first call
- * that succeeds again drops every copy, as does a restored invalidation subscription. Keys and values are checked against size limits in their encoded form
- * before anything is written or the writer is told.
+ * that succeeds again drops every copy, as does a restored invalidation subscription. Keys and
+ * values are checked against size limits in their encoded form ({@link LimitedCodec}) before
+ * anything is written or the writer is told.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -73,8 +73,8 @@ final class TieredStore<K, V> implements Store<K, V> {
   private final LimitedCodec<K, V> codec;
   private final SharedTierGuard<K, V> shared;
   private final StoreSettings settings;
-  private final Supplier<Duration> accessTtl;
-  private final TtlExtender extender;
+  private final Accesses<K, V> accesses;
+  private final TierReads<K, V> reads;
   private final Stripes stripes = new Stripes();
   private final TierStatistics statistics;
   private final String leaseOwner = UUID.randomUUID().toString();
@@ -87,10 +87,10 @@ final class TieredStore<K, V> implements Store<K, V> {
     this.codec = new LimitedCodec<>(codec, settings.maxKeyBytes(), settings.maxValueBytes(), statistics, l2.name());
     SharedNotices<K, V> notices = new SharedNotices<>(near, this.codec, statistics);
     this.shared = new SharedTierGuard<>(l2, near, notices, settings.degradation(), statistics);
+    this.accesses = new Accesses<>(near, l2, shared, lower, this.codec, stripes, accessTtl, statistics);
+    this.reads = new TierReads<>(near, l2, shared, lower, this.codec, accesses, statistics);
     this.settings = requireNonNull(settings, "settings");
-    this.accessTtl = requireNonNull(accessTtl, "accessTtl");
     this.statistics = requireNonNull(statistics, "statistics");
-    this.extender = new TtlExtender(l2, statistics);
     shared.start();
   }
 
@@ -98,178 +98,17 @@ final class TieredStore<K, V> implements Store<K, V> {
 
   @Override
   public V get(K key) {
-    Copy<V> copy = near.copy(key);
-    if (copy == null) {
-      return getShared(key);
-    }
-    statistics.l1Hits.increment();
-    accessed(key, null, copy, 0L);
-    return copy.value;
-  }
-
-  /** Reads a key this JVM holds no copy of from the authoritative tier (and those below it), promoting a hit. */
-  private V getShared(K key) {
-    long epoch = near.epoch(key);
-    long asked = near.now();
-    String encoded = codec.encodeKey(key);
-    return shared.read(() -> shared.call(() -> l2.getWithTtl(encoded), "get"),
-        found -> fromShared(key, encoded, found, asked, epoch), null);
-  }
-
-  /** Takes what the authoritative tier answered ({@code null}: absent) to a read sent at {@code asked}. */
-  private V fromShared(K key, String encoded, ValueWithTtl<byte[]> found, long asked, long epoch) {
-    V decoded = (found == null) ? null : codec.decodeValue(found.value());
-    if (decoded == null) {
-      V fromBelow = (found == null) ? fromLowerTiers(key, encoded, asked, epoch) : null;
-      if (fromBelow == null) {
-        statistics.misses.increment();
-      }
-      return fromBelow;
-    }
-    statistics.l2Hits.increment();
-    Copy<V> promoted = near.promote(key, decoded, found.ttl(), asked, epoch);
-    accessed(key, encoded, promoted, NearTier.deadline(asked, found.ttl()));
-    return decoded;
-  }
-
-  /**
-   * Reads a key L2 does not have from the tiers below it; a hit that its tier's policy promotes is
-   * copied into L2 (unless a writer got there first), the lower tiers above it, and L1, each for
-   * what it still lives in the tier it came from.
-   */
-  private V fromLowerTiers(K key, String encoded, long asked, long epoch) {
-    LowerTiers.Found found = lower.find(encoded, false);
-    V value = (found == null) ? null : codec.decodeValue(found.bytes());
-    if (value == null) {
-      return null;
-    }
-    statistics.lowerHits.increment();
-    if (found.promote()) {
-      try {
-        if (copyIntoL2(key, encoded, found, asked)) {
-          lower.promoteAbove(found.tier(), encoded, found.bytes(), near.remaining(found.ttl(), asked));
-          near.promote(key, value, found.ttl(), asked, epoch);
-        }
-      } catch (CacheException e) {
-        logger.debug("Not promoting a lower-tier hit while {} fails: {}", l2.name(), e.toString());
-      }
-    }
-    return value;
-  }
-
-  /** Before an atomic step: brings an entry only the lower tiers hold back into L2, so the step sees it. */
-  private void pullUp(K key, String encoded) {
-    if (lower.isEmpty() || shared.call(() -> l2.getWithTtl(encoded), "get") != null) {
-      return;
-    }
-    long asked = near.now();
-    LowerTiers.Found found = lower.find(encoded, true);
-    if (found != null) {
-      copyIntoL2(key, encoded, found, asked);
-    }
-  }
-
-  /** Stores a lower tier's copy in L2, unless L2 got a value meanwhile, for what it still lives; returns whether it did. */
-  private boolean copyIntoL2(K key, String encoded, LowerTiers.Found found, long asked) {
-    Duration left = near.remaining(found.ttl(), asked);
-    return !left.isZero() && shared.write(key, () -> l2.putIfAbsent(encoded, found.bytes(), left), "promote");
+    return reads.get(key);
   }
 
   @Override
   public Map<K, V> getAll(Collection<? extends K> keys) {
-    Map<K, V> found = sized(keys.size());
-    Map<String, K> missing = sized(keys.size());
-    Map<K, Long> epochsBefore = sized(keys.size());
-    for (K key : keys) {
-      Copy<V> copy = near.copy(key);
-      if (copy != null) {
-        statistics.l1Hits.increment();
-        accessed(key, null, copy, 0L);
-        found.put(key, copy.value);
-      } else if (!epochsBefore.containsKey(key)) {
-        epochsBefore.put(key, near.epoch(key));
-        missing.put(codec.encodeKey(key), key);
-      }
-    }
-    if (missing.isEmpty()) {
-      return found;
-    }
-    long asked = near.now();
-    Map<String, ValueWithTtl<byte[]>> fromL2 = shared.read(
-        () -> shared.call(() -> l2.getAllWithTtl(missing.keySet()), "getAll"), answer -> answer, Map.of());
-    for (Map.Entry<String, ValueWithTtl<byte[]>> entry : fromL2.entrySet()) {
-      K key = missing.get(entry.getKey());
-      V value = codec.decodeValue(entry.getValue().value());
-      if (key != null && value != null) {
-        statistics.l2Hits.increment();
-        found.put(key, value);
-        Duration ttl = entry.getValue().ttl();
-        Copy<V> promoted = near.promote(key, value, ttl, asked, epochsBefore.get(key));
-        accessed(key, entry.getKey(), promoted, NearTier.deadline(asked, ttl));
-      }
-    }
-    statistics.misses.add(keys.size() - found.size());
-    return found;
+    return reads.getAll(keys);
   }
 
   @Override
   public boolean containsKey(K key) {
-    if (near.copy(key) != null) {
-      return true;
-    }
-    String encoded = codec.encodeKey(key);
-    return shared.read(() -> shared.call(() -> l2.getWithTtl(encoded), "containsKey"),
-        found -> found != null && codec.decodeValue(found.value()) != null, false);
-  }
-
-  /**
-   * Applies the access rule to a present entry that was just read: the near copy (if any) lives
-   * longer, and the authoritative tier's time to live follows lazily, without a notice; a rule that
-   * shortens the entry's life is sent at once. {@code sharedDeadline} is used when there is no copy.
-   */
-  private void accessed(K key, String encoded, Copy<V> copy, long sharedDeadline) {
-    Duration ttl = accessTtl.get();
-    if (Ttl.isUnchanged(ttl)) {
-      return;
-    }
-    long now = near.now();
-    long known = (copy == null) ? sharedDeadline : copy.sharedDeadline;
-    long target = NearTier.deadline(now, ttl);
-    if (ttl.isZero() || target < known) {
-      shorten(key, ttl, now);
-      return;
-    }
-    if (copy != null) {
-      near.extend(copy, ttl, now);
-    }
-    if (target != known && (target == Long.MAX_VALUE || target - known >= ttl.toNanos() / 2)) {
-      if (copy != null) {
-        copy.sharedDeadline = target;
-      }
-      extender.extend((encoded == null) ? codec.encodeKey(key) : encoded, ttl);
-    }
-  }
-
-  /** Sets a shorter time to live on a present entry in both tiers (zero removes it), telling other JVMs. */
-  private void shorten(K key, Duration ttl, long since) {
-    String encoded = codec.encodeKey(key);
-    ReentrantLock lock = stripes.lock(key);
-    lock.lock();
-    try {
-      // the read itself succeeded; a failed write dropped the copy
-      boolean set = shared.read(() -> shared.write(key, () -> l2.setTtl(encoded, ttl), "setTtl"), answer -> true, false);
-      if (!set) {
-        return;
-      }
-      shared.written(key);
-      lower.removed(encoded);
-      Copy<V> copy = near.copy(key);
-      if (copy != null) {
-        near.fill(key, copy.value, ttl, since);
-      }
-    } finally {
-      lock.unlock();
-    }
+    return reads.containsKey(key);
   }
 
   // ---------------------------------------------------------------- atomic steps
@@ -290,7 +129,7 @@ final class TieredStore<K, V> implements Store<K, V> {
       ReentrantLock lock = stripes.lock(key);
       lock.lock();
       try {
-        pullUp(key, encoded);
+        reads.pullUp(key, encoded);
         for (;;) {
           long asked = near.now();
           ReadForUpdate<byte[]> read = (owner == null)
@@ -349,7 +188,7 @@ final class TieredStore<K, V> implements Store<K, V> {
           return (Attempt<V>) NOT_DONE;
         }
         if (write.kind == Write.Kind.ACCESS) {
-          accessed(key, encoded, copy, 0L);
+          accesses.accessed(key, encoded, copy, 0L);
         }
         return new Attempt<>(true, copy.value);
       }
@@ -433,7 +272,7 @@ final class TieredStore<K, V> implements Store<K, V> {
       if (value != null) {
         Copy<V> copy = near.fill(key, value, current.ttl(), asked);
         if (kind == Write.Kind.ACCESS) {
-          accessed(key, encoded, copy, NearTier.deadline(asked, current.ttl()));
+          accesses.accessed(key, encoded, copy, NearTier.deadline(asked, current.ttl()));
         }
       }
       return true;
@@ -515,7 +354,7 @@ final class TieredStore<K, V> implements Store<K, V> {
     ReentrantLock lock = stripes.lock(key);
     lock.lock();
     try {
-      pullUp(key, encoded);
+      reads.pullUp(key, encoded);
       long since = near.now();
       boolean present = shared.write(key, () -> write.test(encoded, bytes), "put");
       shared.written(key);
@@ -612,7 +451,7 @@ final class TieredStore<K, V> implements Store<K, V> {
       long since = near.now();
       // a loaded value while L2 fails: returned to the reader, kept in neither tier (SERVE_LOCAL)
       return shared.read(() -> {
-        pullUp(key, encoded);
+        reads.pullUp(key, encoded);
         // in a write-through cache a loaded value never lands while another JVM's step holds the
         // key: that step would fail its compare-and-set after telling the writer
         String owner = settings.exclusiveWrites() ? owner() : null;
@@ -662,7 +501,7 @@ final class TieredStore<K, V> implements Store<K, V> {
     ReentrantLock lock = stripes.lock(key);
     lock.lock();
     try {
-      pullUp(key, encoded);
+      reads.pullUp(key, encoded);
       boolean present = shared.write(key, () -> remove.test(encoded), "remove");
       shared.written(key);
       lower.removed(encoded);
@@ -683,35 +522,7 @@ final class TieredStore<K, V> implements Store<K, V> {
 
   @Override
   public Iterator<K> keys() {
-    Iterator<String> encoded = shared.call(l2::keys, "keys");
-    return new Iterator<>() {
-      private K next;
-
-      @Override
-      public boolean hasNext() {
-        while (next == null && shared.call(encoded::hasNext, "keys")) {
-          String candidate = shared.call(encoded::next, "keys");
-          try {
-            next = codec.decodeKey(candidate);
-          } catch (RuntimeException e) {
-            // a key another program wrote under this cache's prefix: not one of ours, skipped
-            statistics.corruptValues.increment();
-            logger.warn("Skipping an undecodable key in {}: {}", l2.name(), e.toString());
-          }
-        }
-        return next != null;
-      }
-
-      @Override
-      public K next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        K key = next;
-        next = null;
-        return key;
-      }
-    };
+    return reads.keys();
   }
 
   @Override
@@ -737,13 +548,13 @@ final class TieredStore<K, V> implements Store<K, V> {
     for (;;) {
       if (shared.call(() -> l2.acquireLease(encoded, owner, lease), "acquireLease")) {
         try {
-          V loadedElsewhere = quietGet(key, encoded);
+          V loadedElsewhere = reads.quietGet(key, encoded);
           return (loadedElsewhere != null) ? loadedElsewhere : loader.get();
         } finally {
           release(encoded, owner);
         }
       }
-      V loadedElsewhere = quietGet(key, encoded);
+      V loadedElsewhere = reads.quietGet(key, encoded);
       if (loadedElsewhere != null) {
         return loadedElsewhere;
       }
@@ -752,16 +563,6 @@ final class TieredStore<K, V> implements Store<K, V> {
       }
       backoff.pause();
     }
-  }
-
-  /** Reads L1, then L2, without counting the read in the statistics. */
-  private V quietGet(K key, String encoded) {
-    Copy<V> copy = near.copy(key);
-    if (copy != null) {
-      return copy.value;
-    }
-    ValueWithTtl<byte[]> found = shared.call(() -> l2.getWithTtl(encoded), "get");
-    return (found == null) ? null : codec.decodeValue(found.value());
   }
 
   @Override
@@ -794,16 +595,11 @@ final class TieredStore<K, V> implements Store<K, V> {
 
   @Override
   public void close() {
-    extender.flush();
+    accesses.flush();
     l2.close();
     lower.close();
     near.close();
   }
 
   // ---------------------------------------------------------------- coherence and faults
-
-  /** Returns a map that holds {@code size} entries without resizing. */
-  private static <A, B> Map<A, B> sized(int size) {
-    return new HashMap<>((int) (size / 0.75f) + 1);
-  }
 }
