@@ -4,12 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.multitier.jcache.spi.Health;
 import io.multitier.jcache.spi.L2CacheBackend;
-import io.multitier.jcache.spi.ReadForUpdate;
 import io.multitier.jcache.spi.SharedEvent;
 import io.multitier.jcache.spi.StreamingBackend;
-import io.multitier.jcache.spi.Ttl;
-import io.multitier.jcache.spi.ValueWithTtl;
-import io.multitier.jcache.tier.NearTier.Copy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
@@ -41,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * authoritative tier first (which tells other JVMs to drop their copy in the same round trip), then
  * to the near tier. Within this JVM, writes to one key are serialised by a striped lock.
  *
- * <p>An atomic step reads the entry, asks its {@link Write} decision (a function without side
+ * <p>An atomic step ({@link AtomicSteps}) reads the entry, asks its {@link Write} decision (a function without side
  * effects), tells the {@code CacheWriter} once, and commits with a compare-and-set. When the cache
  * writes through (or loads under a stampede lease), the read also takes the key's lease in the
  * same round trip and the commit gives it back, so no other JVM's step on that key runs between:
@@ -75,9 +69,10 @@ final class TieredStore<K, V> implements Store<K, V> {
   private final StoreSettings settings;
   private final Accesses<K, V> accesses;
   private final TierReads<K, V> reads;
+  private final Leases leases;
+  private final AtomicSteps<K, V> steps;
   private final Stripes stripes = new Stripes();
   private final TierStatistics statistics;
-  private final String leaseOwner = UUID.randomUUID().toString();
 
   TieredStore(NearTier<K, V> near, L2CacheBackend<String, byte[]> l2, LowerTiers lower,
       EntryCodec<K, V> codec, StoreSettings settings, Supplier<Duration> accessTtl, TierStatistics statistics) {
@@ -91,6 +86,9 @@ final class TieredStore<K, V> implements Store<K, V> {
     this.reads = new TierReads<>(near, l2, shared, lower, this.codec, accesses, statistics);
     this.settings = requireNonNull(settings, "settings");
     this.statistics = requireNonNull(statistics, "statistics");
+    this.leases = new Leases(l2, shared, settings);
+    this.steps = new AtomicSteps<>(near, l2, shared, lower, this.codec, stripes, reads, accesses, leases, settings,
+        statistics);
     shared.start();
   }
 
@@ -115,199 +113,7 @@ final class TieredStore<K, V> implements Store<K, V> {
 
   @Override
   public V compute(K key, Function<V, Write<V>> decide) {
-    String encoded = codec.encodeKey(key);
-    if (!settings.exclusiveWrites()) {
-      Attempt<V> onCopy = computeOnCopy(key, encoded, decide);
-      if (onCopy.done()) {
-        return onCopy.current();
-      }
-    }
-    boolean leased = settings.exclusiveWrites() || settings.stampedeLease() != null;
-    String owner = leased ? owner() : null;
-    Backoff backoff = new Backoff();
-    for (;;) {
-      ReentrantLock lock = stripes.lock(key);
-      lock.lock();
-      try {
-        reads.pullUp(key, encoded);
-        for (;;) {
-          long asked = near.now();
-          ReadForUpdate<byte[]> read = (owner == null)
-              ? ReadForUpdate.unleased(shared.call(() -> l2.getWithTtl(encoded), "compute"))
-              : shared.call(() -> l2.readForUpdate(encoded, owner, lease(), settings.exclusiveWrites()), "compute");
-          if (read.blocked()) {
-            break;
-          }
-          Attempt<V> attempt = attempt(key, encoded, read, owner, asked, decide);
-          if (attempt.done()) {
-            return attempt.current();
-          }
-        }
-      } finally {
-        lock.unlock();
-      }
-      // another JVM holds the lease: wait for it outside the lock, so that this JVM's holder can finish
-      statistics.leaseWaits.increment();
-      if (backoff.waited() > 3 * lease().toNanos()) {
-        throw new CacheException(l2.name() + ": the lease of a key was held by another client for over "
-            + TimeUnit.NANOSECONDS.toMillis(backoff.waited()) + " ms; an atomic step gave up (writeLease bounds how long one may hold it)");
-      }
-      backoff.pause();
-    }
-  }
-
-  /** The outcome of one try of an atomic step: whether it is over, and the value it saw. */
-  private record Attempt<V>(boolean done, V current) {}
-
-  private static final Attempt<?> NOT_DONE = new Attempt<>(false, null);
-
-  /**
-   * Tries an atomic step in one round trip, deciding from this JVM's copy and committing with a
-   * compare-and-set against the copy's encoded bytes; a decision that changes nothing only checks
-   * that L2 still holds them. Not done (L2 is then read as usual) without a copy or when L2 holds
-   * something else. Only for a cache without a writer: no lease is taken.
-   */
-  @SuppressWarnings("unchecked")
-  private Attempt<V> computeOnCopy(K key, String encoded, Function<V, Write<V>> decide) {
-    ReentrantLock lock = stripes.lock(key);
-    lock.lock();
-    try {
-      Copy<V> copy = near.copy(key);
-      if (copy == null) {
-        return (Attempt<V>) NOT_DONE;
-      }
-      byte[] held;
-      try {
-        held = codec.encodeValueUnlimited(copy.value);
-      } catch (RuntimeException e) {
-        return (Attempt<V>) NOT_DONE;
-      }
-      Write<V> write = decide.apply(copy.value);
-      if (write.kind == Write.Kind.KEEP || write.kind == Write.Kind.ACCESS) {
-        if (!shared.call(() -> l2.holds(encoded, held), "compute")) {
-          return (Attempt<V>) NOT_DONE;
-        }
-        if (write.kind == Write.Kind.ACCESS) {
-          accesses.accessed(key, encoded, copy, 0L);
-        }
-        return new Attempt<>(true, copy.value);
-      }
-      long asked = near.now();
-      ValueWithTtl<byte[]> current = new ValueWithTtl<>(held, sharedTtl(copy, asked));
-      return carryOut(key, encoded, current, copy.value, asked, write, null)
-          ? new Attempt<>(true, copy.value) : (Attempt<V>) NOT_DONE;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Returns what a copy's entry had left in L2 at {@code now}, as far as this JVM knows. */
-  private static Duration sharedTtl(Copy<?> copy, long now) {
-    long deadline = copy.sharedDeadline;
-    return (deadline == NearTier.NEVER) ? Ttl.ETERNAL : Duration.ofNanos(Math.max(1, deadline - now));
-  }
-
-  /** Decides, tells the writer, and commits, once; gives back a lease the read took however it ends. */
-  private Attempt<V> attempt(K key, String encoded, ReadForUpdate<byte[]> read, String owner, long asked,
-      Function<V, Write<V>> decide) {
-    String holder = read.leased() ? owner : null;
-    try {
-      ValueWithTtl<byte[]> current = read.current();
-      V value = (current == null) ? null : codec.decodeValue(current.value());
-      if (current != null && value == null) {
-        // undecodable bytes: removed, then the step reads again (still holding the lease)
-        shared.write(key, () -> l2.commit(encoded, current.value(), null, null, null), "compute");
-        return new Attempt<>(false, null);
-      }
-      Write<V> write = decide.apply(value);
-      boolean committed = carryOut(key, encoded, current, value, asked, write, holder);
-      holder = null;
-      return new Attempt<>(committed, value);
-    } finally {
-      if (holder != null) {
-        releaseQuietly(encoded, holder);
-      }
-    }
-  }
-
-  /** Gives a lease back. */
-  private void release(String encoded, String holder) {
-    shared.call(() -> {
-      l2.releaseLease(encoded, holder);
-      return null;
-    }, "releaseLease");
-  }
-
-  /** Gives a lease back after a step that failed; if that fails too, the lease runs out by itself. */
-  private void releaseQuietly(String encoded, String holder) {
-    try {
-      l2.releaseLease(encoded, holder);
-    } catch (RuntimeException e) {
-      logger.debug("{} could not give a lease back (it runs out by itself): {}", l2.name(), e.toString());
-    }
-  }
-
-  /**
-   * Carries out one decision: encodes it (size limits first), tells the writer, then commits it on
-   * L2 with compare-and-set, giving back {@code holder}'s lease; returns false if another writer won.
-   */
-  private boolean carryOut(K key, String encoded, ValueWithTtl<byte[]> current, V value, long asked,
-      Write<V> write, String holder) {
-    Write.Kind kind = write.kind;
-    Duration ttl = write.ttl;
-    if (kind == Write.Kind.PUT && !Ttl.isUnchanged(ttl) && ttl.isZero()) {
-      kind = Write.Kind.REMOVE;
-    } else if (kind == Write.Kind.PUT && Ttl.isUnchanged(ttl) && current == null) {
-      ttl = Ttl.ETERNAL;
-    }
-    if (kind == Write.Kind.REMOVE && current == null) {
-      kind = Write.Kind.KEEP;
-    }
-    byte[] bytes = (kind == Write.Kind.PUT) ? codec.encodeValue(write.value) : null;
-    write.runWriter();
-    if (kind == Write.Kind.KEEP || kind == Write.Kind.ACCESS) {
-      if (holder != null) {
-        release(encoded, holder);
-      }
-      if (value != null) {
-        Copy<V> copy = near.fill(key, value, current.ttl(), asked);
-        if (kind == Write.Kind.ACCESS) {
-          accesses.accessed(key, encoded, copy, NearTier.deadline(asked, current.ttl()));
-        }
-      }
-      return true;
-    }
-    byte[] expected = (current == null) ? null : current.value();
-    Duration l2Ttl = ttl;
-    long since = near.now();
-    boolean committed = shared.write(key, () -> l2.commit(encoded, expected, bytes, l2Ttl, holder),
-        (kind == Write.Kind.REMOVE) ? "remove" : "replace");
-    if (!committed) {
-      return false;
-    }
-    shared.written(key);
-    if (kind == Write.Kind.REMOVE) {
-      lower.removed(encoded);
-      near.drop(key);
-    } else {
-      lower.written(encoded, bytes, ttl);
-      // an unchanged expiry keeps L2's own; the copy gets what remained at the read, counted from it
-      if (Ttl.isUnchanged(ttl)) {
-        near.fill(key, write.value, current.ttl(), asked);
-      } else {
-        near.fill(key, write.value, ttl, since);
-      }
-    }
-    return true;
-  }
-
-  /** Returns the lease owner of the calling thread: leases are per thread, so two threads of this JVM exclude each other too. */
-  private String owner() {
-    return leaseOwner + "/" + Thread.currentThread().getId();
-  }
-
-  private Duration lease() {
-    return settings.exclusiveWrites() ? settings.writeLease() : settings.stampedeLease();
+    return steps.compute(key, decide);
   }
 
   // ---------------------------------------------------------------- writes
@@ -315,7 +121,7 @@ final class TieredStore<K, V> implements Store<K, V> {
   @Override
   public V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Runnable writeThrough) {
     if (settings.exclusiveWrites()) {
-      return compute(key, putDecision(value, ttlIfAbsent, ttlIfPresent, writeThrough));
+      return steps.compute(key, putDecision(value, ttlIfAbsent, ttlIfPresent, writeThrough));
     }
     byte[][] previous = new byte[1][];
     putUnleased(key, value, ttlIfAbsent, ttlIfPresent, writeThrough, (encoded, bytes) -> {
@@ -328,7 +134,7 @@ final class TieredStore<K, V> implements Store<K, V> {
   @Override
   public boolean put(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Runnable writeThrough) {
     if (settings.exclusiveWrites()) {
-      return compute(key, putDecision(value, ttlIfAbsent, ttlIfPresent, writeThrough)) != null;
+      return steps.compute(key, putDecision(value, ttlIfAbsent, ttlIfPresent, writeThrough)) != null;
     }
     return putUnleased(key, value, ttlIfAbsent, ttlIfPresent, writeThrough,
         (encoded, bytes) -> l2.put(encoded, bytes, ttlIfAbsent, ttlIfPresent));
@@ -454,7 +260,7 @@ final class TieredStore<K, V> implements Store<K, V> {
         reads.pullUp(key, encoded);
         // in a write-through cache a loaded value never lands while another JVM's step holds the
         // key: that step would fail its compare-and-set after telling the writer
-        String owner = settings.exclusiveWrites() ? owner() : null;
+        String owner = settings.exclusiveWrites() ? leases.owner() : null;
         return shared.write(key, () -> (owner == null) ? l2.putIfAbsent(encoded, bytes, ttl)
             : l2.commit(encoded, null, bytes, ttl, owner), "putIfAbsent");
       }, stored -> stored && loaded(key, value, encoded, bytes, ttl, since), false);
@@ -474,7 +280,7 @@ final class TieredStore<K, V> implements Store<K, V> {
   @Override
   public V getAndRemove(K key, Runnable writeThrough) {
     if (settings.exclusiveWrites()) {
-      return compute(key, current -> Write.<V>remove().withWriter(writeThrough));
+      return steps.compute(key, current -> Write.<V>remove().withWriter(writeThrough));
     }
     byte[][] previous = new byte[1][];
     removeUnleased(key, writeThrough, encoded -> {
@@ -487,7 +293,7 @@ final class TieredStore<K, V> implements Store<K, V> {
   @Override
   public boolean remove(K key, Runnable writeThrough) {
     if (settings.exclusiveWrites()) {
-      return compute(key, current -> Write.<V>remove().withWriter(writeThrough)) != null;
+      return steps.compute(key, current -> Write.<V>remove().withWriter(writeThrough)) != null;
     }
     return removeUnleased(key, writeThrough, l2::remove);
   }
@@ -542,27 +348,7 @@ final class TieredStore<K, V> implements Store<K, V> {
 
   @Override
   public V loadShared(K key, Supplier<V> loader, Duration lease, Duration maxWait) {
-    String encoded = codec.encodeKeyUnlimited(key);
-    String owner = owner();
-    Backoff backoff = new Backoff();
-    for (;;) {
-      if (shared.call(() -> l2.acquireLease(encoded, owner, lease), "acquireLease")) {
-        try {
-          V loadedElsewhere = reads.quietGet(key, encoded);
-          return (loadedElsewhere != null) ? loadedElsewhere : loader.get();
-        } finally {
-          release(encoded, owner);
-        }
-      }
-      V loadedElsewhere = reads.quietGet(key, encoded);
-      if (loadedElsewhere != null) {
-        return loadedElsewhere;
-      }
-      if (backoff.waited() > maxWait.toNanos()) {
-        return loader.get();
-      }
-      backoff.pause();
-    }
+    return steps.loadShared(key, loader, lease, maxWait);
   }
 
   @Override
