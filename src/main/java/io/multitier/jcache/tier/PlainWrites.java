@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@code putAll}, a loaded value's put-if-absent, and {@code clear}. Each goes to the authoritative
  * tier first (which tells other JVMs to drop their copy in the same round trip), then to the lower
  * tiers and the near tier, under the key's stripe lock so that the near tier follows the shared
- * tier's order.
+ * tier's order. A cache with a writer never comes here for a put or a remove: those are atomic
+ * steps under the key's lease ({@link AtomicSteps}).
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -58,9 +59,9 @@ final class PlainWrites<K, V> {
   }
 
   /** Stores the value and returns the previous one, or {@code null}. */
-  V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Runnable writeThrough) {
+  V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent) {
     byte[][] previous = new byte[1][];
-    put(key, value, ttlIfAbsent, ttlIfPresent, writeThrough, (encoded, bytes) -> {
+    put(key, value, ttlIfAbsent, ttlIfPresent, (encoded, bytes) -> {
       previous[0] = l2.getAndPut(encoded, bytes, ttlIfAbsent, ttlIfPresent);
       return previous[0] != null;
     });
@@ -68,18 +69,14 @@ final class PlainWrites<K, V> {
   }
 
   /** Stores the value; returns whether the key was present. */
-  boolean put(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Runnable writeThrough) {
-    return put(key, value, ttlIfAbsent, ttlIfPresent, writeThrough, (encoded, bytes) -> l2.put(encoded, bytes, ttlIfAbsent, ttlIfPresent));
+  boolean put(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent) {
+    return put(key, value, ttlIfAbsent, ttlIfPresent, (encoded, bytes) -> l2.put(encoded, bytes, ttlIfAbsent, ttlIfPresent));
   }
 
   /** Stores a value: {@code write} sends it to L2 and returns whether the key was present. */
-  private boolean put(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Runnable writeThrough,
-      BiPredicate<String, byte[]> write) {
+  private boolean put(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, BiPredicate<String, byte[]> write) {
     String encoded = codec.encodeKey(key);
     byte[] bytes = codec.encodeValue(value);
-    if (writeThrough != null) {
-      writeThrough.run();
-    }
     ReentrantLock lock = stripes.lock(key);
     lock.lock();
     try {
@@ -204,9 +201,9 @@ final class PlainWrites<K, V> {
   }
 
   /** Removes the key and returns its value, or {@code null}. */
-  V getAndRemove(K key, Runnable writeThrough) {
+  V getAndRemove(K key) {
     byte[][] previous = new byte[1][];
-    remove(key, writeThrough, encoded -> {
+    remove(key, encoded -> {
       previous[0] = l2.getAndRemove(encoded);
       return previous[0] != null;
     });
@@ -214,15 +211,12 @@ final class PlainWrites<K, V> {
   }
 
   /** Removes the key; returns whether it was present. */
-  boolean remove(K key, Runnable writeThrough) {
-    return remove(key, writeThrough, l2::remove);
+  boolean remove(K key) {
+    return remove(key, l2::remove);
   }
 
   /** Removes a key: {@code remove} sends it to L2 and returns whether it was present. */
-  private boolean remove(K key, Runnable writeThrough, Predicate<String> remove) {
-    if (writeThrough != null) {
-      writeThrough.run();
-    }
+  private boolean remove(K key, Predicate<String> remove) {
     String encoded = codec.encodeKey(key);
     ReentrantLock lock = stripes.lock(key);
     lock.lock();

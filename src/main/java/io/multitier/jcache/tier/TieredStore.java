@@ -94,12 +94,16 @@ final class TieredStore<K, V> implements Store<K, V> {
     return steps.compute(key, decide);
   }
 
+  // the writer calls below are not null only in a cache with a writer, whose settings say exclusiveWrites:
+  // a write without a lease never tells a writer
+
   @Override
   public V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Runnable writeThrough) {
     if (settings.exclusiveWrites()) {
       return steps.compute(key, putDecision(value, ttlIfAbsent, ttlIfPresent, writeThrough));
     }
-    return writes.getAndPut(key, value, ttlIfAbsent, ttlIfPresent, writeThrough);
+    assert writeThrough == null : "a writer without exclusiveWrites";
+    return writes.getAndPut(key, value, ttlIfAbsent, ttlIfPresent);
   }
 
   @Override
@@ -107,7 +111,8 @@ final class TieredStore<K, V> implements Store<K, V> {
     if (settings.exclusiveWrites()) {
       return steps.compute(key, putDecision(value, ttlIfAbsent, ttlIfPresent, writeThrough)) != null;
     }
-    return writes.put(key, value, ttlIfAbsent, ttlIfPresent, writeThrough);
+    assert writeThrough == null : "a writer without exclusiveWrites";
+    return writes.put(key, value, ttlIfAbsent, ttlIfPresent);
   }
 
   /** Returns the decision of a put in a cache that writes through. */
@@ -139,7 +144,8 @@ final class TieredStore<K, V> implements Store<K, V> {
     if (settings.exclusiveWrites()) {
       return steps.compute(key, current -> Write.<V>remove().withWriter(writeThrough));
     }
-    return writes.getAndRemove(key, writeThrough);
+    assert writeThrough == null : "a writer without exclusiveWrites";
+    return writes.getAndRemove(key);
   }
 
   @Override
@@ -147,7 +153,8 @@ final class TieredStore<K, V> implements Store<K, V> {
     if (settings.exclusiveWrites()) {
       return steps.compute(key, current -> Write.<V>remove().withWriter(writeThrough)) != null;
     }
-    return writes.remove(key, writeThrough);
+    assert writeThrough == null : "a writer without exclusiveWrites";
+    return writes.remove(key);
   }
 
   @Override
