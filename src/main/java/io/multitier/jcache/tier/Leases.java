@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Leases {
 
-  private static final Logger logger = LoggerFactory.getLogger(Leases.class);
+  // the engine logs under one name, the one docs/operations.md gives operators
+  private static final Logger logger = LoggerFactory.getLogger(TieredStore.class);
 
   private final L2CacheBackend<String, byte[]> l2;
   private final SharedTierGuard<?, ?> shared;

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  */
 final class LimitedCodec<K, V> {
 
-  private static final Logger logger = LoggerFactory.getLogger(LimitedCodec.class);
+  // the engine logs under one name, the one docs/operations.md gives operators
+  private static final Logger logger = LoggerFactory.getLogger(TieredStore.class);
 
   private final EntryCodec<K, V> codec;
   private final int maxKeyBytes;

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PlainWrites<K, V> {
 
-  private static final Logger logger = LoggerFactory.getLogger(PlainWrites.class);
+  // the engine logs under one name, the one docs/operations.md gives operators
+  private static final Logger logger = LoggerFactory.getLogger(TieredStore.class);
 
   private final NearTier<K, V> near;
   private final L2CacheBackend<String, byte[]> l2;

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SharedNotices<K, V> {
 
-  private static final Logger logger = LoggerFactory.getLogger(SharedNotices.class);
+  // the engine logs under one name, the one docs/operations.md gives operators
+  private static final Logger logger = LoggerFactory.getLogger(TieredStore.class);
 
   private final NearTier<K, V> near;
   private final LimitedCodec<K, V> codec;

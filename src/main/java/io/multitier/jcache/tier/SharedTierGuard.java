@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SharedTierGuard<K, V> {
 
-  private static final Logger logger = LoggerFactory.getLogger(SharedTierGuard.class);
+  // the engine logs under one name, the one docs/operations.md gives operators
+  private static final Logger logger = LoggerFactory.getLogger(TieredStore.class);
 
   private enum Subscription { NONE, SUBSCRIBING, SUBSCRIBED }
 

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 final class TierReads<K, V> {
 
-  private static final Logger logger = LoggerFactory.getLogger(TierReads.class);
+  // the engine logs under one name, the one docs/operations.md gives operators
+  private static final Logger logger = LoggerFactory.getLogger(TieredStore.class);
 
   private final NearTier<K, V> near;
   private final L2CacheBackend<String, byte[]> l2;
