@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * costs no clock reading at all, and is dropped once {@code l1MaxTtl} old by a sweep that runs every
  * tenth of it (at least every second, at most every minute).
  *
- * <p>Each key maps to a stripe with an epoch that every invalidation and every local write advances:
+ * <p>Each key maps to a stripe ({@link Stripes}) with an epoch that every invalidation and every local write advances:
  * a promotion that raced with one (the epoch moved while the entry was on its way) is dropped again.
  *
  * @param <K> the key type
@@ -29,14 +29,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 final class NearTier<K, V> {
 
-  private static final int STRIPES = 1024;
   static final long NEVER = Long.MAX_VALUE;
 
   private final NearCacheBackend<K, Copy<V>> l1;
   private final Ticker ticker;
   private final Duration maxTtl;
   private final TierStatistics statistics;
-  private final AtomicLongArray epochs = new AtomicLongArray(STRIPES);
+  private final AtomicLongArray epochs = new AtomicLongArray(Stripes.COUNT);
   private final ScheduledFuture<?> sweeps;
   private volatile boolean keepsCopies;
 
@@ -81,7 +80,7 @@ final class NearTier<K, V> {
 
   /** Returns the key's epoch, to hand to {@link #promote} after a read of the authoritative tier. */
   long epoch(K key) {
-    return epochs.get(stripe(key));
+    return epochs.get(Stripes.of(key));
   }
 
   /**
@@ -136,19 +135,19 @@ final class NearTier<K, V> {
 
   /** Notes a local write of the key: a promotion racing with it is voided. */
   void written(K key) {
-    epochs.incrementAndGet(stripe(key));
+    epochs.incrementAndGet(Stripes.of(key));
   }
 
   /** Drops the key's copy and voids a promotion racing with it. */
   void drop(K key) {
-    epochs.incrementAndGet(stripe(key));
+    epochs.incrementAndGet(Stripes.of(key));
     l1.remove(key);
   }
 
   /** Drops every copy. */
   void dropAll() {
     statistics.l1Flushes.increment();
-    for (int i = 0; i < STRIPES; i++) {
+    for (int i = 0; i < Stripes.COUNT; i++) {
       epochs.incrementAndGet(i);
     }
     l1.clear();
@@ -193,11 +192,6 @@ final class NearTier<K, V> {
     }
     long at = from + nanos;
     return (at < from) ? NEVER : at;
-  }
-
-  private static int stripe(Object key) {
-    int h = key.hashCode();
-    return (h ^ (h >>> 16)) & (STRIPES - 1);
   }
 
   /**

@@ -1,0 +1,260 @@
+package io.multitier.jcache.tier;
+
+import static java.util.Objects.requireNonNull;
+
+import io.multitier.jcache.spi.L2CacheBackend;
+import io.multitier.jcache.spi.ReadForUpdate;
+import io.multitier.jcache.spi.Ttl;
+import io.multitier.jcache.spi.ValueWithTtl;
+import io.multitier.jcache.tier.NearTier.Copy;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import javax.cache.CacheException;
+
+/**
+ * Atomic steps on one key of a tiered cache, and loads under the key's lease.
+ *
+ * <p>A step reads the entry, asks its {@link Write} decision (a function without side effects),
+ * tells the {@code CacheWriter} once, and commits with a compare-and-set. When the cache writes
+ * through (or loads under a stampede lease), the read also takes the key's lease in the same round
+ * trip and the commit gives it back, so no other JVM's step on that key runs between: the decision
+ * is final and the writer hears of it once. Without a writer a step that loses a race is decided
+ * again, and a step on an entry this JVM holds a copy of is first tried in one round trip.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+final class AtomicSteps<K, V> {
+
+  private final NearTier<K, V> near;
+  private final L2CacheBackend<String, byte[]> l2;
+  private final SharedTierGuard<K, V> shared;
+  private final LowerTiers lower;
+  private final LimitedCodec<K, V> codec;
+  private final Stripes stripes;
+  private final TierReads<K, V> reads;
+  private final Accesses<K, V> accesses;
+  private final Leases leases;
+  private final StoreSettings settings;
+  private final TierStatistics statistics;
+
+  AtomicSteps(NearTier<K, V> near, L2CacheBackend<String, byte[]> l2, SharedTierGuard<K, V> shared, LowerTiers lower,
+      LimitedCodec<K, V> codec, Stripes stripes, TierReads<K, V> reads, Accesses<K, V> accesses, Leases leases,
+      StoreSettings settings, TierStatistics statistics) {
+    this.near = requireNonNull(near, "near");
+    this.l2 = requireNonNull(l2, "l2");
+    this.shared = requireNonNull(shared, "shared");
+    this.lower = requireNonNull(lower, "lower");
+    this.codec = requireNonNull(codec, "codec");
+    this.stripes = requireNonNull(stripes, "stripes");
+    this.reads = requireNonNull(reads, "reads");
+    this.accesses = requireNonNull(accesses, "accesses");
+    this.leases = requireNonNull(leases, "leases");
+    this.settings = requireNonNull(settings, "settings");
+    this.statistics = requireNonNull(statistics, "statistics");
+  }
+
+  /**
+   * Decides from the current value what to do with the entry, tells the writer once, and carries
+   * the decision out; returns the value the committed decision saw.
+   */
+  V compute(K key, Function<V, Write<V>> decide) {
+    String encoded = codec.encodeKey(key);
+    if (!settings.exclusiveWrites()) {
+      Attempt<V> onCopy = computeOnCopy(key, encoded, decide);
+      if (onCopy.done()) {
+        return onCopy.current();
+      }
+    }
+    String owner = leases.taken() ? leases.owner() : null;
+    Backoff backoff = new Backoff();
+    for (;;) {
+      ReentrantLock lock = stripes.lock(key);
+      lock.lock();
+      try {
+        reads.pullUp(key, encoded);
+        for (;;) {
+          long asked = near.now();
+          ReadForUpdate<byte[]> read = (owner == null)
+              ? ReadForUpdate.unleased(shared.call(() -> l2.getWithTtl(encoded), "compute"))
+              : shared.call(() -> l2.readForUpdate(encoded, owner, leases.duration(), settings.exclusiveWrites()), "compute");
+          if (read.blocked()) {
+            break;
+          }
+          Attempt<V> attempt = attempt(key, encoded, read, owner, asked, decide);
+          if (attempt.done()) {
+            return attempt.current();
+          }
+        }
+      } finally {
+        lock.unlock();
+      }
+      // another JVM holds the lease: wait for it outside the lock, so that this JVM's holder can finish
+      statistics.leaseWaits.increment();
+      if (backoff.waited() > 3 * leases.duration().toNanos()) {
+        throw new CacheException(l2.name() + ": the lease of a key was held by another client for over "
+            + TimeUnit.NANOSECONDS.toMillis(backoff.waited()) + " ms; an atomic step gave up (writeLease bounds how long one may hold it)");
+      }
+      backoff.pause();
+    }
+  }
+
+  /** The outcome of one try of an atomic step: whether it is over, and the value it saw. */
+  private record Attempt<V>(boolean done, V current) {}
+
+  private static final Attempt<?> NOT_DONE = new Attempt<>(false, null);
+
+  /**
+   * Tries an atomic step in one round trip, deciding from this JVM's copy and committing with a
+   * compare-and-set against the copy's encoded bytes; a decision that changes nothing only checks
+   * that L2 still holds them. Not done (L2 is then read as usual) without a copy or when L2 holds
+   * something else. Only for a cache without a writer: no lease is taken.
+   */
+  @SuppressWarnings("unchecked")
+  private Attempt<V> computeOnCopy(K key, String encoded, Function<V, Write<V>> decide) {
+    ReentrantLock lock = stripes.lock(key);
+    lock.lock();
+    try {
+      Copy<V> copy = near.copy(key);
+      if (copy == null) {
+        return (Attempt<V>) NOT_DONE;
+      }
+      byte[] held;
+      try {
+        held = codec.encodeValueUnlimited(copy.value);
+      } catch (RuntimeException e) {
+        return (Attempt<V>) NOT_DONE;
+      }
+      Write<V> write = decide.apply(copy.value);
+      if (write.kind == Write.Kind.KEEP || write.kind == Write.Kind.ACCESS) {
+        if (!shared.call(() -> l2.holds(encoded, held), "compute")) {
+          return (Attempt<V>) NOT_DONE;
+        }
+        if (write.kind == Write.Kind.ACCESS) {
+          accesses.accessed(key, encoded, copy, 0L);
+        }
+        return new Attempt<>(true, copy.value);
+      }
+      long asked = near.now();
+      ValueWithTtl<byte[]> current = new ValueWithTtl<>(held, sharedTtl(copy, asked));
+      return carryOut(key, encoded, current, copy.value, asked, write, null)
+          ? new Attempt<>(true, copy.value) : (Attempt<V>) NOT_DONE;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Returns what a copy's entry had left in L2 at {@code now}, as far as this JVM knows. */
+  private static Duration sharedTtl(Copy<?> copy, long now) {
+    long deadline = copy.sharedDeadline;
+    return (deadline == NearTier.NEVER) ? Ttl.ETERNAL : Duration.ofNanos(Math.max(1, deadline - now));
+  }
+
+  /** Decides, tells the writer, and commits, once; gives back a lease the read took however it ends. */
+  private Attempt<V> attempt(K key, String encoded, ReadForUpdate<byte[]> read, String owner, long asked,
+      Function<V, Write<V>> decide) {
+    String holder = read.leased() ? owner : null;
+    try {
+      ValueWithTtl<byte[]> current = read.current();
+      V value = (current == null) ? null : codec.decodeValue(current.value());
+      if (current != null && value == null) {
+        // undecodable bytes: removed, then the step reads again (still holding the lease)
+        shared.write(key, () -> l2.commit(encoded, current.value(), null, null, null), "compute");
+        return new Attempt<>(false, null);
+      }
+      Write<V> write = decide.apply(value);
+      boolean committed = carryOut(key, encoded, current, value, asked, write, holder);
+      holder = null;
+      return new Attempt<>(committed, value);
+    } finally {
+      if (holder != null) {
+        leases.releaseQuietly(encoded, holder);
+      }
+    }
+  }
+
+  /**
+   * Carries out one decision: encodes it (size limits first), tells the writer, then commits it on
+   * L2 with compare-and-set, giving back {@code holder}'s lease; returns false if another writer won.
+   */
+  private boolean carryOut(K key, String encoded, ValueWithTtl<byte[]> current, V value, long asked,
+      Write<V> write, String holder) {
+    Write.Kind kind = write.kind;
+    Duration ttl = write.ttl;
+    if (kind == Write.Kind.PUT && !Ttl.isUnchanged(ttl) && ttl.isZero()) {
+      kind = Write.Kind.REMOVE;
+    } else if (kind == Write.Kind.PUT && Ttl.isUnchanged(ttl) && current == null) {
+      ttl = Ttl.ETERNAL;
+    }
+    if (kind == Write.Kind.REMOVE && current == null) {
+      kind = Write.Kind.KEEP;
+    }
+    byte[] bytes = (kind == Write.Kind.PUT) ? codec.encodeValue(write.value) : null;
+    write.runWriter();
+    if (kind == Write.Kind.KEEP || kind == Write.Kind.ACCESS) {
+      if (holder != null) {
+        leases.release(encoded, holder);
+      }
+      if (value != null) {
+        Copy<V> copy = near.fill(key, value, current.ttl(), asked);
+        if (kind == Write.Kind.ACCESS) {
+          accesses.accessed(key, encoded, copy, NearTier.deadline(asked, current.ttl()));
+        }
+      }
+      return true;
+    }
+    byte[] expected = (current == null) ? null : current.value();
+    Duration l2Ttl = ttl;
+    long since = near.now();
+    boolean committed = shared.write(key, () -> l2.commit(encoded, expected, bytes, l2Ttl, holder),
+        (kind == Write.Kind.REMOVE) ? "remove" : "replace");
+    if (!committed) {
+      return false;
+    }
+    shared.written(key);
+    if (kind == Write.Kind.REMOVE) {
+      lower.removed(encoded);
+      near.drop(key);
+    } else {
+      lower.written(encoded, bytes, ttl);
+      // an unchanged expiry keeps L2's own; the copy gets what remained at the read, counted from it
+      if (Ttl.isUnchanged(ttl)) {
+        near.fill(key, write.value, current.ttl(), asked);
+      } else {
+        near.fill(key, write.value, ttl, since);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Returns the value of a missing key from {@code loader}, called by the client that holds the
+   * key's lease; the others wait, up to {@code maxWait}, for its value to appear, then load themselves.
+   */
+  V loadShared(K key, Supplier<V> loader, Duration lease, Duration maxWait) {
+    String encoded = codec.encodeKeyUnlimited(key);
+    String owner = leases.owner();
+    Backoff backoff = new Backoff();
+    for (;;) {
+      if (shared.call(() -> l2.acquireLease(encoded, owner, lease), "acquireLease")) {
+        try {
+          V loadedElsewhere = reads.quietGet(key, encoded);
+          return (loadedElsewhere != null) ? loadedElsewhere : loader.get();
+        } finally {
+          leases.release(encoded, owner);
+        }
+      }
+      V loadedElsewhere = reads.quietGet(key, encoded);
+      if (loadedElsewhere != null) {
+        return loadedElsewhere;
+      }
+      if (backoff.waited() > maxWait.toNanos()) {
+        return loader.get();
+      }
+      backoff.pause();
+    }
+  }
+}

@@ -1,0 +1,250 @@
+package io.multitier.jcache.tier;
+
+import static java.util.Objects.requireNonNull;
+
+import io.multitier.jcache.spi.L2CacheBackend;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import javax.cache.CacheException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes of a tiered cache that take no lease: puts and removes of a cache without a writer,
+ * {@code putAll}, a loaded value's put-if-absent, and {@code clear}. Each goes to the authoritative
+ * tier first (which tells other JVMs to drop their copy in the same round trip), then to the lower
+ * tiers and the near tier, under the key's stripe lock so that the near tier follows the shared
+ * tier's order. A cache with a writer never comes here for a put or a remove: those are atomic
+ * steps under the key's lease ({@link AtomicSteps}).
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+final class PlainWrites<K, V> {
+
+  // the engine logs under one name, the one docs/operations.md gives operators
+  private static final Logger logger = LoggerFactory.getLogger(TieredStore.class);
+
+  private final NearTier<K, V> near;
+  private final L2CacheBackend<String, byte[]> l2;
+  private final SharedTierGuard<K, V> shared;
+  private final LowerTiers lower;
+  private final LimitedCodec<K, V> codec;
+  private final Stripes stripes;
+  private final TierReads<K, V> reads;
+  private final Leases leases;
+  private final StoreSettings settings;
+  private final TierStatistics statistics;
+
+  PlainWrites(NearTier<K, V> near, L2CacheBackend<String, byte[]> l2, SharedTierGuard<K, V> shared, LowerTiers lower,
+      LimitedCodec<K, V> codec, Stripes stripes, TierReads<K, V> reads, Leases leases, StoreSettings settings,
+      TierStatistics statistics) {
+    this.near = requireNonNull(near, "near");
+    this.l2 = requireNonNull(l2, "l2");
+    this.shared = requireNonNull(shared, "shared");
+    this.lower = requireNonNull(lower, "lower");
+    this.codec = requireNonNull(codec, "codec");
+    this.stripes = requireNonNull(stripes, "stripes");
+    this.reads = requireNonNull(reads, "reads");
+    this.leases = requireNonNull(leases, "leases");
+    this.settings = requireNonNull(settings, "settings");
+    this.statistics = requireNonNull(statistics, "statistics");
+  }
+
+  /** Stores the value and returns the previous one, or {@code null}. */
+  V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent) {
+    byte[][] previous = new byte[1][];
+    put(key, value, ttlIfAbsent, ttlIfPresent, (encoded, bytes) -> {
+      previous[0] = l2.getAndPut(encoded, bytes, ttlIfAbsent, ttlIfPresent);
+      return previous[0] != null;
+    });
+    return (previous[0] == null) ? null : codec.decodeValue(previous[0]);
+  }
+
+  /** Stores the value; returns whether the key was present. */
+  boolean put(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent) {
+    return put(key, value, ttlIfAbsent, ttlIfPresent, (encoded, bytes) -> l2.put(encoded, bytes, ttlIfAbsent, ttlIfPresent));
+  }
+
+  /** Stores a value: {@code write} sends it to L2 and returns whether the key was present. */
+  private boolean put(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, BiPredicate<String, byte[]> write) {
+    String encoded = codec.encodeKey(key);
+    byte[] bytes = codec.encodeValue(value);
+    ReentrantLock lock = stripes.lock(key);
+    lock.lock();
+    try {
+      reads.pullUp(key, encoded);
+      long since = near.now();
+      boolean present = shared.write(key, () -> write.test(encoded, bytes), "put");
+      shared.written(key);
+      Duration ttl = present ? ttlIfPresent : ttlIfAbsent;
+      lower.written(encoded, bytes, ttl);
+      near.fill(key, value, ttl, since);
+      return present;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stores every entry in one call to L2; returns the previous values. */
+  Map<K, V> getAndPutAll(Map<K, V> entries, Duration ttlIfAbsent, Duration ttlIfPresent) {
+    Map<String, byte[]> previous = new HashMap<>();
+    Map<String, K> keys = putAll(entries, ttlIfAbsent, ttlIfPresent, encoded -> {
+      previous.putAll(l2.getAndPutAll(encoded, ttlIfAbsent, ttlIfPresent));
+      return previous.keySet();
+    });
+    Map<K, V> found = new HashMap<>();
+    previous.forEach((encodedKey, old) -> {
+      V oldValue = codec.decodeValue(old);
+      if (oldValue != null) {
+        found.put(keys.get(encodedKey), oldValue);
+      }
+    });
+    return found;
+  }
+
+  /** Stores every entry in one call to L2; returns how many keys were present. */
+  int putAll(Map<K, V> entries, Duration ttlIfAbsent, Duration ttlIfPresent) {
+    int[] present = {0};
+    putAll(entries, ttlIfAbsent, ttlIfPresent, encoded -> {
+      Set<String> found = l2.putAll(encoded, ttlIfAbsent, ttlIfPresent);
+      present[0] = found.size();
+      return found;
+    });
+    return present[0];
+  }
+
+  /**
+   * Stores the entries: {@code write} sends them to L2 and returns the encoded keys that were
+   * present. Returns the keys by their encoded form.
+   */
+  private Map<String, K> putAll(Map<K, V> entries, Duration ttlIfAbsent, Duration ttlIfPresent,
+      Function<Map<String, byte[]>, Set<String>> write) {
+    Map<String, K> keys = new LinkedHashMap<>();
+    Map<String, byte[]> encoded = new LinkedHashMap<>();
+    for (Map.Entry<K, V> entry : entries.entrySet()) {
+      String key = codec.encodeKey(entry.getKey());
+      keys.put(key, entry.getKey());
+      encoded.put(key, codec.encodeValue(entry.getValue()));
+    }
+    List<ReentrantLock> held = stripes.locks(entries.keySet());
+    held.forEach(ReentrantLock::lock);
+    try {
+      long since = near.now();
+      Set<String> present;
+      try {
+        present = shared.call(() -> write.apply(encoded), "putAll");
+      } catch (CacheException e) {
+        entries.keySet().forEach(near::drop);
+        throw e;
+      }
+      keys.forEach((encodedKey, key) -> {
+        shared.written(key);
+        Duration ttl = present.contains(encodedKey) ? ttlIfPresent : ttlIfAbsent;
+        lower.written(encodedKey, encoded.get(encodedKey), ttl);
+        near.fill(key, entries.get(key), ttl, since);
+      });
+      return keys;
+    } finally {
+      for (int i = held.size() - 1; i >= 0; i--) {
+        held.get(i).unlock();
+      }
+    }
+  }
+
+  /**
+   * Stores a loaded value only if the key is absent; returns whether it did. A value over the size
+   * limits, or one that arrives while L2 fails under {@code SERVE_LOCAL}, is returned to the reader
+   * but kept in neither tier.
+   */
+  boolean putIfAbsent(K key, V value, Duration ttl) {
+    String encoded;
+    byte[] bytes;
+    try {
+      encoded = codec.encodeKey(key);
+      bytes = codec.encodeValue(value);
+    } catch (EntryTooLargeException e) {
+      // only a loaded value comes this way: the caller gets it, the cache does not keep it
+      logger.warn("Not caching a loaded entry of {}: {}", l2.name(), e.getMessage());
+      return false;
+    }
+    ReentrantLock lock = stripes.lock(key);
+    lock.lock();
+    try {
+      long since = near.now();
+      return shared.read(() -> {
+        reads.pullUp(key, encoded);
+        // in a write-through cache a loaded value never lands while another JVM's step holds the
+        // key: that step would fail its compare-and-set after telling the writer
+        String owner = settings.exclusiveWrites() ? leases.owner() : null;
+        return shared.write(key, () -> (owner == null) ? l2.putIfAbsent(encoded, bytes, ttl)
+            : l2.commit(encoded, null, bytes, ttl, owner), "putIfAbsent");
+      }, stored -> stored && loaded(key, value, encoded, bytes, ttl, since), false);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Follows a loaded value that L2 took into the lower tiers and the near tier; returns true. */
+  private boolean loaded(K key, V value, String encoded, byte[] bytes, Duration ttl, long since) {
+    shared.written(key);
+    lower.written(encoded, bytes, ttl);
+    near.fill(key, value, ttl, since);
+    return true;
+  }
+
+  /** Removes the key and returns its value, or {@code null}. */
+  V getAndRemove(K key) {
+    byte[][] previous = new byte[1][];
+    remove(key, encoded -> {
+      previous[0] = l2.getAndRemove(encoded);
+      return previous[0] != null;
+    });
+    return (previous[0] == null) ? null : codec.decodeValue(previous[0]);
+  }
+
+  /** Removes the key; returns whether it was present. */
+  boolean remove(K key) {
+    return remove(key, l2::remove);
+  }
+
+  /** Removes a key: {@code remove} sends it to L2 and returns whether it was present. */
+  private boolean remove(K key, Predicate<String> remove) {
+    String encoded = codec.encodeKey(key);
+    ReentrantLock lock = stripes.lock(key);
+    lock.lock();
+    try {
+      reads.pullUp(key, encoded);
+      boolean present = shared.write(key, () -> remove.test(encoded), "remove");
+      shared.written(key);
+      lower.removed(encoded);
+      near.drop(key);
+      return present;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Removes every entry of this cache from every tier; drops every near copy even if L2 failed. */
+  void clear() {
+    try {
+      shared.call(() -> {
+        l2.clear();
+        return null;
+      }, "clear");
+      statistics.invalidationsSent.increment();
+      lower.clear();
+    } finally {
+      // even a failed clear may have removed some keys, so no L1 copy can be trusted
+      near.dropAll();
+    }
+  }
+}

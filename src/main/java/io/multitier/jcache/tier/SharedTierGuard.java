@@ -1,0 +1,209 @@
+package io.multitier.jcache.tier;
+
+import static java.util.Objects.requireNonNull;
+
+import io.multitier.jcache.spi.BackendException;
+import io.multitier.jcache.spi.Health;
+import io.multitier.jcache.spi.L2CacheBackend;
+import io.multitier.jcache.spi.SharedEvent;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import javax.cache.CacheException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's resilience strategy for the shared tier: every call to it goes through here. A
+ * failure is counted, logged once until the tier answers again, and thrown as a
+ * {@link CacheException}; what a read does instead is the {@link DegradationPolicy}'s call, applied
+ * here only ({@link #read}). A write that fails drops the key's near copy (it may still have
+ * happened). The first call that succeeds after a failure drops every copy, since invalidations
+ * may have been lost meanwhile.
+ *
+ * <p>It also keeps the subscription to other JVMs' invalidations and the registration of the
+ * shared-event listener: until the subscription succeeded (the tier was down when the cache was
+ * created) the near tier keeps no copies, and the first call that reaches the tier tries again.
+ * Neither is attempted under a lock: one thread at a time tries, others go on without waiting.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+final class SharedTierGuard<K, V> {
+
+  // the engine logs under one name, the one docs/operations.md gives operators
+  private static final Logger logger = LoggerFactory.getLogger(TieredStore.class);
+
+  private enum Subscription { NONE, SUBSCRIBING, SUBSCRIBED }
+
+  private final L2CacheBackend<String, byte[]> l2;
+  private final NearTier<K, V> near;
+  private final SharedNotices<K, V> notices;
+  private final DegradationPolicy degradation;
+  private final TierStatistics statistics;
+  private final AtomicBoolean failing = new AtomicBoolean();
+  private final AtomicReference<Subscription> subscription = new AtomicReference<>(Subscription.NONE);
+  private final AtomicReference<Consumer<SharedEvent<K, V>>> unregisteredListener = new AtomicReference<>();
+
+  SharedTierGuard(L2CacheBackend<String, byte[]> l2, NearTier<K, V> near, SharedNotices<K, V> notices,
+      DegradationPolicy degradation, TierStatistics statistics) {
+    this.l2 = requireNonNull(l2, "l2");
+    this.near = requireNonNull(near, "near");
+    this.notices = requireNonNull(notices, "notices");
+    this.degradation = requireNonNull(degradation, "degradation");
+    this.statistics = requireNonNull(statistics, "statistics");
+  }
+
+  /** Subscribes to invalidations if the tier answers a health check now; a cache is created at once either way. */
+  void start() {
+    Health health = l2.healthCheck();
+    if (health.healthy()) {
+      subscribe();
+    } else {
+      unreachable(health.detail());
+    }
+  }
+
+  /** Runs a call on the shared tier; a failure is counted and thrown as a {@link CacheException} naming {@code name}. */
+  <T> T call(Supplier<T> operation, String name) {
+    T result;
+    try {
+      result = operation.get();
+    } catch (BackendException e) {
+      statistics.l2Errors.increment();
+      if (failing.compareAndSet(false, true)) {
+        logger.warn("{} failed during {} (policy {}); L1 will be dropped when it answers again: {}",
+            l2.name(), name, degradation, e.getMessage());
+      } else {
+        logger.debug("{} failed during {}: {}", l2.name(), name, e.getMessage());
+      }
+      throw new CacheException(l2.name() + " failed during " + name + ": " + e.getMessage(), e);
+    }
+    recovered();
+    return result;
+  }
+
+  /**
+   * Runs a write of the key on the shared tier. If it fails, it may still have happened (a timeout
+   * after the tier applied it), and then other JVMs were told but this one was not: the near copy
+   * is dropped before the failure is thrown, and a promotion racing with it is voided.
+   */
+  <T> T write(K key, Supplier<T> operation, String name) {
+    try {
+      return call(operation, name);
+    } catch (CacheException e) {
+      near.drop(key);
+      throw e;
+    }
+  }
+
+  /**
+   * Runs a read-side step made of calls through this guard and gives its answer to {@code then};
+   * if the shared tier failed, the degradation policy gives {@code fallback} or the failure. The
+   * one place the policy is applied.
+   */
+  <T, R> R read(Supplier<T> step, Function<? super T, ? extends R> then, R fallback) {
+    T answer;
+    try {
+      answer = step.get();
+    } catch (CacheException failure) {
+      R degraded = degradation.onReadFailure(failure, fallback);
+      statistics.degradedReads.increment();
+      return degraded;
+    }
+    return then.apply(answer);
+  }
+
+  /** Notes a write the shared tier took: it told the other JVMs, and a promotion racing with it here is voided. */
+  void written(K key) {
+    statistics.invalidationsSent.increment();
+    near.written(key);
+  }
+
+  /** Checks the shared tier's health; a healthy answer counts as the tier answering again. */
+  Health health() {
+    Health health = l2.healthCheck();
+    if (health.healthy()) {
+      recovered();
+    }
+    return health;
+  }
+
+  /**
+   * Registers the listener of the shared tier's events, decoded; with the tier now if this JVM is
+   * subscribed, else once it is.
+   */
+  void onSharedEvents(Consumer<SharedEvent<K, V>> listener) {
+    unregisteredListener.set(requireNonNull(listener, "listener"));
+    // read after the write above: if the subscriber's check missed the listener, this one sees it subscribed
+    if (subscription.get() == Subscription.SUBSCRIBED) {
+      registerListener();
+    }
+  }
+
+  /** Subscribes to the other JVMs' invalidations, unless subscribed or another thread is at it. */
+  private void subscribe() {
+    if (!subscription.compareAndSet(Subscription.NONE, Subscription.SUBSCRIBING)) {
+      return;
+    }
+    boolean subscribed = false;
+    try {
+      l2.onInvalidation(notices::invalidated);
+      subscribed = true;
+    } catch (BackendException e) {
+      unreachable(e.getMessage());
+    } finally {
+      subscription.set(subscribed ? Subscription.SUBSCRIBED : Subscription.NONE);
+    }
+    if (subscribed) {
+      near.keepCopies();
+      registerListener();
+    }
+  }
+
+  /** Registers the shared-event listener not registered yet, if any; kept for the next try if the tier fails. */
+  private void registerListener() {
+    Consumer<SharedEvent<K, V>> listener = unregisteredListener.getAndSet(null);
+    if (listener == null) {
+      return;
+    }
+    boolean registered = false;
+    try {
+      l2.onSharedEvents(notices.decoding(listener));
+      registered = true;
+    } catch (BackendException e) {
+      unreachable(e.getMessage());
+      logger.warn("The listeners of {} do not hear of Redis's expiries or other JVMs' changes until it answers again: {}",
+          l2, e.getMessage());
+    } finally {
+      if (!registered) {
+        unregisteredListener.compareAndSet(null, listener);
+      }
+    }
+  }
+
+  /** The tier answered: if it had failed, invalidations sent meanwhile may be lost, so no near copy is trusted. */
+  private void recovered() {
+    if (subscription.get() != Subscription.SUBSCRIBED) {
+      subscribe();
+      if (subscription.get() != Subscription.SUBSCRIBED) {
+        return;
+      }
+    }
+    if (failing.get() && failing.compareAndSet(true, false)) {
+      logger.info("{} answers again; dropping every L1 copy", l2.name());
+      near.dropAll();
+      registerListener();
+    }
+  }
+
+  private void unreachable(String reason) {
+    statistics.l2Errors.increment();
+    if (failing.compareAndSet(false, true)) {
+      logger.warn("{} cannot be reached yet (policy {}): the cache keeps no L1 copies and becomes tiered "
+          + "when it answers: {}", l2.name(), degradation, reason);
+    }
+  }
+}

@@ -1,0 +1,223 @@
+package io.multitier.jcache.tier;
+
+import static java.util.Objects.requireNonNull;
+
+import io.multitier.jcache.spi.L2CacheBackend;
+import io.multitier.jcache.spi.ValueWithTtl;
+import io.multitier.jcache.tier.NearTier.Copy;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import javax.cache.CacheException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads of a tiered cache: the near tier first, then the shared tier in one round trip that also
+ * returns the remaining time to live, then the tiers below it. A hit is promoted into the faster
+ * tiers for no longer than it lives where it was found.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+final class TierReads<K, V> {
+
+  // the engine logs under one name, the one docs/operations.md gives operators
+  private static final Logger logger = LoggerFactory.getLogger(TieredStore.class);
+
+  private final NearTier<K, V> near;
+  private final L2CacheBackend<String, byte[]> l2;
+  private final SharedTierGuard<K, V> shared;
+  private final LowerTiers lower;
+  private final LimitedCodec<K, V> codec;
+  private final Accesses<K, V> accesses;
+  private final TierStatistics statistics;
+
+  TierReads(NearTier<K, V> near, L2CacheBackend<String, byte[]> l2, SharedTierGuard<K, V> shared, LowerTiers lower,
+      LimitedCodec<K, V> codec, Accesses<K, V> accesses, TierStatistics statistics) {
+    this.near = requireNonNull(near, "near");
+    this.l2 = requireNonNull(l2, "l2");
+    this.shared = requireNonNull(shared, "shared");
+    this.lower = requireNonNull(lower, "lower");
+    this.codec = requireNonNull(codec, "codec");
+    this.accesses = requireNonNull(accesses, "accesses");
+    this.statistics = requireNonNull(statistics, "statistics");
+  }
+
+  /** Returns the value from the fastest tier that has it, promoting a hit; a hit is an access. */
+  V get(K key) {
+    Copy<V> copy = near.copy(key);
+    if (copy == null) {
+      return getShared(key);
+    }
+    statistics.l1Hits.increment();
+    accesses.accessed(key, null, copy, 0L);
+    return copy.value;
+  }
+
+  /** Reads a key this JVM holds no copy of from the authoritative tier (and those below it), promoting a hit. */
+  private V getShared(K key) {
+    long epoch = near.epoch(key);
+    long asked = near.now();
+    String encoded = codec.encodeKey(key);
+    return shared.read(() -> shared.call(() -> l2.getWithTtl(encoded), "get"),
+        found -> fromShared(key, encoded, found, asked, epoch), null);
+  }
+
+  /** Takes what the authoritative tier answered ({@code null}: absent) to a read sent at {@code asked}. */
+  private V fromShared(K key, String encoded, ValueWithTtl<byte[]> found, long asked, long epoch) {
+    V decoded = (found == null) ? null : codec.decodeValue(found.value());
+    if (decoded == null) {
+      V fromBelow = (found == null) ? fromLowerTiers(key, encoded, asked, epoch) : null;
+      if (fromBelow == null) {
+        statistics.misses.increment();
+      }
+      return fromBelow;
+    }
+    statistics.l2Hits.increment();
+    Copy<V> promoted = near.promote(key, decoded, found.ttl(), asked, epoch);
+    accesses.accessed(key, encoded, promoted, NearTier.deadline(asked, found.ttl()));
+    return decoded;
+  }
+
+  /**
+   * Reads a key L2 does not have from the tiers below it; a hit that its tier's policy promotes is
+   * copied into L2 (unless a writer got there first), the lower tiers above it, and L1, each for
+   * what it still lives in the tier it came from.
+   */
+  private V fromLowerTiers(K key, String encoded, long asked, long epoch) {
+    LowerTiers.Found found = lower.find(encoded, false);
+    V value = (found == null) ? null : codec.decodeValue(found.bytes());
+    if (value == null) {
+      return null;
+    }
+    statistics.lowerHits.increment();
+    if (found.promote()) {
+      try {
+        if (copyIntoL2(key, encoded, found, asked)) {
+          lower.promoteAbove(found.tier(), encoded, found.bytes(), near.remaining(found.ttl(), asked));
+          near.promote(key, value, found.ttl(), asked, epoch);
+        }
+      } catch (CacheException e) {
+        logger.debug("Not promoting a lower-tier hit while {} fails: {}", l2.name(), e.toString());
+      }
+    }
+    return value;
+  }
+
+  /** Before a write: brings an entry only the lower tiers hold back into L2, so the write sees it. */
+  void pullUp(K key, String encoded) {
+    if (lower.isEmpty() || shared.call(() -> l2.getWithTtl(encoded), "get") != null) {
+      return;
+    }
+    long asked = near.now();
+    LowerTiers.Found found = lower.find(encoded, true);
+    if (found != null) {
+      copyIntoL2(key, encoded, found, asked);
+    }
+  }
+
+  /** Stores a lower tier's copy in L2, unless L2 got a value meanwhile, for what it still lives; returns whether it did. */
+  private boolean copyIntoL2(K key, String encoded, LowerTiers.Found found, long asked) {
+    Duration left = near.remaining(found.ttl(), asked);
+    return !left.isZero() && shared.write(key, () -> l2.putIfAbsent(encoded, found.bytes(), left), "promote");
+  }
+
+  /** Returns the present values of the keys, in one round trip for those this JVM holds no copy of. */
+  Map<K, V> getAll(Collection<? extends K> keys) {
+    Map<K, V> found = sized(keys.size());
+    Map<String, K> missing = sized(keys.size());
+    Map<K, Long> epochsBefore = sized(keys.size());
+    for (K key : keys) {
+      Copy<V> copy = near.copy(key);
+      if (copy != null) {
+        statistics.l1Hits.increment();
+        accesses.accessed(key, null, copy, 0L);
+        found.put(key, copy.value);
+      } else if (!epochsBefore.containsKey(key)) {
+        epochsBefore.put(key, near.epoch(key));
+        missing.put(codec.encodeKey(key), key);
+      }
+    }
+    if (missing.isEmpty()) {
+      return found;
+    }
+    long asked = near.now();
+    Map<String, ValueWithTtl<byte[]>> fromL2 = shared.read(
+        () -> shared.call(() -> l2.getAllWithTtl(missing.keySet()), "getAll"), answer -> answer, Map.of());
+    for (Map.Entry<String, ValueWithTtl<byte[]>> entry : fromL2.entrySet()) {
+      K key = missing.get(entry.getKey());
+      V value = codec.decodeValue(entry.getValue().value());
+      if (key != null && value != null) {
+        statistics.l2Hits.increment();
+        found.put(key, value);
+        Duration ttl = entry.getValue().ttl();
+        Copy<V> promoted = near.promote(key, value, ttl, asked, epochsBefore.get(key));
+        accesses.accessed(key, entry.getKey(), promoted, NearTier.deadline(asked, ttl));
+      }
+    }
+    statistics.misses.add(keys.size() - found.size());
+    return found;
+  }
+
+  /** Returns whether the near or the authoritative tier has the key, without promoting it. */
+  boolean containsKey(K key) {
+    if (near.copy(key) != null) {
+      return true;
+    }
+    String encoded = codec.encodeKey(key);
+    return shared.read(() -> shared.call(() -> l2.getWithTtl(encoded), "containsKey"),
+        found -> found != null && codec.decodeValue(found.value()) != null, false);
+  }
+
+  /** Reads L1, then L2, without counting the read in the statistics. */
+  V quietGet(K key, String encoded) {
+    Copy<V> copy = near.copy(key);
+    if (copy != null) {
+      return copy.value;
+    }
+    ValueWithTtl<byte[]> found = shared.call(() -> l2.getWithTtl(encoded), "get");
+    return (found == null) ? null : codec.decodeValue(found.value());
+  }
+
+  /** Returns the keys the authoritative tier holds now; a key that is not one of this cache's is skipped. */
+  Iterator<K> keys() {
+    Iterator<String> encoded = shared.call(l2::keys, "keys");
+    return new Iterator<>() {
+      private K next;
+
+      @Override
+      public boolean hasNext() {
+        while (next == null && shared.call(encoded::hasNext, "keys")) {
+          String candidate = shared.call(encoded::next, "keys");
+          try {
+            next = codec.decodeKey(candidate);
+          } catch (RuntimeException e) {
+            // a key another program wrote under this cache's prefix: not one of ours, skipped
+            statistics.corruptValues.increment();
+            logger.warn("Skipping an undecodable key in {}: {}", l2.name(), e.toString());
+          }
+        }
+        return next != null;
+      }
+
+      @Override
+      public K next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        K key = next;
+        next = null;
+        return key;
+      }
+    };
+  }
+
+  /** Returns a map that holds {@code size} entries without resizing. */
+  private static <A, B> Map<A, B> sized(int size) {
+    return new HashMap<>((int) (size / 0.75f) + 1);
+  }
+}
