@@ -86,7 +86,7 @@ final class Deflated {
     Inflater inflater = new Inflater();
     try {
       inflater.setInput(bytes, position, bytes.length - position);
-      return inflate(bytes, inflater, (int) length);
+      return inflateExactly(bytes, inflater, (int) length);
     } catch (DataFormatException e) {
       throw new SerializationException("Cannot deserialize " + bytes.length + " bytes: a corrupt compressed value", e);
     } finally {
@@ -95,7 +95,7 @@ final class Deflated {
   }
 
   /** Inflates exactly {@code length} bytes, growing the buffer only as output arrives. */
-  private static byte[] inflate(byte[] bytes, Inflater inflater, int length) throws DataFormatException {
+  private static byte[] inflateExactly(byte[] bytes, Inflater inflater, int length) throws DataFormatException {
     byte[] plain = new byte[Math.min(length, Math.max(FIRST_BUFFER, bytes.length))];
     int filled = 0;
     while (true) {
