@@ -31,12 +31,23 @@ public enum Codec {
     throw new IllegalArgumentException("codec must be one of " + String.join(", ", names()) + ", not '" + name + "'");
   }
 
-  /** Returns the serializer of the shared tier: the allow-list on every read, compression above the threshold. */
+  /** As {@link #forSharedTier(String, List, Compression, int, int)}, with compressed values inflated up to 64 MiB. */
   public Serializer forSharedTier(String cacheName, List<String> allowedClasses, Compression compression,
       int compressAbove) {
+    return forSharedTier(cacheName, allowedClasses, compression, compressAbove, Framing.MAX_INFLATED);
+  }
+
+  /**
+   * Returns the serializer of the shared tier: the allow-list on every read, compression above the
+   * threshold, and no compressed value inflated past {@code maxInflated} bytes (the cache's
+   * {@code maxValueBytes}), read or written.
+   */
+  public Serializer forSharedTier(String cacheName, List<String> allowedClasses, Compression compression,
+      int compressAbove, int maxInflated) {
     AllowList allowList = AllowList.of(allowedClasses);
     Serializer serializer = (this == JAVA) ? JavaSerializer.allowing(cacheName, allowList) : kryo(cacheName, allowList);
-    return new Framing(this, serializer, cacheName, requireNonNull(compression, "compression"), compressAbove);
+    return new Framing(this, serializer, cacheName, requireNonNull(compression, "compression"), compressAbove,
+        maxInflated);
   }
 
   /** Returns the serializer of store-by-value copies, which read only bytes this JVM just wrote. */

@@ -1,22 +1,16 @@
 package io.multitier.jcache.copy;
 
-import java.io.ByteArrayOutputStream;
-import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
-
 /**
  * The bytes of the shared tier: the first byte names the codec that wrote them ({@code 0xAC}, the
  * start of every Java serialization stream, for {@code java}; {@code 'K'} for {@code kryo}), or
- * {@code 'Z'} for a value compressed with the JDK's Deflater, followed by its length and the
- * compressed bytes of a value of the first kind. Bytes of another codec, or of no codec, are
- * refused before they are decoded; compressed ones are read whatever this cache's own compression.
+ * {@code 'Z'} for a value compressed with the JDK's Deflater ({@link Deflated}), followed by its
+ * length and the compressed bytes of a value of the first kind. Bytes of another codec, or of no
+ * codec, are refused before they are decoded; compressed ones are read whatever this cache's own
+ * compression, up to the cap on inflated values, which this cache's writes keep to as well.
  */
 final class Framing implements Serializer {
 
-  static final byte DEFLATED = 'Z';
-
-  /** The largest value inflated: the Java path's limit on a stream. */
+  /** The cap on inflated values without one of the cache's own: the Java path's limit on a stream. */
   static final int MAX_INFLATED = 64 * 1024 * 1024;
 
   private final Codec codec;
@@ -24,21 +18,25 @@ final class Framing implements Serializer {
   private final String cacheName;
   private final Compression compression;
   private final int compressAbove;
+  private final int maxInflated;
 
-  Framing(Codec codec, Serializer serializer, String cacheName, Compression compression, int compressAbove) {
+  Framing(Codec codec, Serializer serializer, String cacheName, Compression compression, int compressAbove,
+      int maxInflated) {
     this.codec = codec;
     this.serializer = serializer;
     this.cacheName = cacheName;
     this.compression = compression;
     this.compressAbove = compressAbove;
+    this.maxInflated = maxInflated;
   }
 
   @Override
   public byte[] serialize(Object object) {
     byte[] bytes = serializer.serialize(object);
     if (compression == Compression.DEFLATE && bytes.length > compressAbove) {
-      byte[] deflated = deflate(bytes);
-      if (deflated.length < bytes.length) {
+      // a value that could not be read back compressed is written as it is (and refused if over maxValueBytes)
+      byte[] deflated = Deflated.deflate(bytes, maxInflated);
+      if (deflated != null) {
         return deflated;
       }
     }
@@ -47,7 +45,7 @@ final class Framing implements Serializer {
 
   @Override
   public Object deserialize(byte[] bytes, ClassLoader classLoader) {
-    byte[] plain = (bytes.length > 0 && bytes[0] == DEFLATED) ? inflate(bytes) : bytes;
+    byte[] plain = (bytes.length > 0 && bytes[0] == Deflated.MARKER) ? Deflated.inflate(bytes, maxInflated) : bytes;
     if (plain.length == 0) {
       throw new SerializationException("Cannot deserialize 0 bytes: an empty value");
     } else if (plain[0] == codec.tag()) {
@@ -66,69 +64,5 @@ final class Framing implements Serializer {
 
   private String where() {
     return (cacheName == null) ? "" : " from the shared tier of cache '" + cacheName + "'";
-  }
-
-  private static byte[] deflate(byte[] bytes) {
-    Deflater deflater = new Deflater(Deflater.BEST_SPEED);
-    try {
-      deflater.setInput(bytes);
-      deflater.finish();
-      ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 2 + 16);
-      out.write(DEFLATED);
-      for (int length = bytes.length; ; length >>>= 7) {
-        if ((length & ~0x7F) == 0) {
-          out.write(length);
-          break;
-        }
-        out.write((length & 0x7F) | 0x80);
-      }
-      byte[] buffer = new byte[Math.min(bytes.length, 64 * 1024)];
-      while (!deflater.finished()) {
-        out.write(buffer, 0, deflater.deflate(buffer));
-      }
-      return out.toByteArray();
-    } finally {
-      deflater.end();
-    }
-  }
-
-  private static byte[] inflate(byte[] bytes) {
-    int position = 1;
-    long length = 0;
-    for (int shift = 0; ; shift += 7) {
-      if (position >= bytes.length || shift > 28) {
-        throw new SerializationException("Cannot deserialize " + bytes.length + " bytes: a compressed value without its length");
-      }
-      int b = bytes[position++] & 0xFF;
-      length |= (long) (b & 0x7F) << shift;
-      if ((b & 0x80) == 0) {
-        break;
-      }
-    }
-    if (length <= 0 || length > MAX_INFLATED) {
-      throw new SerializationException("Cannot deserialize " + bytes.length + " bytes: a compressed value of "
-          + length + " bytes (at most " + MAX_INFLATED + ")");
-    }
-    Inflater inflater = new Inflater();
-    try {
-      inflater.setInput(bytes, position, bytes.length - position);
-      byte[] plain = new byte[(int) length];
-      int filled = 0;
-      while (filled < plain.length) {
-        int n = inflater.inflate(plain, filled, plain.length - filled);
-        if (n == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
-          break;
-        }
-        filled += n;
-      }
-      if (filled != plain.length || !inflater.finished() || plain[0] == DEFLATED) {
-        throw new SerializationException("Cannot deserialize " + bytes.length + " bytes: a corrupt compressed value");
-      }
-      return plain;
-    } catch (DataFormatException e) {
-      throw new SerializationException("Cannot deserialize " + bytes.length + " bytes: a corrupt compressed value", e);
-    } finally {
-      inflater.end();
-    }
   }
 }

@@ -49,7 +49,7 @@ public final class Stores {
         config.getMaxValueBytes(), writesThrough, config.getWriteLease(), config.getStampedeLease());
     Codec format = config.getCodec();
     EntryCodec<K, V> codec = new SerializingCodec<>(format.forSharedTier(name, config.getAllowedClasses(),
-        config.getCompression(), config.getCompressAbove()), classLoader, (format == Codec.JAVA) ? 'j' : 'k');
+        config.getCompression(), config.getCompressAbove(), config.getMaxValueBytes()), classLoader, (format == Codec.JAVA) ? 'j' : 'k');
     return new TieredStore<>(near, l2, LowerTiers.of(config.getLowerTiers(), name, classLoader), codec,
         settings, accessTtl, statistics);
   }
