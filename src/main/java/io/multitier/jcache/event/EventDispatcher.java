@@ -33,6 +33,8 @@ import javax.cache.event.EventType;
 public final class EventDispatcher<K, V> {
 
   private final Executor executor;
+  /** Where synchronous listeners hear changes the shared tier reports, in the order reported. */
+  private final Executor sharedSynchronous;
   private final Map<CacheEntryListenerConfiguration<K, V>, Registration<K, V>> registrations =
       new ConcurrentHashMap<>();
   private final AtomicInteger asynchronousCount = new AtomicInteger();
@@ -47,6 +49,7 @@ public final class EventDispatcher<K, V> {
   /** Creates a dispatcher whose asynchronous listeners run on the executor. */
   public EventDispatcher(Executor executor) {
     this.executor = requireNonNull(executor, "executor");
+    this.sharedSynchronous = new SerialExecutor(executor);
   }
 
   /** Registers a listener; a configuration can be registered only once. */
@@ -142,9 +145,11 @@ public final class EventDispatcher<K, V> {
   }
 
   /**
-   * Delivers a change the shared tier reports: another JVM's, or Redis's expiry, to every listener
-   * (synchronous ones in this thread, their failures forgotten); this JVM's own, which synchronous
-   * listeners heard already, to the asynchronous ones if they hear in the shared tier's order.
+   * Delivers a change the shared tier reports: another JVM's, or Redis's expiry, to every listener;
+   * this JVM's own, which synchronous listeners heard already, to the asynchronous ones if they hear
+   * in the shared tier's order. Synchronous listeners hear shared changes on the executor, one at a
+   * time in the order reported, never on the thread that reported them (a Redis client's), and
+   * their failures are forgotten: no operation of this JVM waits for them.
    */
   public void publishShared(Cache<K, V> cache, SharedEvent<K, V> change) {
     EntryEvent.Origin origin;
@@ -168,7 +173,11 @@ public final class EventDispatcher<K, V> {
       default:
         publish(cache, change.type(), change.key(), old, old, old != null, origin, true);
     }
-    ignoreSynchronous();
+    List<Pending<K, V>> pending = pendingSynchronous.get();
+    if (pending != null) {
+      pendingSynchronous.remove();
+      sharedSynchronous.execute(() -> pending.forEach(Pending::deliverQuietly));
+    }
   }
 
   /**
@@ -274,5 +283,15 @@ public final class EventDispatcher<K, V> {
   }
 
   /** An event waiting for a synchronous listener. */
-  private record Pending<K, V>(Registration<K, V> registration, EntryEvent<K, V> event) {}
+  private record Pending<K, V>(Registration<K, V> registration, EntryEvent<K, V> event) {
+
+    /** Delivers the event; a failure of the listener is forgotten. */
+    void deliverQuietly() {
+      try {
+        registration.deliver(event);
+      } catch (RuntimeException e) {
+        // nobody waits for a shared change: the listener's own failure is all it affects
+      }
+    }
+  }
 }
