@@ -7,9 +7,12 @@ import io.multitier.jcache.copy.SerializingCopier;
 import io.multitier.jcache.event.EventDispatcher;
 import io.multitier.jcache.expiry.ExpiryCalculator;
 import io.multitier.jcache.spi.L2CacheBackend;
+import io.multitier.jcache.spi.NearCacheBackend;
+import io.multitier.jcache.tier.NearTiers;
+import io.multitier.jcache.tier.Removals;
 import io.multitier.jcache.tier.Store;
 import io.multitier.jcache.tier.Stores;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
@@ -37,36 +40,35 @@ final class CacheFactory {
     CacheWriter<K, V> writer = (config.isWriteThrough() && config.getCacheWriterFactory() != null)
         ? cast(config.getCacheWriterFactory().create()) : null;
     boolean tiered = config.isTiered() && sharedTier != null;
-    AtomicReference<MultiTierCache<K, V>> self = new AtomicReference<>();
-    Store<K, V> store;
+    NearTiers nearTiers = nearTiers(config);
+    Function<Removals<K, V>, Store<K, V>> engine;
     if (tiered) {
       if (config.isClusterEvents()) {
         dispatcher.deliverAsynchronousInStoreOrder();
       }
-      store = Stores.tiered(name, config, sharedTier.apply(name), manager.getClassLoader(), expiry::access,
+      L2CacheBackend<String, byte[]> l2 = sharedTier.apply(name);
+      engine = removals -> Stores.tiered(name, config, l2, nearTiers, manager.getClassLoader(), expiry::access,
           writer != null);
     } else {
-      CaffeineBackend<K, V> l1 = new CaffeineBackend<>("L1", config.getMaximumSize(), config.getTicker(),
-          Runnable::run, (key, value) -> {
-            MultiTierCache<K, V> cache = self.get();
-            if (cache != null) {
-              dispatcher.publishExpired(cache, key, value);
-            }
-          }, (key, value) -> {
-            MultiTierCache<K, V> cache = self.get();
-            if (cache != null) {
-              cache.statistics().recordEvictions(1);
-            }
-          }, !expiry.neverExpires());
-      store = Stores.local(l1, expiry.ignoresAccess() ? null : expiry::access);
+      engine = removals -> Stores.local(nearTiers, config.getMaximumSize(), !expiry.neverExpires(),
+          expiry.ignoresAccess() ? null : expiry::access, removals);
     }
     Copier copier = config.isStoreByValue()
         ? new SerializingCopier(config.getCodec().forCopies())
         : Copier.identity();
-    MultiTierCache<K, V> cache = new MultiTierCache<>(name, manager, config, store, copier, expiry, loader,
-        writer, dispatcher);
-    self.set(cache);
-    return cache;
+    return new MultiTierCache<>(name, manager, config, engine, copier, expiry, loader, writer, dispatcher);
+  }
+
+  /** Returns the builder of the cache's in-process tiers: on Caffeine, timed by the cache's ticker. */
+  private static NearTiers nearTiers(MultiTierConfiguration<?, ?> config) {
+    return new NearTiers() {
+      @Override
+      public <K, T> NearCacheBackend<K, T> build(long maximumSize, BiConsumer<K, T> onExpired,
+          BiConsumer<K, T> onEvicted, boolean expiring) {
+        return new CaffeineBackend<>("L1", maximumSize, config.getTicker(), Runnable::run, onExpired, onEvicted,
+            expiring);
+      }
+    };
   }
 
   @SuppressWarnings("unchecked")

@@ -6,7 +6,9 @@ import io.multitier.jcache.event.EventDispatcher;
 import io.multitier.jcache.expiry.ExpiryCalculator;
 import io.multitier.jcache.integration.Writing;
 import io.multitier.jcache.tier.Store;
+import io.multitier.jcache.tier.Committed;
 import io.multitier.jcache.tier.Write;
+import io.multitier.jcache.tier.WriteThrough;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -55,18 +57,19 @@ final class Changes<K, V> {
 
   /** Stores a value without telling the writer (it heard of it already, or the value was loaded). */
   void putUnwritten(K key, V value, Map.Entry<K, V> copy) {
-    put(key, value, copy, null, false);
+    put(key, value, copy, WriteThrough.none(), false);
   }
 
-  private Outcome<V> put(K key, V value, Map.Entry<K, V> copy, Runnable writeThrough, boolean returnsPrevious) {
-    return outcomes.apply(key, () -> expiry.isFixed()
-        ? putFixed(value, copy, writeThrough, returnsPrevious)
-        : putStep(value, copy, writeThrough, returnsPrevious));
+  private Outcome<V> put(K key, V value, Map.Entry<K, V> copy, WriteThrough writeThrough, boolean returnsPrevious) {
+    return expiry.isFixed()
+        ? putFixed(key, value, copy, writeThrough, returnsPrevious)
+        : putStep(key, value, copy, writeThrough, returnsPrevious);
   }
 
   /** Puts with the expiry policy asked for the entry as it is, so in an atomic step. */
-  private Outcome<V> putStep(V value, Map.Entry<K, V> copy, Runnable writeThrough, boolean returnsPrevious) {
-    return store.step(copy.getKey(), current -> {
+  private Outcome<V> putStep(K key, V value, Map.Entry<K, V> copy, WriteThrough writeThrough,
+      boolean returnsPrevious) {
+    return step(key, copy.getKey(), current -> {
       Duration ttl = (current == null) ? expiry.creation() : expiry.update();
       Outcome<V> outcome;
       Write<V> write;
@@ -78,19 +81,26 @@ final class Changes<K, V> {
         write = Write.put(copy.getValue(), ttl);
       }
       return (returnsPrevious ? outcome.read(current != null) : outcome).by(write.withWriter(writeThrough));
-    }).outcome();
+    });
   }
 
   /** Puts with fixed expiry times, reading the previous value back only if the caller or a listener needs it. */
-  private Outcome<V> putFixed(V value, Map.Entry<K, V> copy, Runnable writeThrough, boolean returnsPrevious) {
-    V previous = null;
-    boolean present;
+  private Outcome<V> putFixed(K key, V value, Map.Entry<K, V> copy, WriteThrough writeThrough,
+      boolean returnsPrevious) {
+    Duration creation = expiry.creation();
+    Duration update = expiry.update();
     if (returnsPrevious || dispatcher.listensTo(EventType.UPDATED)) {
-      previous = store.getAndPut(copy.getKey(), copy.getValue(), expiry.creation(), expiry.update(), writeThrough);
-      present = previous != null;
-    } else {
-      present = store.put(copy.getKey(), copy.getValue(), expiry.creation(), expiry.update(), writeThrough);
+      return outcomes.apply(key,
+          committed -> store.getAndPut(copy.getKey(), copy.getValue(), creation, update, writeThrough, committed),
+          (V previous) -> putOutcome(previous != null, previous, value, returnsPrevious));
     }
+    return outcomes.apply(key,
+        committed -> store.put(copy.getKey(), copy.getValue(), creation, update, writeThrough, committed),
+        (Boolean present) -> putOutcome(present, null, value, returnsPrevious));
+  }
+
+  /** Returns the outcome of a put with fixed expiry times that found the key present or not. */
+  private Outcome<V> putOutcome(boolean present, V previous, V value, boolean returnsPrevious) {
     Outcome<V> outcome = present ? Outcome.updated(previous, value)
         : expiry.creation().isZero() ? Outcome.unchanged() : Outcome.created(value);
     return returnsPrevious ? outcome.read(present) : outcome;
@@ -134,7 +144,7 @@ final class Changes<K, V> {
 
   /** Stores the value if the key is absent, telling the writer first; returns whether it did. */
   boolean putIfAbsent(K key, V value, Map.Entry<K, V> copy) {
-    Runnable writeThrough = writeThrough(key, value);
+    WriteThrough writeThrough = writeThrough(key, value);
     return step(key, copy.getKey(), current -> {
       if (current != null) {
         return Outcome.<V>unchanged().read(true).by(Write.keep());
@@ -150,19 +160,13 @@ final class Changes<K, V> {
 
   /** Stores a loaded value if the key is still absent, without telling the writer. */
   void putLoaded(K key, V value, Map.Entry<K, V> copy, Duration ttl) {
-    outcomes.apply(key, () -> store.putIfAbsent(copy.getKey(), copy.getValue(), ttl)
-        ? Outcome.loaded(value) : Outcome.unchanged());
-  }
-
-  /** Stores a computed value if the key is still absent, as a put, without telling the writer. */
-  void putComputed(K key, V value, Map.Entry<K, V> copy, Duration ttl) {
-    outcomes.apply(key, () -> store.putIfAbsent(copy.getKey(), copy.getValue(), ttl)
-        ? Outcome.created(value) : Outcome.unchanged());
+    outcomes.apply(key, committed -> store.putLoaded(copy.getKey(), copy.getValue(), ttl, committed),
+        (Boolean stored) -> stored ? Outcome.loaded(value) : Outcome.<V>unchanged());
   }
 
   /** Replaces the value if the key has {@code expected}, telling the writer first; returns whether it did. */
   boolean replace(K key, V expected, V value, V stored) {
-    Runnable writeThrough = writeThrough(key, value);
+    WriteThrough writeThrough = writeThrough(key, value);
     return step(key, key, current -> {
       if (current == null) {
         return Outcome.<V>unchanged().read(false).by(Write.keep());
@@ -177,7 +181,7 @@ final class Changes<K, V> {
 
   /** Replaces the value if the key is present, telling the writer first; returns the replaced value, or {@code null}. */
   V replace(K key, V value, V stored) {
-    Runnable writeThrough = writeThrough(key, value);
+    WriteThrough writeThrough = writeThrough(key, value);
     return step(key, key, current -> (current == null)
         ? Outcome.<V>unchanged().read(false).by(Write.keep())
         : Outcome.updated(current, value).read(true)
@@ -205,23 +209,22 @@ final class Changes<K, V> {
         toRemove.removeAll(undeleted);
       }
     }
-    toRemove.forEach(key -> remove(key, (Runnable) null));
+    toRemove.forEach(key -> remove(key, WriteThrough.none()));
     return failure;
   }
 
-  private boolean remove(K key, Runnable deleteThrough) {
-    return outcomes.apply(key, () -> {
-      if (dispatcher.listensTo(EventType.REMOVED)) {
-        V removed = store.getAndRemove(key, deleteThrough);
-        return (removed == null) ? Outcome.unchanged() : Outcome.removed(removed);
-      }
-      return store.remove(key, deleteThrough) ? Outcome.removed(null) : Outcome.unchanged();
-    }).changed();
+  private boolean remove(K key, WriteThrough deleteThrough) {
+    if (dispatcher.listensTo(EventType.REMOVED)) {
+      return outcomes.apply(key, committed -> store.getAndRemove(key, deleteThrough, committed),
+          (V removed) -> (removed == null) ? Outcome.<V>unchanged() : Outcome.removed(removed)).changed();
+    }
+    return outcomes.apply(key, committed -> store.remove(key, deleteThrough, committed),
+        (Boolean removed) -> removed ? Outcome.<V>removed(null) : Outcome.<V>unchanged()).changed();
   }
 
   /** Removes the key if it has {@code expected}, telling the writer first; returns whether it did. */
   boolean removeIfEquals(K key, V expected) {
-    Runnable deleteThrough = deleteThrough(key);
+    WriteThrough deleteThrough = deleteThrough(key);
     return step(key, key, current -> {
       if (current == null) {
         return Outcome.<V>unchanged().read(false).by(Write.keep());
@@ -235,25 +238,28 @@ final class Changes<K, V> {
 
   /** Removes the key, telling the writer first; returns the removed value, or {@code null}. */
   V getAndRemove(K key) {
-    Runnable deleteThrough = deleteThrough(key);
-    return outcomes.apply(key, () -> {
-      V removed = store.getAndRemove(key, deleteThrough);
-      return (removed == null) ? Outcome.<V>unchanged().read(false) : Outcome.removed(removed).read(true);
-    }).old();
+    return outcomes.apply(key, committed -> store.getAndRemove(key, deleteThrough(key), committed),
+        (V removed) -> (removed == null) ? Outcome.<V>unchanged().read(false) : Outcome.removed(removed).read(true))
+        .old();
+  }
+
+  /** Returns the report of a write of the key that the engine makes for this cache; see {@link Outcomes#reporting}. */
+  <R> Committed<R> reporting(K key, Function<? super R, Outcome<V>> outcomeOf) {
+    return outcomes.reporting(key, outcomeOf);
   }
 
   /** Carries out an atomic step of the engine on {@code storedKey} and reports its outcome for {@code key}. */
-  private Outcome<V> step(K key, K storedKey, Function<V, Outcome.Step<V>> decide) {
-    return outcomes.apply(key, () -> store.step(storedKey, decide).outcome());
+  Outcome<V> step(K key, K storedKey, Function<V, Outcome.Step<V>> decide) {
+    return store.step(storedKey, decide, outcomes.reporting(key, Outcome.Step::outcome)).outcome();
   }
 
-  /** Returns the call that tells the writer of a new value, or {@code null} if the cache does not write through. */
-  Runnable writeThrough(K key, V value) {
-    return (writer == null) ? null : () -> Writing.write(writer, new CacheEntry<>(key, value));
+  /** Returns the call that tells the writer of a new value: nobody, if the cache does not write through. */
+  WriteThrough writeThrough(K key, V value) {
+    return (writer == null) ? WriteThrough.none() : () -> Writing.write(writer, new CacheEntry<>(key, value));
   }
 
-  /** Returns the call that tells the writer of a removal, or {@code null} if the cache does not write through. */
-  Runnable deleteThrough(K key) {
-    return (writer == null) ? null : () -> Writing.delete(writer, key);
+  /** Returns the call that tells the writer of a removal: nobody, if the cache does not write through. */
+  WriteThrough deleteThrough(K key) {
+    return (writer == null) ? WriteThrough.none() : () -> Writing.delete(writer, key);
   }
 }

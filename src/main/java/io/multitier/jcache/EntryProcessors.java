@@ -8,6 +8,7 @@ import io.multitier.jcache.processor.MutableCacheEntry;
 import io.multitier.jcache.processor.ProcessorResult;
 import io.multitier.jcache.tier.Store;
 import io.multitier.jcache.tier.Write;
+import io.multitier.jcache.tier.WriteThrough;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -52,9 +53,8 @@ final class EntryProcessors<K, V> {
   <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
     K storedKey = copies.in(key);
     try {
-      return outcomes.apply(key,
-          () -> store.step(storedKey, current -> process(key, current, processor, arguments)),
-          Processed::outcome).result();
+      return store.step(storedKey, current -> process(key, current, processor, arguments),
+          outcomes.reporting(key, Processed::outcome)).result();
     } catch (CacheLoaderException | CacheWriterException e) {
       dispatcher.ignoreSynchronous();
       throw new EntryProcessorException(e);
@@ -127,7 +127,7 @@ final class EntryProcessors<K, V> {
 
   /** Removes the entry the processor removed; the writer hears of it even if it was absent. */
   private Outcome.Step<V> deleted(K key, V current) {
-    Runnable deleteThrough = changes.deleteThrough(key);
+    WriteThrough deleteThrough = changes.deleteThrough(key);
     return (current == null)
         ? Outcome.<V>unchanged().by(Write.<V>keep().withWriter(deleteThrough))
         : Outcome.removed(current).by(Write.<V>remove().withWriter(deleteThrough));

@@ -16,6 +16,7 @@ import io.multitier.jcache.management.JCacheStatistics;
 import io.multitier.jcache.management.JCacheStatistics.Timing;
 import io.multitier.jcache.spi.Health;
 import io.multitier.jcache.spi.StreamingBackend;
+import io.multitier.jcache.tier.Removals;
 import io.multitier.jcache.tier.Store;
 import io.multitier.jcache.tier.TierStatistics;
 import java.io.Closeable;
@@ -74,17 +75,27 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
   private final Listeners<K, V> listeners;
 
   MultiTierCache(String name, MultiTierCacheManager manager, MultiTierConfiguration<K, V> configuration,
-      Store<K, V> store, Copier copier, ExpiryCalculator expiry, CacheLoader<K, V> loader,
+      Function<Removals<K, V>, Store<K, V>> engine, Copier copier, ExpiryCalculator expiry, CacheLoader<K, V> loader,
       CacheWriter<K, V> writer, EventDispatcher<K, V> dispatcher) {
     this.name = requireNonNull(name);
     this.manager = requireNonNull(manager);
     this.configuration = requireNonNull(configuration);
-    this.store = requireNonNull(store);
     this.expiry = requireNonNull(expiry);
     this.loader = loader;
     this.writer = writer;
     this.dispatcher = requireNonNull(dispatcher);
     this.statistics = new JCacheStatistics(configuration.getTicker());
+    this.store = engine.apply(new Removals<>() {
+      @Override
+      public void expired(K key, V value) {
+        dispatcher.publishExpired(MultiTierCache.this, key, value);
+      }
+
+      @Override
+      public void evicted(K key, V value) {
+        statistics.recordEvictions(1);
+      }
+    });
     this.copies = new Copies(copier, manager.getClassLoader());
     this.arguments = new Arguments<>(name, configuration.getKeyType(), configuration.getValueType());
     Outcomes<K, V> outcomes = new Outcomes<>(this, dispatcher, statistics);

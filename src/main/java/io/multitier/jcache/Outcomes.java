@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.multitier.jcache.event.EventDispatcher;
 import io.multitier.jcache.management.JCacheStatistics;
+import io.multitier.jcache.tier.Committed;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import javax.cache.Cache;
 
 /**
@@ -27,23 +27,33 @@ final class Outcomes<K, V> {
     this.statistics = requireNonNull(statistics);
   }
 
-  /** Runs a change of the key, publishes its events and counts it; returns its outcome. */
-  Outcome<V> apply(K key, Supplier<Outcome<V>> change) {
-    return apply(key, change, Function.identity());
+  /**
+   * Runs a write of the key, handing the engine the report that publishes and counts its outcome
+   * under the key's lock; returns the outcome of what the engine answered.
+   */
+  <R> Outcome<V> apply(K key, Function<Committed<R>, R> write, Function<? super R, Outcome<V>> outcomeOf) {
+    return outcomeOf.apply(write.apply(reporting(key, outcomeOf)));
   }
 
   /**
-   * Runs a change of the key whose result holds an outcome, publishes the outcome's events in the
-   * order the key's changes took effect, and counts it; returns the result.
+   * Returns the report of a write of the key: it turns what the engine answers into an outcome,
+   * publishes its events and counts it. The engine makes it under the key's lock, so the events of
+   * one key are published in the order its writes took effect.
    */
-  <R> R apply(K key, Supplier<R> change, Function<R, Outcome<V>> outcomeOf) {
-    R result = dispatcher.inKeyOrder(key, () -> {
-      R done = change.get();
-      publish(key, outcomeOf.apply(done));
-      return done;
-    });
-    count(outcomeOf.apply(result));
-    return result;
+  <R> Committed<R> reporting(K key, Function<? super R, Outcome<V>> outcomeOf) {
+    return new Committed<>() {
+      @Override
+      public void report(R result) {
+        Outcome<V> outcome = outcomeOf.apply(result);
+        publish(key, outcome);
+        count(outcome);
+      }
+
+      @Override
+      public boolean inKeyOrder() {
+        return dispatcher.hasAsynchronousListeners();
+      }
+    };
   }
 
   /** Counts values stored at once by a change that publishes no event (a putAll without listeners). */

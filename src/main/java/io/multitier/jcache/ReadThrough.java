@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.multitier.jcache.event.EventDispatcher;
 import io.multitier.jcache.expiry.ExpiryCalculator;
 import io.multitier.jcache.integration.Loading;
+import io.multitier.jcache.tier.Loaded;
 import io.multitier.jcache.tier.Store;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,7 +82,8 @@ final class ReadThrough<K, V> {
 
   /** Returns the value of a key {@code get} missed: loaded and stored if the cache reads through, else {@code null}. */
   V missed(K key) {
-    return readsThrough ? loadOnce(key, () -> loadAndStore(key)) : null;
+    return readsThrough ? loadOnce(key, () -> loaded(key, Loading.load(loader, key), expiry::creation),
+        Outcome::loaded) : null;
   }
 
   /** Loads and stores the keys of {@code keys} that {@code found} lacks, if the cache reads through, and adds them to it. */
@@ -110,15 +112,17 @@ final class ReadThrough<K, V> {
    * the key is still absent; a {@code null} result is returned and not stored.
    */
   V compute(K key, Function<? super K, ? extends V> compute, Duration ttl) {
-    return loadOnce(key, () -> {
-      V computed = compute.apply(key);
-      if (computed == null) {
-        return null;
-      }
-      arguments.requireValueType(computed);
-      changes.putComputed(key, computed, Map.entry(copies.in(key), copies.in(computed)), ttl);
-      return computed;
-    });
+    return loadOnce(key, () -> loaded(key, compute.apply(key), () -> ttl), Outcome::created);
+  }
+
+  /** Returns what a load of the key gave: the value, checked, and the copy the cache keeps, for the time {@code ttl} says. */
+  private Loaded<V> loaded(K key, V value, Supplier<Duration> ttl) {
+    if (value == null) {
+      return Loaded.nothing();
+    }
+    arguments.requireValueType(value);
+    Duration kept = ttl.get();
+    return kept.isZero() ? new Loaded<>(value, null, kept) : new Loaded<>(value, copies.in(value), kept);
   }
 
   /** Loads the keys on the executor, then tells the listener, if given; see {@code Cache#loadAll}. */
@@ -199,9 +203,11 @@ final class ReadThrough<K, V> {
 
   /**
    * Runs a load of a missing key once for all the threads of this JVM that miss it while it runs:
-   * the others wait for its value or its failure.
+   * the others wait for its value or its failure. The engine keeps what the load gives, reported as
+   * {@code outcome} of the value, without re-entering the cache: under a stampede lease, before it
+   * gives the lease back.
    */
-  private V loadOnce(K key, Supplier<V> load) {
+  private V loadOnce(K key, Supplier<Loaded<V>> load, Function<V, Outcome<V>> outcome) {
     CompletableFuture<V> mine = new CompletableFuture<>();
     CompletableFuture<V> running = loads.putIfAbsent(key, mine);
     if (running != null) {
@@ -212,7 +218,9 @@ final class ReadThrough<K, V> {
       }
     }
     try {
-      V value = (stampedeLease == null) ? load.get() : store.loadShared(key, load, stampedeLease, stampedeLease);
+      Duration lease = (stampedeLease == null) ? Duration.ZERO : stampedeLease;
+      V value = store.loadShared(copies.in(key), load, lease, lease,
+          changes.reporting(key, (Loaded<V> kept) -> outcome.apply(kept.value())));
       mine.complete(value);
       return value;
     } catch (RuntimeException | Error e) {
@@ -221,16 +229,6 @@ final class ReadThrough<K, V> {
     } finally {
       loads.remove(key, mine);
     }
-  }
-
-  private V loadAndStore(K key) {
-    V loaded = Loading.load(loader, key);
-    if (loaded == null) {
-      return null;
-    }
-    arguments.requireValueType(loaded);
-    storeLoaded(key, loaded);
-    return loaded;
   }
 
   /** Stores a value the loader produced (no write-through) if the key is still absent. */

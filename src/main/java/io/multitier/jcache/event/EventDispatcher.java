@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 import javax.cache.Cache;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.event.CacheEntryListenerException;
@@ -25,9 +23,9 @@ import javax.cache.event.EventType;
  * the operation still completes and then throws the listener's {@link CacheEntryListenerException}
  * from {@link #awaitSynchronous()}.
  *
- * <p>Asynchronous listeners run on the executor, each in publication order. A write that publishes
- * inside {@link #inKeyOrder(Object, Supplier)} publishes in the order the writes to its key took
- * effect, even when several threads write the key at once.
+ * <p>Asynchronous listeners run on the executor, each in publication order. The engine publishes
+ * a write's events under the key's lock, so the events of one key are published in the order its
+ * writes took effect, even when several threads write the key at once.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -35,10 +33,11 @@ import javax.cache.event.EventType;
 public final class EventDispatcher<K, V> {
 
   private final Executor executor;
+  /** Where synchronous listeners hear changes the shared tier reports, in the order reported. */
+  private final Executor sharedSynchronous;
   private final Map<CacheEntryListenerConfiguration<K, V>, Registration<K, V>> registrations =
       new ConcurrentHashMap<>();
   private final AtomicInteger asynchronousCount = new AtomicInteger();
-  private final ReentrantLock[] keyLocks = new ReentrantLock[KEY_LOCKS];
   /** Whether asynchronous listeners hear this JVM's changes from the shared tier's change stream, not at once. */
   private volatile boolean inStoreOrder;
   /** Whether a synchronous listener was ever registered: until then no thread has anything to await. */
@@ -47,14 +46,10 @@ public final class EventDispatcher<K, V> {
   private final ThreadLocal<RuntimeException> synchronousFailure = new ThreadLocal<>();
   private final ThreadLocal<Error> synchronousError = new ThreadLocal<>();
 
-  private static final int KEY_LOCKS = 64;
-
   /** Creates a dispatcher whose asynchronous listeners run on the executor. */
   public EventDispatcher(Executor executor) {
     this.executor = requireNonNull(executor, "executor");
-    for (int i = 0; i < KEY_LOCKS; i++) {
-      keyLocks[i] = new ReentrantLock();
-    }
+    this.sharedSynchronous = new SerialExecutor(executor);
   }
 
   /** Registers a listener; a configuration can be registered only once. */
@@ -107,23 +102,12 @@ public final class EventDispatcher<K, V> {
   }
 
   /**
-   * Runs a write to one key together with the publication of its events, so that asynchronous
-   * listeners receive the events of a key in the order its writes took effect. Writes to other keys
-   * may share the lock; without asynchronous listeners no lock is taken. The cache calls it from one
-   * place, where each change's outcome becomes its events.
+   * Returns whether an asynchronous listener is registered: only then must the events of one key be
+   * published in the order its writes took effect, which the engine keeps by publishing under the
+   * key's lock.
    */
-  public <T> T inKeyOrder(Object key, Supplier<T> write) {
-    if (asynchronousCount.get() == 0) {
-      return write.get();
-    }
-    int hash = key.hashCode();
-    ReentrantLock lock = keyLocks[(hash ^ (hash >>> 16)) & (KEY_LOCKS - 1)];
-    lock.lock();
-    try {
-      return write.get();
-    } finally {
-      lock.unlock();
-    }
+  public boolean hasAsynchronousListeners() {
+    return asynchronousCount.get() > 0;
   }
 
   /** Publishes the creation of an entry. */
@@ -161,9 +145,11 @@ public final class EventDispatcher<K, V> {
   }
 
   /**
-   * Delivers a change the shared tier reports: another JVM's, or Redis's expiry, to every listener
-   * (synchronous ones in this thread, their failures forgotten); this JVM's own, which synchronous
-   * listeners heard already, to the asynchronous ones if they hear in the shared tier's order.
+   * Delivers a change the shared tier reports: another JVM's, or Redis's expiry, to every listener;
+   * this JVM's own, which synchronous listeners heard already, to the asynchronous ones if they hear
+   * in the shared tier's order. Synchronous listeners hear shared changes on the executor, one at a
+   * time in the order reported, never on the thread that reported them (a Redis client's), and
+   * their failures are forgotten: no operation of this JVM waits for them.
    */
   public void publishShared(Cache<K, V> cache, SharedEvent<K, V> change) {
     EntryEvent.Origin origin;
@@ -187,7 +173,11 @@ public final class EventDispatcher<K, V> {
       default:
         publish(cache, change.type(), change.key(), old, old, old != null, origin, true);
     }
-    ignoreSynchronous();
+    List<Pending<K, V>> pending = pendingSynchronous.get();
+    if (pending != null) {
+      pendingSynchronous.remove();
+      sharedSynchronous.execute(() -> pending.forEach(Pending::deliverQuietly));
+    }
   }
 
   /**
@@ -293,5 +283,15 @@ public final class EventDispatcher<K, V> {
   }
 
   /** An event waiting for a synchronous listener. */
-  private record Pending<K, V>(Registration<K, V> registration, EntryEvent<K, V> event) {}
+  private record Pending<K, V>(Registration<K, V> registration, EntryEvent<K, V> event) {
+
+    /** Delivers the event; a failure of the listener is forgotten. */
+    void deliverQuietly() {
+      try {
+        registration.deliver(event);
+      } catch (RuntimeException e) {
+        // nobody waits for a shared change: the listener's own failure is all it affects
+      }
+    }
+  }
 }

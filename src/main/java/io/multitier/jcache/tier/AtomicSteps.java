@@ -10,6 +10,7 @@ import io.multitier.jcache.tier.NearTier.Copy;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.cache.CacheException;
@@ -58,15 +59,15 @@ final class AtomicSteps<K, V> {
   }
 
   /**
-   * Decides from the current value what to do with the entry, tells the writer once, and carries
-   * the decision out; returns the value the committed decision saw.
+   * Decides from the current value what to do with the entry, tells the writer once, carries the
+   * decision out and reports it under the key's lock; returns the decision carried out.
    */
-  V compute(K key, Function<V, Write<V>> decide) {
+  <D extends Store.Decision<V>> D step(K key, Function<V, D> decide, Committed<? super D> committed) {
     String encoded = codec.encodeKey(key);
     if (!settings.exclusiveWrites()) {
-      Attempt<V> onCopy = computeOnCopy(key, encoded, decide);
-      if (onCopy.done()) {
-        return onCopy.current();
+      D onCopy = computeOnCopy(key, encoded, decide, committed);
+      if (onCopy != null) {
+        return onCopy;
       }
     }
     String owner = leases.taken() ? leases.owner() : null;
@@ -84,9 +85,10 @@ final class AtomicSteps<K, V> {
           if (read.blocked()) {
             break;
           }
-          Attempt<V> attempt = attempt(key, encoded, read, owner, asked, decide);
-          if (attempt.done()) {
-            return attempt.current();
+          D decided = attempt(key, encoded, read, owner, asked, decide);
+          if (decided != null) {
+            committed.report(decided);
+            return decided;
           }
         }
       } finally {
@@ -102,46 +104,47 @@ final class AtomicSteps<K, V> {
     }
   }
 
-  /** The outcome of one try of an atomic step: whether it is over, and the value it saw. */
-  private record Attempt<V>(boolean done, V current) {}
-
-  private static final Attempt<?> NOT_DONE = new Attempt<>(false, null);
-
   /**
    * Tries an atomic step in one round trip, deciding from this JVM's copy and committing with a
    * compare-and-set against the copy's encoded bytes; a decision that changes nothing only checks
    * that L2 still holds them. Not done (L2 is then read as usual) without a copy or when L2 holds
-   * something else. Only for a cache without a writer: no lease is taken.
+   * something else. Only for a cache without a writer: no lease is taken. Returns the decision
+   * carried out and reported, or {@code null} if not done.
    */
-  @SuppressWarnings("unchecked")
-  private Attempt<V> computeOnCopy(K key, String encoded, Function<V, Write<V>> decide) {
+  private <D extends Store.Decision<V>> D computeOnCopy(K key, String encoded, Function<V, D> decide,
+      Committed<? super D> committed) {
     ReentrantLock lock = stripes.lock(key);
     lock.lock();
     try {
       Copy<V> copy = near.copy(key);
       if (copy == null) {
-        return (Attempt<V>) NOT_DONE;
+        return null;
       }
       byte[] held;
       try {
         held = codec.encodeValueUnlimited(copy.value);
       } catch (RuntimeException e) {
-        return (Attempt<V>) NOT_DONE;
+        return null;
       }
-      Write<V> write = decide.apply(copy.value);
+      D decided = decide.apply(copy.value);
+      Write<V> write = decided.write();
       if (write.kind == Write.Kind.KEEP || write.kind == Write.Kind.ACCESS) {
         if (!shared.call(() -> l2.holds(encoded, held), "compute")) {
-          return (Attempt<V>) NOT_DONE;
+          return null;
         }
         if (write.kind == Write.Kind.ACCESS) {
           accesses.accessed(key, encoded, copy, 0L);
         }
-        return new Attempt<>(true, copy.value);
+        committed.report(decided);
+        return decided;
       }
       long asked = near.now();
       ValueWithTtl<byte[]> current = new ValueWithTtl<>(held, sharedTtl(copy, asked));
-      return carryOut(key, encoded, current, copy.value, asked, write, null)
-          ? new Attempt<>(true, copy.value) : (Attempt<V>) NOT_DONE;
+      if (!carryOut(key, encoded, current, copy.value, asked, write, null)) {
+        return null;
+      }
+      committed.report(decided);
+      return decided;
     } finally {
       lock.unlock();
     }
@@ -153,9 +156,12 @@ final class AtomicSteps<K, V> {
     return (deadline == NearTier.NEVER) ? Ttl.ETERNAL : Duration.ofNanos(Math.max(1, deadline - now));
   }
 
-  /** Decides, tells the writer, and commits, once; gives back a lease the read took however it ends. */
-  private Attempt<V> attempt(K key, String encoded, ReadForUpdate<byte[]> read, String owner, long asked,
-      Function<V, Write<V>> decide) {
+  /**
+   * Decides, tells the writer, and commits, once; gives back a lease the read took however it ends.
+   * Returns the decision committed, or {@code null} if another writer won and the step must read again.
+   */
+  private <D extends Store.Decision<V>> D attempt(K key, String encoded, ReadForUpdate<byte[]> read, String owner,
+      long asked, Function<V, D> decide) {
     String holder = read.leased() ? owner : null;
     try {
       ValueWithTtl<byte[]> current = read.current();
@@ -163,12 +169,12 @@ final class AtomicSteps<K, V> {
       if (current != null && value == null) {
         // undecodable bytes: removed, then the step reads again (still holding the lease)
         shared.write(key, () -> l2.commit(encoded, current.value(), null, null, null), "compute");
-        return new Attempt<>(false, null);
+        return null;
       }
-      Write<V> write = decide.apply(value);
-      boolean committed = carryOut(key, encoded, current, value, asked, write, holder);
+      D decided = decide.apply(value);
+      boolean committed = carryOut(key, encoded, current, value, asked, decided.write(), holder);
       holder = null;
-      return new Attempt<>(committed, value);
+      return committed ? decided : null;
     } finally {
       if (holder != null) {
         leases.releaseQuietly(encoded, holder);
@@ -231,10 +237,14 @@ final class AtomicSteps<K, V> {
   }
 
   /**
-   * Returns the value of a missing key from {@code loader}, called by the client that holds the
-   * key's lease; the others wait, up to {@code maxWait}, for its value to appear, then load themselves.
+   * Loads a missing key and keeps the loaded value with {@code keep} while holding the key's lease,
+   * so that the other clients, which wait up to {@code maxWait} for it, find it; returns the value.
+   * The load runs under no lock of this JVM.
    */
-  V loadShared(K key, Supplier<V> loader, Duration lease, Duration maxWait) {
+  V loadShared(K key, Supplier<Loaded<V>> load, Duration lease, Duration maxWait, Consumer<Loaded<V>> keep) {
+    if (lease.isZero()) {
+      return loadAndKeep(load, keep);
+    }
     String encoded = codec.encodeKeyUnlimited(key);
     String owner = leases.owner();
     Backoff backoff = new Backoff();
@@ -242,7 +252,7 @@ final class AtomicSteps<K, V> {
       if (shared.call(() -> l2.acquireLease(encoded, owner, lease), "acquireLease")) {
         try {
           V loadedElsewhere = reads.quietGet(key, encoded);
-          return (loadedElsewhere != null) ? loadedElsewhere : loader.get();
+          return (loadedElsewhere != null) ? loadedElsewhere : loadAndKeep(load, keep);
         } finally {
           leases.release(encoded, owner);
         }
@@ -252,9 +262,17 @@ final class AtomicSteps<K, V> {
         return loadedElsewhere;
       }
       if (backoff.waited() > maxWait.toNanos()) {
-        return loader.get();
+        return loadAndKeep(load, keep);
       }
       backoff.pause();
     }
+  }
+
+  private static <V> V loadAndKeep(Supplier<Loaded<V>> load, Consumer<Loaded<V>> keep) {
+    Loaded<V> loaded = load.get();
+    if (loaded.kept()) {
+      keep.accept(loaded);
+    }
+    return loaded.value();
   }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -28,6 +29,7 @@ final class LocalStore<K, V> implements Store<K, V> {
   private final NearCacheBackend<K, V> l1;
   private final Supplier<Duration> accessTtl;
   private final TierStatistics statistics = new TierStatistics(false);
+  private volatile Stripes stripes;
 
   /** {@code accessTtl} {@code null}: the expiry policy never changes an entry's expiry on access. */
   LocalStore(NearCacheBackend<K, V> l1, Supplier<Duration> accessTtl) {
@@ -71,56 +73,128 @@ final class LocalStore<K, V> implements Store<K, V> {
   }
 
   @Override
-  public V compute(K key, Function<V, Write<V>> decide) {
-    @SuppressWarnings("unchecked")
-    V[] seen = (V[]) new Object[1];
-    boolean[] access = {false};
-    l1.compute(key, current -> {
-      seen[0] = current;
-      Write<V> write = decide.apply(current);
+  public <D extends Decision<V>> D step(K key, Function<V, D> decide, Committed<? super D> committed) {
+    return inOrder(key, committed, () -> {
+      Step<V, D> step = new Step<>();
+      l1.compute(key, current -> step.decide(current, decide));
+      if (step.accessed) {
+        accessed(key);
+      }
+      committed.report(step.decision);
+      return step.decision;
+    });
+  }
+
+  @Override
+  public V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, WriteThrough writeThrough,
+      Committed<? super V> committed) {
+    return inOrder(key, committed, () -> {
+      writeThrough.tell();
+      V previous = l1.getAndPut(key, value, ttlIfAbsent, ttlIfPresent);
+      committed.report(previous);
+      return previous;
+    });
+  }
+
+  @Override
+  public boolean put(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, WriteThrough writeThrough,
+      Committed<? super Boolean> committed) {
+    return inOrder(key, committed, () -> {
+      writeThrough.tell();
+      boolean present = l1.getAndPut(key, value, ttlIfAbsent, ttlIfPresent) != null;
+      committed.report(present);
+      return present;
+    });
+  }
+
+  @Override
+  public int putAll(Map<K, V> entries, Duration ttlIfAbsent, Duration ttlIfPresent) {
+    return l1.putAll(entries, ttlIfAbsent, ttlIfPresent).size();
+  }
+
+  @Override
+  public boolean putLoaded(K key, V value, Duration ttl, Committed<? super Boolean> committed) {
+    return inOrder(key, committed, () -> {
+      boolean stored = l1.putIfAbsent(key, value, ttl);
+      committed.report(stored);
+      return stored;
+    });
+  }
+
+  @Override
+  public V getAndRemove(K key, WriteThrough writeThrough, Committed<? super V> committed) {
+    return inOrder(key, committed, () -> {
+      writeThrough.tell();
+      V removed = l1.getAndRemove(key);
+      committed.report(removed);
+      return removed;
+    });
+  }
+
+  @Override
+  public boolean remove(K key, WriteThrough writeThrough, Committed<? super Boolean> committed) {
+    return inOrder(key, committed, () -> {
+      writeThrough.tell();
+      boolean removed = l1.remove(key);
+      committed.report(removed);
+      return removed;
+    });
+  }
+
+  /**
+   * Runs a write and its report under the key's stripe lock when its reports must keep the key's
+   * order: Caffeine's own per-key lock is released before the report.
+   */
+  private <T> T inOrder(K key, Committed<?> committed, Supplier<T> write) {
+    if (!committed.inKeyOrder()) {
+      return write.get();
+    }
+    ReentrantLock lock = stripes().lock(key);
+    lock.lock();
+    try {
+      return write.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Stripes stripes() {
+    Stripes current = stripes;
+    if (current == null) {
+      synchronized (this) {
+        current = stripes;
+        if (current == null) {
+          current = new Stripes();
+          stripes = current;
+        }
+      }
+    }
+    return current;
+  }
+
+  /** One atomic step inside the in-process tier's {@code compute}: its decision, and whether it was an access. */
+  private static final class Step<V, D extends Decision<V>> {
+    D decision;
+    boolean accessed;
+
+    /** Asks the decision for the current value, tells the writer, and returns the entry to keep ({@code null}: none). */
+    ValueWithTtl<V> decide(V current, Function<V, D> decide) {
+      decision = decide.apply(current);
+      Write<V> write = decision.write();
       write.runWriter();
+      accessed = false;
       switch (write.kind) {
         case KEEP:
           return (current == null) ? null : new ValueWithTtl<>(current, Ttl.UNCHANGED);
         case ACCESS:
-          access[0] = current != null;
+          accessed = current != null;
           return (current == null) ? null : new ValueWithTtl<>(current, Ttl.UNCHANGED);
         case REMOVE:
           return null;
         default:
           return new ValueWithTtl<>(write.value, write.ttl);
       }
-    });
-    if (access[0]) {
-      accessed(key);
     }
-    return seen[0];
-  }
-
-  @Override
-  public V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Runnable writeThrough) {
-    if (writeThrough != null) {
-      writeThrough.run();
-    }
-    return l1.getAndPut(key, value, ttlIfAbsent, ttlIfPresent);
-  }
-
-  @Override
-  public Map<K, V> getAndPutAll(Map<K, V> entries, Duration ttlIfAbsent, Duration ttlIfPresent) {
-    return l1.getAndPutAll(entries, ttlIfAbsent, ttlIfPresent);
-  }
-
-  @Override
-  public boolean putIfAbsent(K key, V value, Duration ttl) {
-    return l1.putIfAbsent(key, value, ttl);
-  }
-
-  @Override
-  public V getAndRemove(K key, Runnable writeThrough) {
-    if (writeThrough != null) {
-      writeThrough.run();
-    }
-    return l1.getAndRemove(key);
   }
 
   @Override
@@ -134,8 +208,17 @@ final class LocalStore<K, V> implements Store<K, V> {
   }
 
   @Override
-  public V loadShared(K key, Supplier<V> loader, Duration lease, Duration maxWait) {
-    return loader.get();
+  public V loadShared(K key, Supplier<Loaded<V>> load, Duration lease, Duration maxWait,
+      Committed<? super Loaded<V>> committed) {
+    Loaded<V> loaded = load.get();
+    if (loaded.kept()) {
+      putLoaded(key, loaded.stored(), loaded.ttl(), stored -> {
+        if (stored) {
+          committed.report(loaded);
+        }
+      });
+    }
+    return loaded.value();
   }
 
   @Override

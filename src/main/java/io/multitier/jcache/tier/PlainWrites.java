@@ -8,9 +8,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BiPredicate;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import javax.cache.CacheException;
@@ -60,22 +61,26 @@ final class PlainWrites<K, V> {
   }
 
   /** Stores the value and returns the previous one, or {@code null}. */
-  V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent) {
-    byte[][] previous = new byte[1][];
-    put(key, value, ttlIfAbsent, ttlIfPresent, (encoded, bytes) -> {
-      previous[0] = l2.getAndPut(encoded, bytes, ttlIfAbsent, ttlIfPresent);
-      return previous[0] != null;
-    });
-    return (previous[0] == null) ? null : codec.decodeValue(previous[0]);
+  V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Committed<? super V> committed) {
+    return put(key, value, ttlIfAbsent, ttlIfPresent,
+        (encoded, bytes) -> l2.getAndPut(encoded, bytes, ttlIfAbsent, ttlIfPresent), Objects::nonNull,
+        previous -> (previous == null) ? null : codec.decodeValue(previous), committed);
   }
 
   /** Stores the value; returns whether the key was present. */
-  boolean put(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent) {
-    return put(key, value, ttlIfAbsent, ttlIfPresent, (encoded, bytes) -> l2.put(encoded, bytes, ttlIfAbsent, ttlIfPresent));
+  boolean put(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Committed<? super Boolean> committed) {
+    return put(key, value, ttlIfAbsent, ttlIfPresent,
+        (encoded, bytes) -> l2.put(encoded, bytes, ttlIfAbsent, ttlIfPresent), Boolean::booleanValue,
+        Function.identity(), committed);
   }
 
-  /** Stores a value: {@code write} sends it to L2 and returns whether the key was present. */
-  private boolean put(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, BiPredicate<String, byte[]> write) {
+  /**
+   * Stores a value: {@code write} sends it to L2, {@code present} tells from its reply whether the
+   * key was present, {@code answer} makes the reply what the caller gets; reports the answer under
+   * the key's lock.
+   */
+  private <R, A> A put(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, BiFunction<String, byte[], R> write,
+      Predicate<R> present, Function<R, A> answer, Committed<? super A> committed) {
     String encoded = codec.encodeKey(key);
     byte[] bytes = codec.encodeValue(value);
     ReentrantLock lock = stripes.lock(key);
@@ -83,32 +88,17 @@ final class PlainWrites<K, V> {
     try {
       reads.pullUp(key, encoded);
       long since = near.now();
-      boolean present = shared.write(key, () -> write.test(encoded, bytes), "put");
+      R reply = shared.write(key, () -> write.apply(encoded, bytes), "put");
       shared.written(key);
-      Duration ttl = present ? ttlIfPresent : ttlIfAbsent;
+      Duration ttl = present.test(reply) ? ttlIfPresent : ttlIfAbsent;
       lower.written(encoded, bytes, ttl);
       near.fill(key, value, ttl, since);
-      return present;
+      A result = answer.apply(reply);
+      committed.report(result);
+      return result;
     } finally {
       lock.unlock();
     }
-  }
-
-  /** Stores every entry in one call to L2; returns the previous values. */
-  Map<K, V> getAndPutAll(Map<K, V> entries, Duration ttlIfAbsent, Duration ttlIfPresent) {
-    Map<String, byte[]> previous = new HashMap<>();
-    Map<String, K> keys = putAll(entries, ttlIfAbsent, ttlIfPresent, encoded -> {
-      previous.putAll(l2.getAndPutAll(encoded, ttlIfAbsent, ttlIfPresent));
-      return previous.keySet();
-    });
-    Map<K, V> found = new HashMap<>();
-    previous.forEach((encodedKey, old) -> {
-      V oldValue = codec.decodeValue(old);
-      if (oldValue != null) {
-        found.put(keys.get(encodedKey), oldValue);
-      }
-    });
-    return found;
   }
 
   /** Stores every entry in one call to L2; returns how many keys were present. */
@@ -165,7 +155,7 @@ final class PlainWrites<K, V> {
    * limits, or one that arrives while L2 fails under {@code SERVE_LOCAL}, is returned to the reader
    * but kept in neither tier.
    */
-  boolean putIfAbsent(K key, V value, Duration ttl) {
+  boolean putLoaded(K key, V value, Duration ttl, Committed<? super Boolean> committed) {
     String encoded;
     byte[] bytes;
     try {
@@ -174,20 +164,23 @@ final class PlainWrites<K, V> {
     } catch (EntryTooLargeException e) {
       // only a loaded value comes this way: the caller gets it, the cache does not keep it
       logger.warn("Not caching a loaded entry of {}: {}", l2.name(), e.getMessage());
+      committed.report(false);
       return false;
     }
     ReentrantLock lock = stripes.lock(key);
     lock.lock();
     try {
       long since = near.now();
-      return shared.read(() -> {
+      boolean stored = shared.read(() -> {
         reads.pullUp(key, encoded);
         // in a write-through cache a loaded value never lands while another JVM's step holds the
         // key: that step would fail its compare-and-set after telling the writer
         String owner = settings.exclusiveWrites() ? leases.owner() : null;
         return shared.write(key, () -> (owner == null) ? l2.putIfAbsent(encoded, bytes, ttl)
             : l2.commit(encoded, null, bytes, ttl, owner), "putIfAbsent");
-      }, stored -> stored && loaded(key, value, encoded, bytes, ttl, since), false);
+      }, took -> took && loaded(key, value, encoded, bytes, ttl, since), false);
+      committed.report(stored);
+      return stored;
     } finally {
       lock.unlock();
     }
@@ -202,32 +195,31 @@ final class PlainWrites<K, V> {
   }
 
   /** Removes the key and returns its value, or {@code null}. */
-  V getAndRemove(K key) {
-    byte[][] previous = new byte[1][];
-    remove(key, encoded -> {
-      previous[0] = l2.getAndRemove(encoded);
-      return previous[0] != null;
-    });
-    return (previous[0] == null) ? null : codec.decodeValue(previous[0]);
+  V getAndRemove(K key, Committed<? super V> committed) {
+    return remove(key, encoded -> {
+      byte[] previous = l2.getAndRemove(encoded);
+      return (previous == null) ? null : codec.decodeValue(previous);
+    }, committed);
   }
 
   /** Removes the key; returns whether it was present. */
-  boolean remove(K key) {
-    return remove(key, l2::remove);
+  boolean remove(K key, Committed<? super Boolean> committed) {
+    return remove(key, l2::remove, committed);
   }
 
-  /** Removes a key: {@code remove} sends it to L2 and returns whether it was present. */
-  private boolean remove(K key, Predicate<String> remove) {
+  /** Removes a key: {@code remove} sends it to L2 and answers what the caller gets; reports it under the key's lock. */
+  private <R> R remove(K key, Function<String, R> remove, Committed<? super R> committed) {
     String encoded = codec.encodeKey(key);
     ReentrantLock lock = stripes.lock(key);
     lock.lock();
     try {
       reads.pullUp(key, encoded);
-      boolean present = shared.write(key, () -> remove.test(encoded), "remove");
+      R answer = shared.write(key, () -> remove.apply(encoded), "remove");
       shared.written(key);
       lower.removed(encoded);
       near.drop(key);
-      return present;
+      committed.report(answer);
+      return answer;
     } finally {
       lock.unlock();
     }

@@ -9,7 +9,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -42,14 +41,6 @@ public interface Store<K, V> extends AutoCloseable {
   boolean containsKey(K key);
 
   /**
-   * Atomically decides from the current value ({@code null} if absent) what to do with the entry,
-   * tells the writer the {@link Write} names once, and carries the decision out; returns the value
-   * the decision was made from. The function has no side effects: it may be asked again when
-   * another JVM wins a race (never in a cache that writes through, whose steps hold the key's lease).
-   */
-  V compute(K key, Function<V, Write<V>> decide);
-
-  /**
    * A decision of {@link #step}: the {@link Write} it stands for, with whatever its maker needs to
    * know afterwards of the step that was carried out.
    *
@@ -62,57 +53,49 @@ public interface Store<K, V> extends AutoCloseable {
   }
 
   /**
-   * Does {@link #compute} and returns the decision the engine carried out: the last one it asked
-   * for, made from the value the entry had when it changed. The one place where the committed
-   * decision is kept, until the engine returns it itself.
+   * Atomically decides from the current value ({@code null} if absent) what to do with the entry,
+   * tells the writer the {@link Write} names once, carries the decision out and reports it; returns
+   * the decision carried out. The function has no side effects: it may be asked again when another
+   * JVM wins a race (never in a cache that writes through, whose steps hold the key's lease).
    */
-  default <D extends Decision<V>> D step(K key, Function<V, D> decide) {
-    AtomicReference<D> committed = new AtomicReference<>();
-    compute(key, current -> {
-      D decision = decide.apply(current);
-      committed.set(decision);
-      return decision.write();
-    });
-    return committed.get();
-  }
+  <D extends Decision<V>> D step(K key, Function<V, D> decide, Committed<? super D> committed);
 
   /**
-   * Stores the value and returns the previous one; see {@code CacheBackend#getAndPut}.
-   * {@code writeThrough}, if not {@code null}, runs once before the change; if it throws, nothing
-   * changes.
+   * Stores the value and returns the previous one, or {@code null}; see {@code CacheBackend#getAndPut}.
+   * {@code writeThrough} runs once before the change; if it throws, nothing changes.
    */
-  V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Runnable writeThrough);
+  V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, WriteThrough writeThrough,
+      Committed<? super V> committed);
 
   /** Does {@link #getAndPut} but returns only whether the key was present: no tier reads the previous value back. */
-  default boolean put(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Runnable writeThrough) {
-    return getAndPut(key, value, ttlIfAbsent, ttlIfPresent, writeThrough) != null;
-  }
-
-  /** Does {@link #getAndPut} for every entry, in as few round trips as the tiers allow; returns the previous values. */
-  Map<K, V> getAndPutAll(Map<K, V> entries, Duration ttlIfAbsent, Duration ttlIfPresent);
-
-  /** Does {@link #getAndPutAll} but returns only how many keys were present. */
-  default int putAll(Map<K, V> entries, Duration ttlIfAbsent, Duration ttlIfPresent) {
-    return getAndPutAll(entries, ttlIfAbsent, ttlIfPresent).size();
-  }
-
-  /** Stores a loaded value only if absent; returns whether it did. */
-  boolean putIfAbsent(K key, V value, Duration ttl);
-
-  /** Removes the key and returns its value, or {@code null}; {@code writeThrough} as in {@link #getAndPut}. */
-  V getAndRemove(K key, Runnable writeThrough);
-
-  /** Does {@link #getAndRemove} but returns only whether the key was present. */
-  default boolean remove(K key, Runnable writeThrough) {
-    return getAndRemove(key, writeThrough) != null;
-  }
+  boolean put(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, WriteThrough writeThrough,
+      Committed<? super Boolean> committed);
 
   /**
-   * Returns the value of a missing key from {@code loader}, called by one client of the shared
-   * tier at a time: the one that holds the key's lease (held for at most {@code lease}) loads;
-   * the others wait, up to {@code maxWait}, for its value to appear, then load themselves.
+   * Stores every entry, in as few round trips as the tiers allow, without reports (the caller
+   * publishes no events for them); returns how many keys were present.
    */
-  V loadShared(K key, Supplier<V> loader, Duration lease, Duration maxWait);
+  int putAll(Map<K, V> entries, Duration ttlIfAbsent, Duration ttlIfPresent);
+
+  /** Stores a loaded or computed value only if the key is absent, telling no writer; returns whether it did. */
+  boolean putLoaded(K key, V value, Duration ttl, Committed<? super Boolean> committed);
+
+  /** Removes the key and returns its value, or {@code null}; {@code writeThrough} as in {@link #getAndPut}. */
+  V getAndRemove(K key, WriteThrough writeThrough, Committed<? super V> committed);
+
+  /** Does {@link #getAndRemove} but returns only whether the key was present. */
+  boolean remove(K key, WriteThrough writeThrough, Committed<? super Boolean> committed);
+
+  /**
+   * Loads a missing key and keeps what the load says, as {@link #putLoaded} does, reporting it if
+   * kept; returns the loaded value. In a shared tier one client loads at a time: the one that holds
+   * the key's lease (held for at most {@code lease}) loads and keeps the value before it gives the
+   * lease back; the others wait, up to {@code maxWait}, for that value to appear, then load
+   * themselves. A {@code lease} of zero takes none: every client loads. The load is user code: it
+   * never runs while the engine holds a lock of this JVM.
+   */
+  V loadShared(K key, Supplier<Loaded<V>> load, Duration lease, Duration maxWait,
+      Committed<? super Loaded<V>> committed);
 
   /** Returns the keys present now. */
   Iterator<K> keys();

@@ -2,7 +2,6 @@ package io.multitier.jcache.tier;
 
 import static java.util.Objects.requireNonNull;
 
-import io.multitier.jcache.backend.caffeine.CaffeineBackend;
 import io.multitier.jcache.configuration.MultiTierConfiguration;
 import io.multitier.jcache.copy.Codec;
 import io.multitier.jcache.spi.L2CacheBackend;
@@ -18,32 +17,39 @@ public final class Stores {
   /**
    * Returns the embedded default: the in-process tier is the source of truth.
    *
-   * @param l1 the in-process tier
+   * @param nearTiers builds the in-process tier
+   * @param maximumSize the in-process tier's bound
+   * @param expiring whether entries are expected to get finite times to live
    * @param accessTtl the expiry policy's rule for an access, asked on each hit; {@code null} if it
    *     never changes an entry's expiry
+   * @param removals told of the entries the in-process tier drops by itself
    */
-  public static <K, V> Store<K, V> local(NearCacheBackend<K, V> l1, Supplier<Duration> accessTtl) {
+  public static <K, V> Store<K, V> local(NearTiers nearTiers, long maximumSize, boolean expiring,
+      Supplier<Duration> accessTtl, Removals<K, V> removals) {
+    requireNonNull(removals, "removals");
+    NearCacheBackend<K, V> l1 = nearTiers.build(maximumSize, removals::expired, removals::evicted, expiring);
     return new LocalStore<>(l1, accessTtl);
   }
 
   /**
-   * Returns a tiered engine: a near tier on Caffeine in front of {@code l2}, and the tiers the
-   * configuration names below it.
+   * Returns a tiered engine: a near tier in front of {@code l2}, and the tiers the configuration
+   * names below it.
    *
    * @param name the cache's name
    * @param config the cache's configuration
    * @param l2 the authoritative tier
+   * @param nearTiers builds the near tier
    * @param classLoader where values read back from the tiers are resolved
    * @param accessTtl the expiry policy's rule for an access, asked on each hit
    * @param writesThrough whether the cache has a {@code CacheWriter}: its writes then hold the key's lease
    */
   public static <K, V> Store<K, V> tiered(String name, MultiTierConfiguration<K, V> config,
-      L2CacheBackend<String, byte[]> l2, ClassLoader classLoader, Supplier<Duration> accessTtl,
+      L2CacheBackend<String, byte[]> l2, NearTiers nearTiers, ClassLoader classLoader, Supplier<Duration> accessTtl,
       boolean writesThrough) {
     requireNonNull(config, "config");
     TierStatistics statistics = new TierStatistics();
-    CaffeineBackend<K, NearTier.Copy<V>> l1 = new CaffeineBackend<>("L1", config.getMaximumSize(),
-        config.getTicker(), Runnable::run, (key, copy) -> {}, (key, copy) -> {}, false);
+    NearCacheBackend<K, NearTier.Copy<V>> l1 = nearTiers.build(config.getMaximumSize(), (key, copy) -> {},
+        (key, copy) -> {}, false);
     NearTier<K, V> near = new NearTier<>(l1, config.getTicker(), config.getL1MaxTtl(), statistics);
     StoreSettings settings = new StoreSettings(config.getDegradation(), config.getMaxKeyBytes(),
         config.getMaxValueBytes(), writesThrough, config.getWriteLease(), config.getStampedeLease());

@@ -90,43 +90,43 @@ final class TieredStore<K, V> implements Store<K, V> {
   }
 
   @Override
-  public V compute(K key, Function<V, Write<V>> decide) {
-    return steps.compute(key, decide);
+  public <D extends Decision<V>> D step(K key, Function<V, D> decide, Committed<? super D> committed) {
+    return steps.step(key, decide, committed);
   }
 
-  // the writer calls below are not null only in a cache with a writer, whose settings say exclusiveWrites:
-  // a write without a lease never tells a writer
+  // only a cache with a writer has a writer call, and its settings say exclusiveWrites: a write
+  // without a lease never tells a writer
 
   @Override
-  public V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Runnable writeThrough) {
+  public V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, WriteThrough writeThrough,
+      Committed<? super V> committed) {
     if (settings.exclusiveWrites()) {
-      return steps.compute(key, putDecision(value, ttlIfAbsent, ttlIfPresent, writeThrough));
+      return steps.step(key, putDecision(value, ttlIfAbsent, ttlIfPresent, writeThrough),
+          seen -> committed.report(seen.current())).current();
     }
-    assert writeThrough == null : "a writer without exclusiveWrites";
-    return writes.getAndPut(key, value, ttlIfAbsent, ttlIfPresent);
+    assert writeThrough == WriteThrough.none() : "a writer without exclusiveWrites";
+    return writes.getAndPut(key, value, ttlIfAbsent, ttlIfPresent, committed);
   }
 
   @Override
-  public boolean put(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Runnable writeThrough) {
+  public boolean put(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, WriteThrough writeThrough,
+      Committed<? super Boolean> committed) {
     if (settings.exclusiveWrites()) {
-      return steps.compute(key, putDecision(value, ttlIfAbsent, ttlIfPresent, writeThrough)) != null;
+      return steps.step(key, putDecision(value, ttlIfAbsent, ttlIfPresent, writeThrough),
+          seen -> committed.report(seen.current() != null)).current() != null;
     }
-    assert writeThrough == null : "a writer without exclusiveWrites";
-    return writes.put(key, value, ttlIfAbsent, ttlIfPresent);
+    assert writeThrough == WriteThrough.none() : "a writer without exclusiveWrites";
+    return writes.put(key, value, ttlIfAbsent, ttlIfPresent, committed);
   }
 
   /** Returns the decision of a put in a cache that writes through. */
-  private Function<V, Write<V>> putDecision(V value, Duration ttlIfAbsent, Duration ttlIfPresent, Runnable writeThrough) {
+  private Function<V, Seen<V>> putDecision(V value, Duration ttlIfAbsent, Duration ttlIfPresent,
+      WriteThrough writeThrough) {
     return current -> {
       Duration ttl = (current == null) ? ttlIfAbsent : ttlIfPresent;
       Write<V> write = (current == null && ttl.isZero()) ? Write.keep() : Write.put(value, ttl);
-      return write.withWriter(writeThrough);
+      return new Seen<>(write.withWriter(writeThrough), current);
     };
-  }
-
-  @Override
-  public Map<K, V> getAndPutAll(Map<K, V> entries, Duration ttlIfAbsent, Duration ttlIfPresent) {
-    return writes.getAndPutAll(entries, ttlIfAbsent, ttlIfPresent);
   }
 
   @Override
@@ -135,27 +135,32 @@ final class TieredStore<K, V> implements Store<K, V> {
   }
 
   @Override
-  public boolean putIfAbsent(K key, V value, Duration ttl) {
-    return writes.putIfAbsent(key, value, ttl);
+  public boolean putLoaded(K key, V value, Duration ttl, Committed<? super Boolean> committed) {
+    return writes.putLoaded(key, value, ttl, committed);
   }
 
   @Override
-  public V getAndRemove(K key, Runnable writeThrough) {
+  public V getAndRemove(K key, WriteThrough writeThrough, Committed<? super V> committed) {
     if (settings.exclusiveWrites()) {
-      return steps.compute(key, current -> Write.<V>remove().withWriter(writeThrough));
+      return steps.step(key, current -> new Seen<>(Write.<V>remove().withWriter(writeThrough), current),
+          seen -> committed.report(seen.current())).current();
     }
-    assert writeThrough == null : "a writer without exclusiveWrites";
-    return writes.getAndRemove(key);
+    assert writeThrough == WriteThrough.none() : "a writer without exclusiveWrites";
+    return writes.getAndRemove(key, committed);
   }
 
   @Override
-  public boolean remove(K key, Runnable writeThrough) {
+  public boolean remove(K key, WriteThrough writeThrough, Committed<? super Boolean> committed) {
     if (settings.exclusiveWrites()) {
-      return steps.compute(key, current -> Write.<V>remove().withWriter(writeThrough)) != null;
+      return steps.step(key, current -> new Seen<>(Write.<V>remove().withWriter(writeThrough), current),
+          seen -> committed.report(seen.current() != null)).current() != null;
     }
-    assert writeThrough == null : "a writer without exclusiveWrites";
-    return writes.remove(key);
+    assert writeThrough == WriteThrough.none() : "a writer without exclusiveWrites";
+    return writes.remove(key, committed);
   }
+
+  /** A put's or remove's decision in a cache that writes through, with the value it was made from. */
+  private record Seen<V>(Write<V> write, V current) implements Decision<V> {}
 
   @Override
   public void checkEntry(K key, V value) {
@@ -174,8 +179,14 @@ final class TieredStore<K, V> implements Store<K, V> {
   }
 
   @Override
-  public V loadShared(K key, Supplier<V> loader, Duration lease, Duration maxWait) {
-    return steps.loadShared(key, loader, lease, maxWait);
+  public V loadShared(K key, Supplier<Loaded<V>> load, Duration lease, Duration maxWait,
+      Committed<? super Loaded<V>> committed) {
+    return steps.loadShared(key, load, lease, maxWait, loaded -> writes.putLoaded(key, loaded.stored(), loaded.ttl(),
+        stored -> {
+          if (stored) {
+            committed.report(loaded);
+          }
+        }));
   }
 
   @Override

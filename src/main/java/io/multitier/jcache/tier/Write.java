@@ -14,18 +14,18 @@ import java.time.Duration;
  */
 public final class Write<V> {
 
-  private static final Write<?> KEEP = new Write<>(Kind.KEEP, null, null, null);
-  private static final Write<?> ACCESS = new Write<>(Kind.ACCESS, null, null, null);
-  private static final Write<?> REMOVE = new Write<>(Kind.REMOVE, null, null, null);
+  private static final Write<?> KEEP = new Write<>(Kind.KEEP, null, null, WriteThrough.none());
+  private static final Write<?> ACCESS = new Write<>(Kind.ACCESS, null, null, WriteThrough.none());
+  private static final Write<?> REMOVE = new Write<>(Kind.REMOVE, null, null, WriteThrough.none());
 
   enum Kind { KEEP, ACCESS, REMOVE, PUT }
 
   final Kind kind;
   final V value;
   final Duration ttl;
-  private final Runnable writeThrough;
+  private final WriteThrough writeThrough;
 
-  private Write(Kind kind, V value, Duration ttl, Runnable writeThrough) {
+  private Write(Kind kind, V value, Duration ttl, WriteThrough writeThrough) {
     this.kind = kind;
     this.value = value;
     this.ttl = ttl;
@@ -38,16 +38,15 @@ public final class Write<V> {
     return (Write<V>) ACCESS;
   }
 
-  /** Returns this decision with the call to the {@code CacheWriter} to make once before it is carried out ({@code null}: none). */
-  public Write<V> withWriter(Runnable writeThrough) {
-    return (writeThrough == null) ? this : new Write<>(kind, value, ttl, writeThrough);
+  /** Returns this decision with the call to the {@code CacheWriter} to make once before it is carried out. */
+  public Write<V> withWriter(WriteThrough writeThrough) {
+    requireNonNull(writeThrough, "writeThrough");
+    return (writeThrough == WriteThrough.none()) ? this : new Write<>(kind, value, ttl, writeThrough);
   }
 
   /** Tells the writer, if there is one; a failure leaves the entry as it was. */
   void runWriter() {
-    if (writeThrough != null) {
-      writeThrough.run();
-    }
+    writeThrough.tell();
   }
 
   /** Leaves the entry as it is. */
@@ -64,6 +63,6 @@ public final class Write<V> {
 
   /** Stores the value with the time to live ({@code Ttl.UNCHANGED} keeps the current expiry, zero removes). */
   public static <V> Write<V> put(V value, Duration ttl) {
-    return new Write<>(Kind.PUT, requireNonNull(value, "value"), requireNonNull(ttl, "ttl"), null);
+    return new Write<>(Kind.PUT, requireNonNull(value, "value"), requireNonNull(ttl, "ttl"), WriteThrough.none());
   }
 }
