@@ -15,6 +15,7 @@ import javax.cache.Cache;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.event.CacheEntryListenerException;
 import javax.cache.event.EventType;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Delivers entry events to the registered listeners of one cache.
@@ -43,9 +44,9 @@ public final class EventDispatcher<K, V> {
   private volatile boolean inStoreOrder;
   /** Whether a synchronous listener was ever registered: until then no thread has anything to await. */
   private volatile boolean everSynchronous;
-  private final ThreadLocal<List<Pending<K, V>>> pendingSynchronous = new ThreadLocal<>();
-  private final ThreadLocal<RuntimeException> synchronousFailure = new ThreadLocal<>();
-  private final ThreadLocal<Error> synchronousError = new ThreadLocal<>();
+  private final ThreadLocal<@Nullable List<Pending<K, V>>> pendingSynchronous = new ThreadLocal<>();
+  private final ThreadLocal<@Nullable RuntimeException> synchronousFailure = new ThreadLocal<>();
+  private final ThreadLocal<@Nullable Error> synchronousError = new ThreadLocal<>();
 
   private static final int KEY_LOCKS = 64;
 
@@ -127,6 +128,7 @@ public final class EventDispatcher<K, V> {
   }
 
   /** Publishes the creation of an entry. */
+  @SuppressWarnings("NullAway") // publish takes a null value or old value, which its signature does not say yet
   public void publishCreated(Cache<K, V> cache, K key, V value) {
     publish(cache, EventType.CREATED, key, value, null, false);
   }
@@ -137,6 +139,7 @@ public final class EventDispatcher<K, V> {
   }
 
   /** Publishes an update of an entry whose replaced value was not read back: no listener took updates when the write began. */
+  @SuppressWarnings("NullAway") // publish takes a null value or old value, which its signature does not say yet
   public void publishUpdated(Cache<K, V> cache, K key, V newValue) {
     publish(cache, EventType.UPDATED, key, newValue, null, false);
   }
@@ -165,6 +168,7 @@ public final class EventDispatcher<K, V> {
    * (synchronous ones in this thread, their failures forgotten); this JVM's own, which synchronous
    * listeners heard already, to the asynchronous ones if they hear in the shared tier's order.
    */
+  @SuppressWarnings("NullAway") // publish takes a null value or old value, which its signature does not say yet
   public void publishShared(Cache<K, V> cache, SharedEvent<K, V> change) {
     EntryEvent.Origin origin;
     switch (change.source()) {
