@@ -3,6 +3,7 @@ package io.multitier.jcache.event;
 import javax.cache.Cache;
 import javax.cache.event.CacheEntryEvent;
 import javax.cache.event.EventType;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One change to one entry, as listeners receive it. Removed and expired events carry the value
@@ -16,8 +17,8 @@ final class EntryEvent<K, V> extends CacheEntryEvent<K, V> {
   private static final long serialVersionUID = 1L;
 
   private final K key;
-  private final V value;
-  private final V oldValue;
+  private final @Nullable V value;
+  private final @Nullable V oldValue;
   private final boolean oldValueAvailable;
   private final Origin origin;
 
@@ -31,7 +32,7 @@ final class EntryEvent<K, V> extends CacheEntryEvent<K, V> {
     SHARED_TIER
   }
 
-  EntryEvent(Cache<K, V> source, EventType type, K key, V value, V oldValue,
+  EntryEvent(Cache<K, V> source, EventType type, K key, @Nullable V value, @Nullable V oldValue,
       boolean oldValueAvailable, Origin origin) {
     super(source, type);
     this.key = key;
@@ -52,12 +53,12 @@ final class EntryEvent<K, V> extends CacheEntryEvent<K, V> {
   }
 
   @Override
-  public V getValue() {
+  public @Nullable V getValue() {
     return value;
   }
 
   @Override
-  public V getOldValue() {
+  public @Nullable V getOldValue() {
     return oldValueAvailable ? oldValue : null;
   }
 

@@ -13,6 +13,7 @@ import javax.cache.Cache;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.event.CacheEntryListenerException;
 import javax.cache.event.EventType;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Delivers entry events to the registered listeners of one cache.
@@ -42,9 +43,9 @@ public final class EventDispatcher<K, V> {
   private volatile boolean inStoreOrder;
   /** Whether a synchronous listener was ever registered: until then no thread has anything to await. */
   private volatile boolean everSynchronous;
-  private final ThreadLocal<List<Pending<K, V>>> pendingSynchronous = new ThreadLocal<>();
-  private final ThreadLocal<RuntimeException> synchronousFailure = new ThreadLocal<>();
-  private final ThreadLocal<Error> synchronousError = new ThreadLocal<>();
+  private final ThreadLocal<@Nullable List<Pending<K, V>>> pendingSynchronous = new ThreadLocal<>();
+  private final ThreadLocal<@Nullable RuntimeException> synchronousFailure = new ThreadLocal<>();
+  private final ThreadLocal<@Nullable Error> synchronousError = new ThreadLocal<>();
 
   /** Creates a dispatcher whose asynchronous listeners run on the executor. */
   public EventDispatcher(Executor executor) {
@@ -111,6 +112,7 @@ public final class EventDispatcher<K, V> {
   }
 
   /** Publishes the creation of an entry. */
+  @SuppressWarnings("NullAway") // publish takes a null value or old value, which its signature does not say yet
   public void publishCreated(Cache<K, V> cache, K key, V value) {
     publish(cache, EventType.CREATED, key, value, null, false);
   }
@@ -121,6 +123,7 @@ public final class EventDispatcher<K, V> {
   }
 
   /** Publishes an update of an entry whose replaced value was not read back: no listener took updates when the write began. */
+  @SuppressWarnings("NullAway") // publish takes a null value or old value, which its signature does not say yet
   public void publishUpdated(Cache<K, V> cache, K key, V newValue) {
     publish(cache, EventType.UPDATED, key, newValue, null, false);
   }
@@ -151,6 +154,7 @@ public final class EventDispatcher<K, V> {
    * time in the order reported, never on the thread that reported them (a Redis client's), and
    * their failures are forgotten: no operation of this JVM waits for them.
    */
+  @SuppressWarnings("NullAway") // publish takes a null value or old value, which its signature does not say yet
   public void publishShared(Cache<K, V> cache, SharedEvent<K, V> change) {
     EntryEvent.Origin origin;
     switch (change.source()) {

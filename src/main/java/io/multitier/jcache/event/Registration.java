@@ -14,6 +14,7 @@ import javax.cache.event.CacheEntryListenerException;
 import javax.cache.event.CacheEntryRemovedListener;
 import javax.cache.event.CacheEntryUpdatedListener;
 import javax.cache.event.EventType;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,7 @@ final class Registration<K, V> {
 
   private final CacheEntryListenerConfiguration<K, V> configuration;
   private final CacheEntryListener<? super K, ? super V> listener;
-  private final CacheEntryEventFilter<? super K, ? super V> filter;
+  private final @Nullable CacheEntryEventFilter<? super K, ? super V> filter;
   private final SerialExecutor queue;
 
   Registration(CacheEntryListenerConfiguration<K, V> configuration, Executor executor) {

@@ -3,13 +3,14 @@ package io.multitier.jcache.event;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /** Runs tasks on an executor one at a time, in the order they were submitted. */
 final class SerialExecutor implements Executor {
 
   private final Queue<Runnable> tasks = new ArrayDeque<>();
   private final Executor executor;
-  private Runnable active;
+  private @Nullable Runnable active;
 
   SerialExecutor(Executor executor) {
     this.executor = executor;

@@ -11,6 +11,7 @@ import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Registers the MXBeans of caches in the platform MBean server under the names JSR-107 tools
@@ -92,7 +93,7 @@ public final class JmxRegistration {
   /** A cache and bean type, compared by cache identity. */
   private record Key(Cache<?, ?> cache, MBeanType type) {
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
       return (o instanceof Key) && ((Key) o).cache == cache && ((Key) o).type == type;
     }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.function.Function;
 import javax.cache.processor.MutableEntry;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The entry an {@code EntryProcessor} sees: it records what the processor did, so the cache can
@@ -18,9 +19,9 @@ public final class MutableCacheEntry<K, V> implements MutableEntry<K, V> {
   public enum Action { NONE, READ, LOADED, CREATED, UPDATED, DELETED }
 
   private final K key;
-  private final V original;
-  private final Function<K, V> loader;
-  private V value;
+  private final @Nullable V original;
+  private final @Nullable Function<K, @Nullable V> loader;
+  private @Nullable V value;
   private Action action = Action.NONE;
 
   /**
@@ -30,7 +31,7 @@ public final class MutableCacheEntry<K, V> implements MutableEntry<K, V> {
    * @param original the current value, or {@code null} if absent
    * @param loader loads a missing value on {@link #getValue()} (read-through), or {@code null}
    */
-  public MutableCacheEntry(K key, V original, Function<K, V> loader) {
+  public MutableCacheEntry(K key, @Nullable V original, @Nullable Function<K, @Nullable V> loader) {
     this.key = requireNonNull(key, "key");
     this.original = original;
     this.value = original;
@@ -43,7 +44,7 @@ public final class MutableCacheEntry<K, V> implements MutableEntry<K, V> {
   }
 
   @Override
-  public V getValue() {
+  public @Nullable V getValue() {
     if (action == Action.NONE) {
       if (value != null) {
         action = Action.READ;
@@ -80,8 +81,8 @@ public final class MutableCacheEntry<K, V> implements MutableEntry<K, V> {
     return action;
   }
 
-  /** Returns the value the entry holds now. */
-  public V value() {
+  /** Returns the value the entry holds now, or {@code null} if it holds none. */
+  public @Nullable V value() {
     return value;
   }
 
