@@ -112,7 +112,6 @@ public final class EventDispatcher<K, V> {
   }
 
   /** Publishes the creation of an entry. */
-  @SuppressWarnings("NullAway") // publish takes a null value or old value, which its signature does not say yet
   public void publishCreated(Cache<K, V> cache, K key, V value) {
     publish(cache, EventType.CREATED, key, value, null, false);
   }
@@ -123,7 +122,6 @@ public final class EventDispatcher<K, V> {
   }
 
   /** Publishes an update of an entry whose replaced value was not read back: no listener took updates when the write began. */
-  @SuppressWarnings("NullAway") // publish takes a null value or old value, which its signature does not say yet
   public void publishUpdated(Cache<K, V> cache, K key, V newValue) {
     publish(cache, EventType.UPDATED, key, newValue, null, false);
   }
@@ -154,7 +152,6 @@ public final class EventDispatcher<K, V> {
    * time in the order reported, never on the thread that reported them (a Redis client's), and
    * their failures are forgotten: no operation of this JVM waits for them.
    */
-  @SuppressWarnings("NullAway") // publish takes a null value or old value, which its signature does not say yet
   public void publishShared(Cache<K, V> cache, SharedEvent<K, V> change) {
     EntryEvent.Origin origin;
     switch (change.source()) {
@@ -238,12 +235,12 @@ public final class EventDispatcher<K, V> {
     }
   }
 
-  private void publish(Cache<K, V> cache, EventType type, K key, V value, V oldValue,
+  private void publish(Cache<K, V> cache, EventType type, K key, @Nullable V value, @Nullable V oldValue,
       boolean hasOldValue) {
     publish(cache, type, key, value, oldValue, hasOldValue, EntryEvent.Origin.THIS_JVM, false);
   }
 
-  private void publish(Cache<K, V> cache, EventType type, K key, V value, V oldValue,
+  private void publish(Cache<K, V> cache, EventType type, K key, @Nullable V value, @Nullable V oldValue,
       boolean hasOldValue, EntryEvent.Origin origin, boolean fromStore) {
     if (registrations.isEmpty()) {
       return;
