@@ -7,6 +7,8 @@ import io.multitier.jcache.expiry.ExpiryCalculator;
 import io.multitier.jcache.integration.Writing;
 import io.multitier.jcache.tier.Store;
 import io.multitier.jcache.tier.Committed;
+import io.multitier.jcache.tier.Put;
+import io.multitier.jcache.tier.PutTtls;
 import io.multitier.jcache.tier.Write;
 import io.multitier.jcache.tier.WriteThrough;
 import java.time.Duration;
@@ -37,6 +39,8 @@ final class Changes<K, V> {
   private final CacheWriter<K, V> writer;
   private final EventDispatcher<K, V> dispatcher;
   private final Outcomes<K, V> outcomes;
+  /** The expiry policy's answers for a put, asked by the engine when it needs them. */
+  private final PutTtls ttls;
 
   Changes(Store<K, V> store, ExpiryCalculator expiry, CacheWriter<K, V> writer,
       EventDispatcher<K, V> dispatcher, Outcomes<K, V> outcomes) {
@@ -45,6 +49,22 @@ final class Changes<K, V> {
     this.writer = writer;
     this.dispatcher = requireNonNull(dispatcher);
     this.outcomes = requireNonNull(outcomes);
+    this.ttls = new PutTtls() {
+      @Override
+      public Duration ifAbsent() {
+        return expiry.creation();
+      }
+
+      @Override
+      public Duration ifPresent() {
+        return expiry.update();
+      }
+
+      @Override
+      public boolean fixed() {
+        return expiry.isFixed();
+      }
+    };
   }
 
   /**
@@ -61,49 +81,14 @@ final class Changes<K, V> {
   }
 
   private Outcome<V> put(K key, V value, Map.Entry<K, V> copy, WriteThrough writeThrough, boolean returnsPrevious) {
-    return expiry.isFixed()
-        ? putFixed(key, value, copy, writeThrough, returnsPrevious)
-        : putStep(key, value, copy, writeThrough, returnsPrevious);
-  }
-
-  /** Puts with the expiry policy asked for the entry as it is, so in an atomic step. */
-  private Outcome<V> putStep(K key, V value, Map.Entry<K, V> copy, WriteThrough writeThrough,
-      boolean returnsPrevious) {
-    return step(key, copy.getKey(), current -> {
-      Duration ttl = (current == null) ? expiry.creation() : expiry.update();
-      Outcome<V> outcome;
-      Write<V> write;
-      if (current == null && ttl.isZero()) {
-        outcome = Outcome.unchanged(); // created and expired at once
-        write = Write.keep();
-      } else {
-        outcome = (current == null) ? Outcome.created(value) : Outcome.updated(current, value);
-        write = Write.put(copy.getValue(), ttl);
-      }
-      return (returnsPrevious ? outcome.read(current != null) : outcome).by(write.withWriter(writeThrough));
-    });
-  }
-
-  /** Puts with fixed expiry times, reading the previous value back only if the caller or a listener needs it. */
-  private Outcome<V> putFixed(K key, V value, Map.Entry<K, V> copy, WriteThrough writeThrough,
-      boolean returnsPrevious) {
-    Duration creation = expiry.creation();
-    Duration update = expiry.update();
-    if (returnsPrevious || dispatcher.listensTo(EventType.UPDATED)) {
-      return outcomes.apply(key,
-          committed -> store.getAndPut(copy.getKey(), copy.getValue(), creation, update, writeThrough, committed),
-          (V previous) -> putOutcome(previous != null, previous, value, returnsPrevious));
-    }
+    boolean needsPrevious = returnsPrevious || dispatcher.listensTo(EventType.UPDATED);
     return outcomes.apply(key,
-        committed -> store.put(copy.getKey(), copy.getValue(), creation, update, writeThrough, committed),
-        (Boolean present) -> putOutcome(present, null, value, returnsPrevious));
-  }
-
-  /** Returns the outcome of a put with fixed expiry times that found the key present or not. */
-  private Outcome<V> putOutcome(boolean present, V previous, V value, boolean returnsPrevious) {
-    Outcome<V> outcome = present ? Outcome.updated(previous, value)
-        : expiry.creation().isZero() ? Outcome.unchanged() : Outcome.created(value);
-    return returnsPrevious ? outcome.read(present) : outcome;
+        committed -> store.put(copy.getKey(), copy.getValue(), ttls, needsPrevious, writeThrough, committed),
+        (Put<V> put) -> {
+          Outcome<V> outcome = put.present() ? Outcome.updated(put.previous(), value)
+              : put.created() ? Outcome.created(value) : Outcome.unchanged();
+          return returnsPrevious ? outcome.read(put.present()) : outcome;
+        });
   }
 
   /**

@@ -86,24 +86,19 @@ final class LocalStore<K, V> implements Store<K, V> {
   }
 
   @Override
-  public V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, WriteThrough writeThrough,
-      Committed<? super V> committed) {
+  public Put<V> put(K key, V value, PutTtls ttls, boolean needsPrevious, WriteThrough writeThrough,
+      Committed<? super Put<V>> committed) {
+    if (!ttls.fixed()) {
+      return step(key, PutStep.of(value, ttls, writeThrough), step -> committed.report(step.put())).put();
+    }
+    Duration ifAbsent = ttls.ifAbsent();
+    Duration ifPresent = ttls.ifPresent();
     return inOrder(key, committed, () -> {
       writeThrough.tell();
-      V previous = l1.getAndPut(key, value, ttlIfAbsent, ttlIfPresent);
-      committed.report(previous);
-      return previous;
-    });
-  }
-
-  @Override
-  public boolean put(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, WriteThrough writeThrough,
-      Committed<? super Boolean> committed) {
-    return inOrder(key, committed, () -> {
-      writeThrough.tell();
-      boolean present = l1.getAndPut(key, value, ttlIfAbsent, ttlIfPresent) != null;
-      committed.report(present);
-      return present;
+      V previous = l1.getAndPut(key, value, ifAbsent, ifPresent);
+      Put<V> put = new Put<>(previous != null, previous, previous == null && !ifAbsent.isZero());
+      committed.report(put);
+      return put;
     });
   }
 

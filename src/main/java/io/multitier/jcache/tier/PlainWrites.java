@@ -60,18 +60,19 @@ final class PlainWrites<K, V> {
     this.statistics = requireNonNull(statistics, "statistics");
   }
 
-  /** Stores the value and returns the previous one, or {@code null}. */
-  V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Committed<? super V> committed) {
+  /** Stores the value; the put's answer holds the previous value. */
+  Put<V> getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Committed<? super Put<V>> committed) {
     return put(key, value, ttlIfAbsent, ttlIfPresent,
         (encoded, bytes) -> l2.getAndPut(encoded, bytes, ttlIfAbsent, ttlIfPresent), Objects::nonNull,
-        previous -> (previous == null) ? null : codec.decodeValue(previous), committed);
+        previous -> (previous == null) ? new Put<>(false, null, !ttlIfAbsent.isZero())
+            : new Put<>(true, codec.decodeValue(previous), false), committed);
   }
 
-  /** Stores the value; returns whether the key was present. */
-  boolean put(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Committed<? super Boolean> committed) {
+  /** Stores the value without reading the previous one back. */
+  Put<V> put(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, Committed<? super Put<V>> committed) {
     return put(key, value, ttlIfAbsent, ttlIfPresent,
         (encoded, bytes) -> l2.put(encoded, bytes, ttlIfAbsent, ttlIfPresent), Boolean::booleanValue,
-        Function.identity(), committed);
+        present -> new Put<>(present, null, !present && !ttlIfAbsent.isZero()), committed);
   }
 
   /**

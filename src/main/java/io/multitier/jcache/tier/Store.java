@@ -61,15 +61,13 @@ public interface Store<K, V> extends AutoCloseable {
   <D extends Decision<V>> D step(K key, Function<V, D> decide, Committed<? super D> committed);
 
   /**
-   * Stores the value and returns the previous one, or {@code null}; see {@code CacheBackend#getAndPut}.
-   * {@code writeThrough} runs once before the change; if it throws, nothing changes.
+   * Stores the value, for the time to live {@code ttls} gives a new or a replaced entry, and returns
+   * what the put found; the previous value is read back only if {@code needsPrevious}. The engine
+   * picks how: in one round trip when the times are fixed and the cache has no writer, else as an
+   * atomic step. {@code writeThrough} runs once before the change; if it throws, nothing changes.
    */
-  V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, WriteThrough writeThrough,
-      Committed<? super V> committed);
-
-  /** Does {@link #getAndPut} but returns only whether the key was present: no tier reads the previous value back. */
-  boolean put(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, WriteThrough writeThrough,
-      Committed<? super Boolean> committed);
+  Put<V> put(K key, V value, PutTtls ttls, boolean needsPrevious, WriteThrough writeThrough,
+      Committed<? super Put<V>> committed);
 
   /**
    * Stores every entry, in as few round trips as the tiers allow, without reports (the caller

@@ -98,35 +98,17 @@ final class TieredStore<K, V> implements Store<K, V> {
   // without a lease never tells a writer
 
   @Override
-  public V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, WriteThrough writeThrough,
-      Committed<? super V> committed) {
-    if (settings.exclusiveWrites()) {
-      return steps.step(key, putDecision(value, ttlIfAbsent, ttlIfPresent, writeThrough),
-          seen -> committed.report(seen.current())).current();
+  public Put<V> put(K key, V value, PutTtls ttls, boolean needsPrevious, WriteThrough writeThrough,
+      Committed<? super Put<V>> committed) {
+    if (settings.exclusiveWrites() || !ttls.fixed()) {
+      return steps.step(key, PutStep.of(value, ttls, writeThrough), step -> committed.report(step.put())).put();
     }
     assert writeThrough == WriteThrough.none() : "a writer without exclusiveWrites";
-    return writes.getAndPut(key, value, ttlIfAbsent, ttlIfPresent, committed);
-  }
-
-  @Override
-  public boolean put(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent, WriteThrough writeThrough,
-      Committed<? super Boolean> committed) {
-    if (settings.exclusiveWrites()) {
-      return steps.step(key, putDecision(value, ttlIfAbsent, ttlIfPresent, writeThrough),
-          seen -> committed.report(seen.current() != null)).current() != null;
-    }
-    assert writeThrough == WriteThrough.none() : "a writer without exclusiveWrites";
-    return writes.put(key, value, ttlIfAbsent, ttlIfPresent, committed);
-  }
-
-  /** Returns the decision of a put in a cache that writes through. */
-  private Function<V, Seen<V>> putDecision(V value, Duration ttlIfAbsent, Duration ttlIfPresent,
-      WriteThrough writeThrough) {
-    return current -> {
-      Duration ttl = (current == null) ? ttlIfAbsent : ttlIfPresent;
-      Write<V> write = (current == null && ttl.isZero()) ? Write.keep() : Write.put(value, ttl);
-      return new Seen<>(write.withWriter(writeThrough), current);
-    };
+    Duration ifAbsent = ttls.ifAbsent();
+    Duration ifPresent = ttls.ifPresent();
+    return needsPrevious
+        ? writes.getAndPut(key, value, ifAbsent, ifPresent, committed)
+        : writes.put(key, value, ifAbsent, ifPresent, committed);
   }
 
   @Override
