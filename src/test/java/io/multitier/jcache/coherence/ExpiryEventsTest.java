@@ -11,6 +11,7 @@ import io.multitier.jcache.testing.RedisServerExtension;
 import java.time.Duration;
 import java.util.List;
 import javax.cache.Cache;
+import javax.cache.event.EventType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,10 @@ final class ExpiryEventsTest {
       + "  timed:\n"
       + "    keyType: java.lang.String\n"
       + "    valueType: java.lang.String\n"
-      + "    expiry: {created: 300ms}\n";
+      + "    expiry: {created: 300ms}\n"
+      + "  watched:\n"
+      + "    keyType: java.lang.String\n"
+      + "    valueType: java.lang.String\n";
 
   @RegisterExtension
   static final RedisServerExtension redis = new RedisServerExtension();
@@ -94,6 +98,22 @@ final class ExpiryEventsTest {
         + " " + entry.fields().get("key")).toList();
     assertThat(types).as("each change once: this JVM's creations, and each expiry by one of the two JVMs")
         .containsExactlyInAnyOrder("CREATED s1", "CREATED s2", "EXPIRED s1", "EXPIRED s2");
+  }
+
+  @Test
+  void aSynchronousListenerHearsRedisExpiriesOffTheRedisClientsThreads() {
+    Cache<String, String> watched = nodes.manager(0).getCache("watched", String.class, String.class);
+    RecordingListener<String, String> listener = new RecordingListener<>();
+    watched.registerCacheEntryListener(listener.configuration(true));
+    watched.put("w", "gone soon");
+
+    redis.server().call("PEXPIRE", "expiry:{watched}:s:w", "1");
+
+    await().atMost(HEARD).until(() -> listener.seen().stream().anyMatch(seen -> seen.type() == EventType.EXPIRED));
+    Thread heardOn = listener.seen().stream().filter(seen -> seen.type() == EventType.EXPIRED).findFirst()
+        .orElseThrow().thread();
+    assertThat(heardOn.getName()).as("a slow or blocking listener must not hold up the Redis client's threads")
+        .doesNotContainIgnoringCase("redisson").doesNotContainIgnoringCase("netty");
   }
 
   @Test
