@@ -2,7 +2,11 @@ package io.multitier.jcache.tier;
 
 import static java.util.Objects.requireNonNull;
 
+import io.multitier.jcache.spi.Change;
+import io.multitier.jcache.spi.Expected;
 import io.multitier.jcache.spi.L2CacheBackend;
+import io.multitier.jcache.spi.Lease;
+import io.multitier.jcache.spi.LeaseWhen;
 import io.multitier.jcache.spi.ReadForUpdate;
 import io.multitier.jcache.spi.Ttl;
 import io.multitier.jcache.spi.ValueWithTtl;
@@ -69,7 +73,7 @@ final class AtomicSteps<K, V> {
         return onCopy.current();
       }
     }
-    String owner = leases.taken() ? leases.owner() : null;
+    Lease owner = leases.taken() ? leases.held() : Lease.none();
     Backoff backoff = new Backoff();
     for (;;) {
       ReentrantLock lock = stripes.lock(key);
@@ -78,9 +82,10 @@ final class AtomicSteps<K, V> {
         reads.pullUp(key, encoded);
         for (;;) {
           long asked = near.now();
-          ReadForUpdate<byte[]> read = (owner == null)
+          ReadForUpdate<byte[]> read = owner.isNone()
               ? ReadForUpdate.unleased(shared.call(() -> l2.getWithTtl(encoded), "compute"))
-              : shared.call(() -> l2.readForUpdate(encoded, owner, leases.duration(), settings.exclusiveWrites()), "compute");
+              : shared.call(() -> l2.readForUpdate(encoded, owner,
+                  settings.exclusiveWrites() ? LeaseWhen.ALWAYS : LeaseWhen.IF_ABSENT), "compute");
           if (read.blocked()) {
             break;
           }
@@ -140,7 +145,7 @@ final class AtomicSteps<K, V> {
       }
       long asked = near.now();
       ValueWithTtl<byte[]> current = new ValueWithTtl<>(held, sharedTtl(copy, asked));
-      return carryOut(key, encoded, current, copy.value, asked, write, null)
+      return carryOut(key, encoded, current, copy.value, asked, write, Lease.none())
           ? new Attempt<>(true, copy.value) : (Attempt<V>) NOT_DONE;
     } finally {
       lock.unlock();
@@ -154,23 +159,23 @@ final class AtomicSteps<K, V> {
   }
 
   /** Decides, tells the writer, and commits, once; gives back a lease the read took however it ends. */
-  private Attempt<V> attempt(K key, String encoded, ReadForUpdate<byte[]> read, String owner, long asked,
+  private Attempt<V> attempt(K key, String encoded, ReadForUpdate<byte[]> read, Lease owner, long asked,
       Function<V, Write<V>> decide) {
-    String holder = read.leased() ? owner : null;
+    Lease holder = read.leased() ? owner : Lease.none();
     try {
       ValueWithTtl<byte[]> current = read.current();
       V value = (current == null) ? null : codec.decodeValue(current.value());
       if (current != null && value == null) {
         // undecodable bytes: removed, then the step reads again (still holding the lease)
-        shared.write(key, () -> l2.commit(encoded, current.value(), null, null, null), "compute");
+        shared.write(key, () -> l2.commit(encoded, Expected.value(current.value()), Change.remove(), Lease.none()), "compute");
         return new Attempt<>(false, null);
       }
       Write<V> write = decide.apply(value);
       boolean committed = carryOut(key, encoded, current, value, asked, write, holder);
-      holder = null;
+      holder = Lease.none();
       return new Attempt<>(committed, value);
     } finally {
-      if (holder != null) {
+      if (!holder.isNone()) {
         leases.releaseQuietly(encoded, holder);
       }
     }
@@ -181,7 +186,7 @@ final class AtomicSteps<K, V> {
    * L2 with compare-and-set, giving back {@code holder}'s lease; returns false if another writer won.
    */
   private boolean carryOut(K key, String encoded, ValueWithTtl<byte[]> current, V value, long asked,
-      Write<V> write, String holder) {
+      Write<V> write, Lease holder) {
     Write.Kind kind = write.kind;
     Duration ttl = write.ttl;
     if (kind == Write.Kind.PUT && !Ttl.isUnchanged(ttl) && ttl.isZero()) {
@@ -195,7 +200,7 @@ final class AtomicSteps<K, V> {
     byte[] bytes = (kind == Write.Kind.PUT) ? codec.encodeValue(write.value) : null;
     write.runWriter();
     if (kind == Write.Kind.KEEP || kind == Write.Kind.ACCESS) {
-      if (holder != null) {
+      if (!holder.isNone()) {
         leases.release(encoded, holder);
       }
       if (value != null) {
@@ -206,10 +211,10 @@ final class AtomicSteps<K, V> {
       }
       return true;
     }
-    byte[] expected = (current == null) ? null : current.value();
-    Duration l2Ttl = ttl;
+    Expected<byte[]> expected = (current == null) ? Expected.absent() : Expected.value(current.value());
+    Change<byte[]> change = (bytes == null) ? Change.remove() : Change.store(bytes, ttl);
     long since = near.now();
-    boolean committed = shared.write(key, () -> l2.commit(encoded, expected, bytes, l2Ttl, holder),
+    boolean committed = shared.write(key, () -> l2.commit(encoded, expected, change, holder),
         (kind == Write.Kind.REMOVE) ? "remove" : "replace");
     if (!committed) {
       return false;
@@ -236,10 +241,10 @@ final class AtomicSteps<K, V> {
    */
   V loadShared(K key, Supplier<V> loader, Duration lease, Duration maxWait) {
     String encoded = codec.encodeKeyUnlimited(key);
-    String owner = leases.owner();
+    Lease owner = Lease.of(leases.owner(), lease);
     Backoff backoff = new Backoff();
     for (;;) {
-      if (shared.call(() -> l2.acquireLease(encoded, owner, lease), "acquireLease")) {
+      if (shared.call(() -> l2.acquireLease(encoded, owner), "acquireLease")) {
         try {
           V loadedElsewhere = reads.quietGet(key, encoded);
           return (loadedElsewhere != null) ? loadedElsewhere : loader.get();

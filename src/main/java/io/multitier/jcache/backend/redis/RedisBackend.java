@@ -17,8 +17,12 @@ import static java.util.Objects.requireNonNull;
 
 import io.multitier.jcache.backend.redis.Scripts.Script;
 import io.multitier.jcache.spi.BackendException;
+import io.multitier.jcache.spi.Change;
+import io.multitier.jcache.spi.Expected;
 import io.multitier.jcache.spi.Health;
 import io.multitier.jcache.spi.L2CacheBackend;
+import io.multitier.jcache.spi.Lease;
+import io.multitier.jcache.spi.LeaseWhen;
 import io.multitier.jcache.spi.ReadForUpdate;
 import io.multitier.jcache.spi.SharedEvent;
 import io.multitier.jcache.spi.StreamingBackend;
@@ -213,22 +217,22 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   }
 
   @Override
-  public boolean acquireLease(String key, String owner, Duration ttl) {
+  public boolean acquireLease(String key, Lease lease) {
     return link.eval("acquireLease", Scripts.ACQUIRE_LEASE, ReturnType.BOOLEAN,
-        List.<Object>of(namespace.leaseKey(key)), owner.getBytes(UTF_8), ttlArgument(ttl));
+        List.<Object>of(namespace.leaseKey(key)), owner(lease), ttlArgument(lease.ttl()));
   }
 
   @Override
-  public void releaseLease(String key, String owner) {
+  public void releaseLease(String key, Lease lease) {
     link.eval("releaseLease", Scripts.RELEASE_LEASE, ReturnType.INTEGER,
-        List.<Object>of(namespace.leaseKey(key)), owner.getBytes(UTF_8));
+        List.<Object>of(namespace.leaseKey(key)), owner(lease));
   }
 
   @Override
-  public ReadForUpdate<byte[]> readForUpdate(String key, String owner, Duration lease, boolean leaseIfPresent) {
+  public ReadForUpdate<byte[]> readForUpdate(String key, Lease lease, LeaseWhen when) {
     List<Object> reply = link.eval("readForUpdate", Scripts.READ_FOR_UPDATE, ReturnType.MULTI,
-        List.<Object>of(namespace.key(key), namespace.leaseKey(key)), owner.getBytes(UTF_8),
-        ttlArgument(lease), leaseIfPresent ? ONE : ZERO);
+        List.<Object>of(namespace.key(key), namespace.leaseKey(key)), owner(lease),
+        ttlArgument(lease.ttl()), (when == LeaseWhen.ALWAYS) ? ONE : ZERO);
     long state = (Long) reply.get(0);
     if (state == 0) {
       return ReadForUpdate.blockedByAnother();
@@ -238,17 +242,25 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   }
 
   @Override
-  public boolean commit(String key, byte[] expected, byte[] value, Duration ttl, String owner) {
+  public boolean commit(String key, Expected<byte[]> expected, Change<byte[]> change, Lease lease) {
     Object[] args = writeArgs(6);
     int next = writeHeader.length;
-    args[next++] = (expected == null) ? ABSENT : PRESENT;
-    args[next++] = (expected == null) ? EMPTY : expected;
-    args[next++] = (value == null) ? DELETE : PUT;
-    args[next++] = (value == null) ? EMPTY : value;
-    args[next++] = (value == null) ? TTL_REMOVE : ttlArgument(ttl);
-    args[next] = (owner == null) ? EMPTY : owner.getBytes(UTF_8);
+    args[next++] = expected.isAbsent() ? ABSENT : PRESENT;
+    args[next++] = expected.isAbsent() ? EMPTY : expected.value();
+    args[next++] = change.isRemove() ? DELETE : PUT;
+    args[next++] = change.isRemove() ? EMPTY : change.value();
+    args[next++] = change.isRemove() ? TTL_REMOVE : ttlArgument(change.ttl());
+    args[next] = lease.isNone() ? EMPTY : lease.owner().getBytes(UTF_8);
     return link.eval("commit", Scripts.COMMIT, ReturnType.BOOLEAN,
         List.<Object>of(namespace.key(key), namespace.leaseKey(key)), args);
+  }
+
+  /** Returns the owner of a lease as the lease scripts read it; only a lease, not {@link Lease#none()}. */
+  private static byte[] owner(Lease lease) {
+    if (lease.isNone()) {
+      throw new IllegalArgumentException("this operation needs a lease, not Lease.none()");
+    }
+    return lease.owner().getBytes(UTF_8);
   }
 
   @Override
