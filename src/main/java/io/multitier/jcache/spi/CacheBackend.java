@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * <p>The tiering engine talks to every tier through this interface only. The in-process tier
  * ({@code CaffeineBackend}) holds objects; remote tiers hold {@code byte[]} values under
  * {@code String} keys that the engine has already encoded, and implement {@link L2CacheBackend}.
- * A time to live is a positive {@link Duration} or {@link Ttl#ETERNAL}.
+ * A time to live is a positive {@link Duration} or {@link Ttl#ETERNAL}, and where an operation
+ * says so {@link Ttl#UNCHANGED} or {@link Duration#ZERO}, as {@link Ttl} defines them.
  *
  * <p>Implementations are thread-safe. A failure to reach the store is reported as a
  * {@link BackendException}; the engine decides how the cache degrades.
@@ -107,7 +108,10 @@ public interface CacheBackend<K, V> extends AutoCloseable {
   /** Removes the key and returns its value, or {@code null} if it was absent. */
   @Nullable V getAndRemove(K key);
 
-  /** Sets a new time to live on a present entry ({@link Duration#ZERO} removes it); returns whether it was present. */
+  /**
+   * Sets a new time to live on a present entry ({@link Duration#ZERO} expires it at once, so it is
+   * removed; {@link Ttl#UNCHANGED} leaves it); returns whether it was present.
+   */
   boolean setTtl(K key, Duration ttl);
 
   /** Returns the keys present now; the iterator reflects later changes weakly or not at all. */

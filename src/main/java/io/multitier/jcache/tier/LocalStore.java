@@ -2,11 +2,11 @@ package io.multitier.jcache.tier;
 
 import static java.util.Objects.requireNonNull;
 
+import io.multitier.jcache.spi.Change;
 import io.multitier.jcache.spi.Health;
 import io.multitier.jcache.spi.NearCacheBackend;
 import io.multitier.jcache.spi.StreamingBackend;
 import io.multitier.jcache.spi.Ttl;
-import io.multitier.jcache.spi.ValueWithTtl;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Iterator;
@@ -81,14 +81,14 @@ final class LocalStore<K, V> implements Store<K, V> {
       write.runWriter();
       switch (write.kind) {
         case KEEP:
-          return (current == null) ? null : new ValueWithTtl<>(current, Ttl.UNCHANGED);
+          return (current == null) ? Change.<V>remove() : Change.store(current, Ttl.UNCHANGED);
         case ACCESS:
           access[0] = current != null;
-          return (current == null) ? null : new ValueWithTtl<>(current, Ttl.UNCHANGED);
+          return (current == null) ? Change.<V>remove() : Change.store(current, Ttl.UNCHANGED);
         case REMOVE:
-          return null;
+          return Change.<V>remove();
         default:
-          return new ValueWithTtl<>(write.value, write.ttl);
+          return Change.store(write.value, write.ttl);
       }
     });
     if (access[0]) {

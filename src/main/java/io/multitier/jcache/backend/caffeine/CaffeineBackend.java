@@ -7,11 +7,11 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.multitier.jcache.spi.Change;
 import io.multitier.jcache.spi.NearCacheBackend;
 import io.multitier.jcache.spi.Health;
 import io.multitier.jcache.spi.StreamingBackend;
 import io.multitier.jcache.spi.Ttl;
-import io.multitier.jcache.spi.ValueWithTtl;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Iterator;
@@ -102,7 +102,7 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
    * is abandoned, the move is made, and the write runs again.
    */
   private <T extends @Nullable Object> T write(@Nullable Duration ttl, Supplier<T> operation) {
-    if (!expiring && ttl != null && isFinite(ttl)) {
+    if (!expiring && ttl != null && Ttl.isFinite(ttl)) {
       startExpiring();
     }
     for (;;) {
@@ -137,10 +137,6 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
     } finally {
       exclusive.unlock();
     }
-  }
-
-  private static boolean isFinite(Duration ttl) {
-    return !Ttl.isEternal(ttl) && !Ttl.isUnchanged(ttl) && !ttl.isZero();
   }
 
   @Override
@@ -218,7 +214,7 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
 
   @Override
   public @Nullable V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent) {
-    Duration finite = isFinite(ttlIfAbsent) ? ttlIfAbsent : ttlIfPresent;
+    Duration finite = Ttl.isFinite(ttlIfAbsent) ? ttlIfAbsent : ttlIfPresent;
     return write(finite, () -> {
       @SuppressWarnings("unchecked")
       @Nullable V[] previous = (@Nullable V[]) new Object[1];
@@ -253,17 +249,14 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
   }
 
   @Override
-  public void compute(K key, Function<@Nullable V, @Nullable ValueWithTtl<V>> function) {
+  public void compute(K key, Function<@Nullable V, Change<V>> function) {
     write(null, () -> cache.asMap().compute(key, (k, current) -> {
-      ValueWithTtl<V> result = function.apply((current == null) ? null : current.value);
-      if (result == null || result.ttl().isZero()) {
+      Change<V> result = function.apply((current == null) ? null : current.value);
+      if (result.isRemove() || result.ttl().isZero()) {
         return null;
       }
       if (current != null && result.value() == current.value && Ttl.isUnchanged(result.ttl())) {
         return current;
-      }
-      if (current == null && Ttl.isUnchanged(result.ttl())) {
-        return timed(result.value(), Ttl.ETERNAL);
       }
       return (current == null) ? timed(result.value(), result.ttl())
           : next(current, result.value(), result.ttl());
@@ -336,8 +329,9 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
     return new Timed<>(requireNonNull(value, "value"), expiresAt);
   }
 
+  /** Maps a time to live of {@link Ttl}'s vocabulary (never zero here) to the instant a new value expires. */
   private long expiresAt(long now, Duration ttl) {
-    if (Ttl.isEternal(ttl)) {
+    if (Ttl.isEternal(ttl) || Ttl.isUnchanged(ttl)) {
       return Timed.NEVER;
     }
     if (!expiring) {

@@ -10,7 +10,7 @@ import static io.multitier.jcache.backend.redis.WireValues.TTL_REMOVE;
 import static io.multitier.jcache.backend.redis.WireValues.ZERO;
 import static io.multitier.jcache.backend.redis.WireValues.ascii;
 import static io.multitier.jcache.backend.redis.WireValues.batches;
-import static io.multitier.jcache.backend.redis.WireValues.ttlArgument;
+import static io.multitier.jcache.backend.redis.WireValues.ttlToWire;
 import static io.multitier.jcache.backend.redis.WireValues.withTtl;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
@@ -177,7 +177,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   @Override
   public void setWithTtl(String key, byte[] value, Duration ttl) {
     requireNonNull(value, "value");
-    write("setWithTtl", Scripts.SET, ReturnType.INTEGER, key, value, ttlArgument(ttl));
+    write("setWithTtl", Scripts.SET, ReturnType.INTEGER, key, value, ttlToWire(ttl));
   }
 
   @Override
@@ -192,7 +192,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
       for (String key : batch) {
         redisKeys.add(namespace.key(key));
         args[next++] = requireNonNull(entries.get(key), "value");
-        args[next++] = ttlArgument(requireNonNull(ttls.get(key), "ttl"));
+        args[next++] = ttlToWire(requireNonNull(ttls.get(key), "ttl"));
       }
       link.eval("setAllWithTtl", Scripts.SET_ALL, ReturnType.INTEGER, redisKeys, args);
     }
@@ -201,14 +201,14 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   @Override
   public boolean putIfAbsent(String key, byte[] value, Duration ttl) {
     requireNonNull(value, "value");
-    return write("putIfAbsent", Scripts.PUT_IF_ABSENT, ReturnType.BOOLEAN, key, value, ttlArgument(ttl));
+    return write("putIfAbsent", Scripts.PUT_IF_ABSENT, ReturnType.BOOLEAN, key, value, ttlToWire(ttl));
   }
 
   @Override
   public boolean replace(String key, byte[] expected, byte[] value, Duration ttl) {
     requireNonNull(expected, "expected");
     requireNonNull(value, "value");
-    return write("replace", Scripts.REPLACE, ReturnType.BOOLEAN, key, expected, value, ttlArgument(ttl));
+    return write("replace", Scripts.REPLACE, ReturnType.BOOLEAN, key, expected, value, ttlToWire(ttl));
   }
 
   @Override
@@ -219,7 +219,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   @Override
   public boolean acquireLease(String key, Lease lease) {
     return link.eval("acquireLease", Scripts.ACQUIRE_LEASE, ReturnType.BOOLEAN,
-        List.<Object>of(namespace.leaseKey(key)), owner(lease), ttlArgument(lease.ttl()));
+        List.<Object>of(namespace.leaseKey(key)), owner(lease), ttlToWire(lease.ttl()));
   }
 
   @Override
@@ -232,7 +232,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   public ReadForUpdate<byte[]> readForUpdate(String key, Lease lease, LeaseWhen when) {
     List<Object> reply = link.eval("readForUpdate", Scripts.READ_FOR_UPDATE, ReturnType.MULTI,
         List.<Object>of(namespace.key(key), namespace.leaseKey(key)), owner(lease),
-        ttlArgument(lease.ttl()), (when == LeaseWhen.ALWAYS) ? ONE : ZERO);
+        ttlToWire(lease.ttl()), (when == LeaseWhen.ALWAYS) ? ONE : ZERO);
     long state = (Long) reply.get(0);
     if (state == 0) {
       return ReadForUpdate.blockedByAnother();
@@ -249,7 +249,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     args[next++] = expected.isAbsent() ? EMPTY : expected.value();
     args[next++] = change.isRemove() ? DELETE : PUT;
     args[next++] = change.isRemove() ? EMPTY : change.value();
-    args[next++] = change.isRemove() ? TTL_REMOVE : ttlArgument(change.ttl());
+    args[next++] = change.isRemove() ? TTL_REMOVE : ttlToWire(change.ttl());
     args[next] = lease.isNone() ? EMPTY : lease.owner().getBytes(UTF_8);
     return link.eval("commit", Scripts.COMMIT, ReturnType.BOOLEAN,
         List.<Object>of(namespace.key(key), namespace.leaseKey(key)), args);
@@ -271,7 +271,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
       Object[] args = new Object[batch.size()];
       for (int i = 0; i < batch.size(); i++) {
         redisKeys.add(namespace.key(batch.get(i)));
-        args[i] = ttlArgument(ttls.get(batch.get(i)));
+        args[i] = ttlToWire(ttls.get(batch.get(i)));
       }
       link.eval("extendAll", Scripts.EXTEND_ALL, ReturnType.INTEGER, redisKeys, args);
     }
@@ -302,13 +302,13 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   public byte[] getAndPut(String key, byte[] value, Duration ttlIfAbsent, Duration ttlIfPresent) {
     requireNonNull(value, "value");
     return write("getAndPut", Scripts.GET_AND_PUT, ReturnType.VALUE, key, value,
-        ttlArgument(ttlIfAbsent), ttlArgument(ttlIfPresent));
+        ttlToWire(ttlIfAbsent), ttlToWire(ttlIfPresent));
   }
 
   @Override
   public boolean put(String key, byte[] value, Duration ttlIfAbsent, Duration ttlIfPresent) {
     requireNonNull(value, "value");
-    return write("put", Scripts.PUT, ReturnType.BOOLEAN, key, value, ttlArgument(ttlIfAbsent), ttlArgument(ttlIfPresent));
+    return write("put", Scripts.PUT, ReturnType.BOOLEAN, key, value, ttlToWire(ttlIfAbsent), ttlToWire(ttlIfPresent));
   }
 
   @Override
@@ -339,7 +339,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
 
   @Override
   public boolean setTtl(String key, Duration ttl) {
-    return write("setTtl", Scripts.SET_TTL, ReturnType.BOOLEAN, key, ttlArgument(ttl));
+    return write("setTtl", Scripts.SET_TTL, ReturnType.BOOLEAN, key, ttlToWire(ttl));
   }
 
   @Override
@@ -404,8 +404,8 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
    */
   private void putInBatches(String operation, Script source, Map<? extends String, ? extends byte[]> entries,
       Duration ttlIfAbsent, Duration ttlIfPresent, BiConsumer<List<String>, List<Object>> replies) {
-    byte[] ifAbsent = ttlArgument(ttlIfAbsent);
-    byte[] ifPresent = ttlArgument(ttlIfPresent);
+    byte[] ifAbsent = ttlToWire(ttlIfAbsent);
+    byte[] ifPresent = ttlToWire(ttlIfPresent);
     for (List<String> batch : batches(new ArrayList<>(entries.keySet()))) {
       List<Object> redisKeys = new ArrayList<>(batch.size());
       Object[] args = writeArgs(2 + batch.size());

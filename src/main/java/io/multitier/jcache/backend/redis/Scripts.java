@@ -18,8 +18,9 @@ import java.util.HexFormat;
  * change to {@code <prefix>{<cache>}#events} (trimmed to about {@code maxLength} entries), with the
  * fields {@code t} ({@code C} created, {@code U} updated, {@code R} removed, {@code E} expired by a
  * zero time to live), {@code k} the encoded key, {@code s} the sender, {@code v} the new value and
- * {@code o} the old one where there is one. A time to live argument is a decimal number of
- * milliseconds, or {@code -1} for no expiry, {@code -2} to keep the current expiry, {@code 0} to remove.
+ * {@code o} the old one where there is one. A time to live argument is in the one vocabulary that
+ * {@link WireValues#ttlToWire} writes: a decimal number of milliseconds, {@code -1} for no expiry,
+ * {@code -2} to keep the current expiry, {@code 0} to remove.
  */
 final class Scripts {
 
@@ -253,7 +254,7 @@ final class Scripts {
       """);
 
   /**
-   * KEYS; ARGV[i] a time to live in milliseconds ({@code -1}: none) for KEYS[i]: each present key
+   * KEYS; ARGV[i] a time to live ({@link WireValues#ttlToWire}, never {@code -2} or {@code 0}) for KEYS[i]: each present key
    * whose remaining time is shorter gets it, without a notice. Returns how many were lengthened.
    */
   static final Script EXTEND_ALL = read("extendAll", """

@@ -110,13 +110,13 @@ final class RedisBackendTest {
 
   @Test
   void timesToLiveBecomeScriptArguments() {
-    assertThat(WireValues.ttlArgument(Duration.ofNanos(1))).asString(UTF_8).isEqualTo("1");
-    assertThat(WireValues.ttlArgument(Duration.ofMillis(1).plusNanos(1))).asString(UTF_8).isEqualTo("2");
-    assertThat(WireValues.ttlArgument(MINUTE)).asString(UTF_8).isEqualTo("60000");
-    assertThat(WireValues.ttlArgument(Ttl.ETERNAL)).asString(UTF_8).isEqualTo("-1");
-    assertThat(WireValues.ttlArgument(Duration.ofMillis(Long.MAX_VALUE - 1))).asString(UTF_8).isEqualTo("-1");
-    assertThat(WireValues.ttlArgument(Ttl.UNCHANGED)).asString(UTF_8).isEqualTo("-2");
-    assertThat(WireValues.ttlArgument(Duration.ZERO)).asString(UTF_8).isEqualTo("0");
+    assertThat(WireValues.ttlToWire(Duration.ofNanos(1))).asString(UTF_8).isEqualTo("1");
+    assertThat(WireValues.ttlToWire(Duration.ofMillis(1).plusNanos(1))).asString(UTF_8).isEqualTo("2");
+    assertThat(WireValues.ttlToWire(MINUTE)).asString(UTF_8).isEqualTo("60000");
+    assertThat(WireValues.ttlToWire(Ttl.ETERNAL)).asString(UTF_8).isEqualTo("-1");
+    assertThat(WireValues.ttlToWire(Duration.ofMillis(Long.MAX_VALUE - 1))).asString(UTF_8).isEqualTo("-1");
+    assertThat(WireValues.ttlToWire(Ttl.UNCHANGED)).asString(UTF_8).isEqualTo("-2");
+    assertThat(WireValues.ttlToWire(Duration.ZERO)).asString(UTF_8).isEqualTo("0");
   }
 
   @Test
