@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
@@ -84,25 +85,15 @@ public interface CacheBackend<K, V> extends AutoCloseable {
     return getAndPut(key, value, ttlIfAbsent, ttlIfPresent) != null;
   }
 
-  /**
-   * Does {@link #getAndPut} for every entry, in as few round trips as possible, and returns the
-   * previous values of the keys that had one.
-   */
-  default Map<K, V> getAndPutAll(Map<? extends K, ? extends V> entries, Duration ttlIfAbsent,
-      Duration ttlIfPresent) {
-    Map<K, V> previous = new HashMap<>();
-    entries.forEach((key, value) -> {
-      V old = getAndPut(key, value, ttlIfAbsent, ttlIfPresent);
-      if (old != null) {
-        previous.put(key, old);
-      }
-    });
-    return previous;
-  }
-
   /** Does {@link #put} for every entry, in as few round trips as possible; returns the keys that were present. */
   default Set<K> putAll(Map<? extends K, ? extends V> entries, Duration ttlIfAbsent, Duration ttlIfPresent) {
-    return getAndPutAll(entries, ttlIfAbsent, ttlIfPresent).keySet();
+    Set<K> present = new HashSet<>();
+    entries.forEach((key, value) -> {
+      if (put(key, value, ttlIfAbsent, ttlIfPresent)) {
+        present.add(key);
+      }
+    });
+    return present;
   }
 
   /** Removes the key and returns its value, or {@code null} if it was absent. */

@@ -9,6 +9,7 @@ import io.multitier.jcache.spi.StreamingBackend;
 import io.multitier.jcache.spi.Ttl;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +108,14 @@ final class LocalStore<K, V> implements Store<K, V> {
 
   @Override
   public Map<K, V> getAndPutAll(Map<K, V> entries, Duration ttlIfAbsent, Duration ttlIfPresent) {
-    return l1.getAndPutAll(entries, ttlIfAbsent, ttlIfPresent);
+    Map<K, V> previous = new HashMap<>();
+    entries.forEach((key, value) -> {
+      V old = l1.getAndPut(key, value, ttlIfAbsent, ttlIfPresent);
+      if (old != null) {
+        previous.put(key, old);
+      }
+    });
+    return previous;
   }
 
   @Override

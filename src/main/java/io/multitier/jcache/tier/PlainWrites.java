@@ -100,7 +100,13 @@ final class PlainWrites<K, V> {
   Map<K, V> getAndPutAll(Map<K, V> entries, Duration ttlIfAbsent, Duration ttlIfPresent) {
     Map<String, byte[]> previous = new HashMap<>();
     Map<String, K> keys = putAll(entries, ttlIfAbsent, ttlIfPresent, encoded -> {
-      previous.putAll(l2.getAndPutAll(encoded, ttlIfAbsent, ttlIfPresent));
+      // one round trip a key: nothing calls this, which goes with Store.getAndPutAll
+      encoded.forEach((key, bytes) -> {
+        byte[] old = l2.getAndPut(key, bytes, ttlIfAbsent, ttlIfPresent);
+        if (old != null) {
+          previous.put(key, old);
+        }
+      });
       return previous.keySet();
     });
     Map<K, V> found = new HashMap<>();

@@ -284,21 +284,6 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   }
 
   @Override
-  public Map<String, byte[]> getAndPutAll(Map<? extends String, ? extends byte[]> entries,
-      Duration ttlIfAbsent, Duration ttlIfPresent) {
-    requireNonNull(entries, "entries");
-    Map<String, byte[]> previous = new HashMap<>();
-    putInBatches("getAndPutAll", Scripts.GET_AND_PUT_ALL, entries, ttlIfAbsent, ttlIfPresent, (batch, olds) -> {
-      for (int i = 0; i < batch.size(); i++) {
-        if (olds.get(i) instanceof byte[]) {
-          previous.put(batch.get(i), (byte[]) olds.get(i));
-        }
-      }
-    });
-    return previous;
-  }
-
-  @Override
   public byte[] getAndPut(String key, byte[] value, Duration ttlIfAbsent, Duration ttlIfPresent) {
     requireNonNull(value, "value");
     return write("getAndPut", Scripts.GET_AND_PUT, ReturnType.VALUE, key, value,
