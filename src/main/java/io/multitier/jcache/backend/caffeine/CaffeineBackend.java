@@ -95,16 +95,21 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
         .build();
   }
 
+  /** Runs a write that stores with {@code ttl}: a finite one first moves the entries into a cache with expiry. */
+  private <T extends @Nullable Object> T write(Duration ttl, Supplier<T> operation) {
+    if (!expiring && Ttl.isFinite(ttl)) {
+      startExpiring();
+    }
+    return write(operation);
+  }
+
   /**
    * Runs a write. While the cache is built without expiry, writes share a read lock that
    * {@link #startExpiring()} takes exclusively to move every entry into a cache with expiry, the
    * first time an entry gets a finite time to live; a write that meets one inside an atomic step
    * is abandoned, the move is made, and the write runs again.
    */
-  private <T extends @Nullable Object> T write(@Nullable Duration ttl, Supplier<T> operation) {
-    if (!expiring && ttl != null && Ttl.isFinite(ttl)) {
-      startExpiring();
-    }
+  private <T extends @Nullable Object> T write(Supplier<T> operation) {
     for (;;) {
       if (expiring) {
         return operation.get();
@@ -171,7 +176,7 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
 
   @Override
   public boolean remove(K key) {
-    return write(null, () -> cache.asMap().remove(key) != null);
+    return write(() -> cache.asMap().remove(key) != null);
   }
 
   @Override
@@ -199,7 +204,7 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
 
   @Override
   public boolean remove(K key, V expected) {
-    return write(null, () -> {
+    return write(() -> {
       boolean[] removed = {false};
       cache.asMap().computeIfPresent(key, (k, current) -> {
         if (!current.value.equals(expected)) {
@@ -232,7 +237,7 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
 
   @Override
   public @Nullable V getAndRemove(K key) {
-    Timed<V> removed = write(null, () -> cache.asMap().remove(key));
+    Timed<V> removed = write(() -> cache.asMap().remove(key));
     return (removed == null) ? null : removed.value;
   }
 
@@ -250,7 +255,7 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
 
   @Override
   public void compute(K key, Function<@Nullable V, Change<V>> function) {
-    write(null, () -> cache.asMap().compute(key, (k, current) -> {
+    write(() -> cache.asMap().compute(key, (k, current) -> {
       Change<V> result = function.apply((current == null) ? null : current.value);
       if (result.isRemove() || result.ttl().isZero()) {
         return null;
@@ -266,7 +271,7 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
   @Override
   public void removeIf(BiPredicate<? super K, ? super V> test) {
     requireNonNull(test, "test");
-    write(null, () -> cache.asMap().entrySet().removeIf(entry -> test.test(entry.getKey(), entry.getValue().value)));
+    write(() -> cache.asMap().entrySet().removeIf(entry -> test.test(entry.getKey(), entry.getValue().value)));
   }
 
   @Override
@@ -282,7 +287,7 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
   /** Drops every entry without expiry notices. */
   @Override
   public void clear() {
-    write(null, () -> {
+    write(() -> {
       cache.invalidateAll();
       return null;
     });
