@@ -103,12 +103,12 @@ public interface L2CacheBackend<K, V> extends CacheBackend<K, V> {
   default void extendAll(Map<K, Duration> ttls) {}
 
   /**
-   * Registers the listener that hears of changes made by other clients of this store: a key that
-   * was written or removed elsewhere, or {@code null} when every key may have changed (the store was
-   * cleared, or the connection was lost and notices may have been missed). A backend that cannot
-   * tell keeps the default, which never calls it.
+   * Registers the listener that hears of changes made by other clients of this store: each key
+   * written or removed elsewhere, and every key when the store was cleared or the connection was
+   * lost and notices may have been missed. A backend that cannot tell keeps the default, which never
+   * calls it.
    */
-  default void onInvalidation(Consumer<@Nullable K> listener) {}
+  default void onInvalidation(InvalidationListener<K> listener) {}
 
   /**
    * Registers the listener of changes this JVM did not make: entries the store expired, and, if

@@ -20,6 +20,7 @@ import io.multitier.jcache.spi.BackendException;
 import io.multitier.jcache.spi.Change;
 import io.multitier.jcache.spi.Expected;
 import io.multitier.jcache.spi.Health;
+import io.multitier.jcache.spi.InvalidationListener;
 import io.multitier.jcache.spi.L2CacheBackend;
 import io.multitier.jcache.spi.Lease;
 import io.multitier.jcache.spi.LeaseWhen;
@@ -352,11 +353,11 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
 
   /**
    * Subscribes to this cache's invalidations: the listener hears of keys that other clients
-   * changed, and {@code null} when they cleared the cache or after the subscription was restored
+   * changed, and of every key when they cleared the cache or after the subscription was restored
    * following a lost connection.
    */
   @Override
-  public void onInvalidation(Consumer<String> listener) {
+  public void onInvalidation(InvalidationListener<String> listener) {
     invalidations.listen(listener);
   }
 
