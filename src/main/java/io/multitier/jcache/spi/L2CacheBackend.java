@@ -36,8 +36,8 @@ public interface L2CacheBackend<K, V> extends CacheBackend<K, V> {
 
   /**
    * Takes the short lease that lets one client in the whole cluster load a missing key, for
-   * {@code lease.owner()} and at most {@code lease.ttl()}; returns whether that owner holds it. A
-   * backend that cannot lease lets every client load (the default).
+   * {@code lease.owner()} and at most {@code lease.ttl()} (a lease, not {@link Lease#none()}); returns
+   * whether that owner holds it. A backend that cannot lease lets every client load (the default).
    */
   default boolean acquireLease(K key, Lease lease) {
     return true;
@@ -48,7 +48,7 @@ public interface L2CacheBackend<K, V> extends CacheBackend<K, V> {
 
   /**
    * Reads the entry for an atomic step and, in the same round trip where the backend can, takes the
-   * key's {@code lease} as {@code when} says. While another owner holds the lease the answer is
+   * key's {@code lease} (not {@link Lease#none()}) as {@code when} says. While another owner holds the lease the answer is
    * {@link ReadForUpdate#blockedByAnother()}. The default takes two calls.
    */
   default ReadForUpdate<V> readForUpdate(K key, Lease lease, LeaseWhen when) {
