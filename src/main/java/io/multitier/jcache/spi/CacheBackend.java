@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * <p>The tiering engine talks to every tier through this interface only. The in-process tier
  * ({@code CaffeineBackend}) holds objects; remote tiers hold {@code byte[]} values under
  * {@code String} keys that the engine has already encoded, and implement {@link L2CacheBackend}.
- * A time to live is a positive {@link Duration} or {@link Ttl#ETERNAL}.
+ * A time to live is a positive {@link Duration} or {@link Ttl#ETERNAL}, and where an operation
+ * says so {@link Ttl#UNCHANGED} or {@link Duration#ZERO}, as {@link Ttl} defines them.
  *
  * <p>Implementations are thread-safe. A failure to reach the store is reported as a
  * {@link BackendException}; the engine decides how the cache degrades.
@@ -83,31 +85,24 @@ public interface CacheBackend<K, V> extends AutoCloseable {
     return getAndPut(key, value, ttlIfAbsent, ttlIfPresent) != null;
   }
 
-  /**
-   * Does {@link #getAndPut} for every entry, in as few round trips as possible, and returns the
-   * previous values of the keys that had one.
-   */
-  default Map<K, V> getAndPutAll(Map<? extends K, ? extends V> entries, Duration ttlIfAbsent,
-      Duration ttlIfPresent) {
-    Map<K, V> previous = new HashMap<>();
-    entries.forEach((key, value) -> {
-      V old = getAndPut(key, value, ttlIfAbsent, ttlIfPresent);
-      if (old != null) {
-        previous.put(key, old);
-      }
-    });
-    return previous;
-  }
-
   /** Does {@link #put} for every entry, in as few round trips as possible; returns the keys that were present. */
   default Set<K> putAll(Map<? extends K, ? extends V> entries, Duration ttlIfAbsent, Duration ttlIfPresent) {
-    return getAndPutAll(entries, ttlIfAbsent, ttlIfPresent).keySet();
+    Set<K> present = new HashSet<>();
+    entries.forEach((key, value) -> {
+      if (put(key, value, ttlIfAbsent, ttlIfPresent)) {
+        present.add(key);
+      }
+    });
+    return present;
   }
 
   /** Removes the key and returns its value, or {@code null} if it was absent. */
   @Nullable V getAndRemove(K key);
 
-  /** Sets a new time to live on a present entry ({@link Duration#ZERO} removes it); returns whether it was present. */
+  /**
+   * Sets a new time to live on a present entry ({@link Duration#ZERO} expires it at once, so it is
+   * removed; {@link Ttl#UNCHANGED} leaves it); returns whether it was present.
+   */
   boolean setTtl(K key, Duration ttl);
 
   /** Returns the keys present now; the iterator reflects later changes weakly or not at all. */

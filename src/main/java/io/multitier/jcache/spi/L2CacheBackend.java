@@ -1,7 +1,5 @@
 package io.multitier.jcache.spi;
 
-import static java.util.Objects.requireNonNull;
-
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -37,57 +35,53 @@ public interface L2CacheBackend<K, V> extends CacheBackend<K, V> {
   }
 
   /**
-   * Takes the short lease that lets one client in the whole cluster load a missing key, for at
-   * most {@code ttl}; returns whether this owner holds it. A backend that cannot lease lets every
-   * client load (the default).
+   * Takes the short lease that lets one client in the whole cluster load a missing key, for
+   * {@code lease.owner()} and at most {@code lease.ttl()} (a lease, not {@link Lease#none()}); returns
+   * whether that owner holds it. A backend that cannot lease lets every client load (the default).
    */
-  default boolean acquireLease(K key, String owner, Duration ttl) {
+  default boolean acquireLease(K key, Lease lease) {
     return true;
   }
 
-  /** Gives the lease back if this owner still holds it. */
-  default void releaseLease(K key, String owner) {}
+  /** Gives the lease back if its owner still holds it. */
+  default void releaseLease(K key, Lease lease) {}
 
   /**
    * Reads the entry for an atomic step and, in the same round trip where the backend can, takes the
-   * key's lease for {@code owner} (held for at most {@code lease}): always when
-   * {@code leaseIfPresent}, else only when the key is absent. While another owner holds the lease
-   * the answer is {@link ReadForUpdate#blockedByAnother()}. The default takes two calls.
+   * key's {@code lease} (not {@link Lease#none()}) as {@code when} says. While another owner holds the lease the answer is
+   * {@link ReadForUpdate#blockedByAnother()}. The default takes two calls.
    */
-  default ReadForUpdate<V> readForUpdate(K key, String owner, Duration lease, boolean leaseIfPresent) {
-    if (!leaseIfPresent) {
+  default ReadForUpdate<V> readForUpdate(K key, Lease lease, LeaseWhen when) {
+    if (when == LeaseWhen.IF_ABSENT) {
       ValueWithTtl<V> present = getWithTtl(key);
       if (present != null) {
         return ReadForUpdate.unleased(present);
       }
     }
-    return acquireLease(key, owner, lease) ? ReadForUpdate.leased(getWithTtl(key))
+    return acquireLease(key, lease) ? ReadForUpdate.leased(getWithTtl(key))
         : ReadForUpdate.blockedByAnother();
   }
 
   /**
-   * Carries out an atomic step's decision if the entry is still what the step read, and gives back
-   * the lease of {@code owner} (if not {@code null}) in the same round trip where the backend can;
-   * with an {@code owner}, nothing is done while another owner holds the key's lease.
-   * {@code expected} {@code null} means the key must be absent; {@code value} {@code null} removes
-   * the entry (and {@code ttl} is ignored), else it is stored with {@code ttl}
-   * ({@link Ttl#UNCHANGED} keeps its expiry). Other
-   * clients are told of a change. Returns whether the entry was as expected (and so changed).
+   * Carries out an atomic step's {@code change} if the entry is still what the step read
+   * ({@code expected}); with a {@code lease} other than {@link Lease#none()}, nothing is done while
+   * another owner holds the key's lease, and the lease is given back in the same round trip where
+   * the backend can. Other clients are told of a change. Returns whether the entry was as expected
+   * (and so changed).
    */
-  default boolean commit(K key, @Nullable V expected, @Nullable V value, @Nullable Duration ttl,
-      @Nullable String owner) {
-    if (owner != null && !acquireLease(key, owner, Duration.ofSeconds(1))) {
+  default boolean commit(K key, Expected<V> expected, Change<V> change, Lease lease) {
+    if (!lease.isNone() && !acquireLease(key, lease)) {
       return false;
     }
     try {
-      if (value == null) {
-        return expected == null || remove(key, expected);
+      if (change.isRemove()) {
+        return expected.isAbsent() || remove(key, expected.value());
       }
-      Duration storeFor = requireNonNull(ttl, "ttl");
-      return (expected == null) ? putIfAbsent(key, value, storeFor) : replace(key, expected, value, storeFor);
+      return expected.isAbsent() ? putIfAbsent(key, change.value(), change.ttl())
+          : replace(key, expected.value(), change.value(), change.ttl());
     } finally {
-      if (owner != null) {
-        releaseLease(key, owner);
+      if (!lease.isNone()) {
+        releaseLease(key, lease);
       }
     }
   }
@@ -109,12 +103,12 @@ public interface L2CacheBackend<K, V> extends CacheBackend<K, V> {
   default void extendAll(Map<K, Duration> ttls) {}
 
   /**
-   * Registers the listener that hears of changes made by other clients of this store: a key that
-   * was written or removed elsewhere, or {@code null} when every key may have changed (the store was
-   * cleared, or the connection was lost and notices may have been missed). A backend that cannot
-   * tell keeps the default, which never calls it.
+   * Registers the listener that hears of changes made by other clients of this store: each key
+   * written or removed elsewhere, and every key when the store was cleared or the connection was
+   * lost and notices may have been missed. A backend that cannot tell keeps the default, which never
+   * calls it.
    */
-  default void onInvalidation(Consumer<@Nullable K> listener) {}
+  default void onInvalidation(InvalidationListener<K> listener) {}
 
   /**
    * Registers the listener of changes this JVM did not make: entries the store expired, and, if

@@ -17,13 +17,12 @@ import org.jspecify.annotations.Nullable;
 public interface NearCacheBackend<K, V> extends CacheBackend<K, V> {
 
   /**
-   * Atomically replaces the entry with what the function returns for its current value
-   * ({@code null} if absent): a new value and time to live ({@link Ttl#UNCHANGED} keeps the
-   * expiry), or {@code null} to remove the entry. Returning the current value with
-   * {@link Ttl#UNCHANGED} leaves the entry as it is. The function runs once; if it throws, the
-   * entry is left as it was.
+   * Atomically changes the entry as the function decides from its current value ({@code null} if
+   * absent): {@link Change#store} a value with a time to live ({@link Ttl#UNCHANGED} keeps the
+   * expiry; storing the current value itself with {@link Ttl#UNCHANGED} leaves the entry as it is),
+   * or {@link Change#remove}. The function runs once; if it throws, the entry is left as it was.
    */
-  void compute(K key, Function<@Nullable V, @Nullable ValueWithTtl<V>> function);
+  void compute(K key, Function<@Nullable V, Change<V>> function);
 
   /** Removes every entry for which the test holds, without expiry notices; entries changed meanwhile may be left. */
   void removeIf(BiPredicate<? super K, ? super V> test);

@@ -2,7 +2,11 @@ package io.multitier.jcache.tier;
 
 import static java.util.Objects.requireNonNull;
 
+import io.multitier.jcache.spi.Change;
+import io.multitier.jcache.spi.Expected;
 import io.multitier.jcache.spi.L2CacheBackend;
+import io.multitier.jcache.spi.Lease;
+import io.multitier.jcache.spi.LeaseWhen;
 import io.multitier.jcache.spi.ReadForUpdate;
 import io.multitier.jcache.spi.Ttl;
 import io.multitier.jcache.spi.ValueWithTtl;
@@ -70,7 +74,7 @@ final class AtomicSteps<K, V> {
         return onCopy;
       }
     }
-    String owner = leases.taken() ? leases.owner() : null;
+    Lease owner = leases.taken() ? leases.held() : Lease.none();
     Backoff backoff = new Backoff();
     for (;;) {
       ReentrantLock lock = stripes.lock(key);
@@ -79,9 +83,10 @@ final class AtomicSteps<K, V> {
         reads.pullUp(key, encoded);
         for (;;) {
           long asked = near.now();
-          ReadForUpdate<byte[]> read = (owner == null)
+          ReadForUpdate<byte[]> read = owner.isNone()
               ? ReadForUpdate.unleased(shared.call(() -> l2.getWithTtl(encoded), "compute"))
-              : shared.call(() -> l2.readForUpdate(encoded, owner, leases.duration(), settings.exclusiveWrites()), "compute");
+              : shared.call(() -> l2.readForUpdate(encoded, owner,
+                  settings.exclusiveWrites() ? LeaseWhen.ALWAYS : LeaseWhen.IF_ABSENT), "compute");
           if (read.blocked()) {
             break;
           }
@@ -140,7 +145,7 @@ final class AtomicSteps<K, V> {
       }
       long asked = near.now();
       ValueWithTtl<byte[]> current = new ValueWithTtl<>(held, sharedTtl(copy, asked));
-      if (!carryOut(key, encoded, current, copy.value, asked, write, null)) {
+      if (!carryOut(key, encoded, current, copy.value, asked, write, Lease.none())) {
         return null;
       }
       committed.report(decided);
@@ -160,23 +165,23 @@ final class AtomicSteps<K, V> {
    * Decides, tells the writer, and commits, once; gives back a lease the read took however it ends.
    * Returns the decision committed, or {@code null} if another writer won and the step must read again.
    */
-  private <D extends Store.Decision<V>> D attempt(K key, String encoded, ReadForUpdate<byte[]> read, String owner,
+  private <D extends Store.Decision<V>> D attempt(K key, String encoded, ReadForUpdate<byte[]> read, Lease owner,
       long asked, Function<V, D> decide) {
-    String holder = read.leased() ? owner : null;
+    Lease holder = read.leased() ? owner : Lease.none();
     try {
       ValueWithTtl<byte[]> current = read.current();
       V value = (current == null) ? null : codec.decodeValue(current.value());
       if (current != null && value == null) {
         // undecodable bytes: removed, then the step reads again (still holding the lease)
-        shared.write(key, () -> l2.commit(encoded, current.value(), null, null, null), "compute");
+        shared.write(key, () -> l2.commit(encoded, Expected.value(current.value()), Change.remove(), Lease.none()), "compute");
         return null;
       }
       D decided = decide.apply(value);
       boolean committed = carryOut(key, encoded, current, value, asked, decided.write(), holder);
-      holder = null;
+      holder = Lease.none();
       return committed ? decided : null;
     } finally {
-      if (holder != null) {
+      if (!holder.isNone()) {
         leases.releaseQuietly(encoded, holder);
       }
     }
@@ -187,7 +192,7 @@ final class AtomicSteps<K, V> {
    * L2 with compare-and-set, giving back {@code holder}'s lease; returns false if another writer won.
    */
   private boolean carryOut(K key, String encoded, ValueWithTtl<byte[]> current, V value, long asked,
-      Write<V> write, String holder) {
+      Write<V> write, Lease holder) {
     Write.Kind kind = write.kind;
     Duration ttl = write.ttl;
     if (kind == Write.Kind.PUT && !Ttl.isUnchanged(ttl) && ttl.isZero()) {
@@ -201,7 +206,7 @@ final class AtomicSteps<K, V> {
     byte[] bytes = (kind == Write.Kind.PUT) ? codec.encodeValue(write.value) : null;
     write.runWriter();
     if (kind == Write.Kind.KEEP || kind == Write.Kind.ACCESS) {
-      if (holder != null) {
+      if (!holder.isNone()) {
         leases.release(encoded, holder);
       }
       if (value != null) {
@@ -212,10 +217,10 @@ final class AtomicSteps<K, V> {
       }
       return true;
     }
-    byte[] expected = (current == null) ? null : current.value();
-    Duration l2Ttl = ttl;
+    Expected<byte[]> expected = (current == null) ? Expected.absent() : Expected.value(current.value());
+    Change<byte[]> change = (bytes == null) ? Change.remove() : Change.store(bytes, ttl);
     long since = near.now();
-    boolean committed = shared.write(key, () -> l2.commit(encoded, expected, bytes, l2Ttl, holder),
+    boolean committed = shared.write(key, () -> l2.commit(encoded, expected, change, holder),
         (kind == Write.Kind.REMOVE) ? "remove" : "replace");
     if (!committed) {
       return false;
@@ -246,10 +251,10 @@ final class AtomicSteps<K, V> {
       return loadAndKeep(load, keep);
     }
     String encoded = codec.encodeKeyUnlimited(key);
-    String owner = leases.owner();
+    Lease owner = Lease.of(leases.owner(), lease);
     Backoff backoff = new Backoff();
     for (;;) {
-      if (shared.call(() -> l2.acquireLease(encoded, owner, lease), "acquireLease")) {
+      if (shared.call(() -> l2.acquireLease(encoded, owner), "acquireLease")) {
         try {
           V loadedElsewhere = reads.quietGet(key, encoded);
           return (loadedElsewhere != null) ? loadedElsewhere : loadAndKeep(load, keep);

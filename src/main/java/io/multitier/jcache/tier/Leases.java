@@ -3,6 +3,7 @@ package io.multitier.jcache.tier;
 import static java.util.Objects.requireNonNull;
 
 import io.multitier.jcache.spi.L2CacheBackend;
+import io.multitier.jcache.spi.Lease;
 import java.time.Duration;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -43,8 +44,13 @@ final class Leases {
     return settings.exclusiveWrites() ? settings.writeLease() : settings.stampedeLease();
   }
 
+  /** Returns the calling thread's lease, as an atomic step takes it; only when {@link #taken()}. */
+  Lease held() {
+    return Lease.of(owner(), duration());
+  }
+
   /** Gives a lease back. */
-  void release(String encoded, String holder) {
+  void release(String encoded, Lease holder) {
     shared.call(() -> {
       l2.releaseLease(encoded, holder);
       return null;
@@ -52,7 +58,7 @@ final class Leases {
   }
 
   /** Gives a lease back after a step that failed; if that fails too, the lease runs out by itself. */
-  void releaseQuietly(String encoded, String holder) {
+  void releaseQuietly(String encoded, Lease holder) {
     try {
       l2.releaseLease(encoded, holder);
     } catch (RuntimeException e) {

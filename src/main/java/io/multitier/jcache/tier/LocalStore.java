@@ -2,13 +2,14 @@ package io.multitier.jcache.tier;
 
 import static java.util.Objects.requireNonNull;
 
+import io.multitier.jcache.spi.Change;
 import io.multitier.jcache.spi.Health;
 import io.multitier.jcache.spi.NearCacheBackend;
 import io.multitier.jcache.spi.StreamingBackend;
 import io.multitier.jcache.spi.Ttl;
-import io.multitier.jcache.spi.ValueWithTtl;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -172,22 +173,22 @@ final class LocalStore<K, V> implements Store<K, V> {
     D decision;
     boolean accessed;
 
-    /** Asks the decision for the current value, tells the writer, and returns the entry to keep ({@code null}: none). */
-    ValueWithTtl<V> decide(V current, Function<V, D> decide) {
+    /** Asks the decision for the current value, tells the writer, and returns what becomes of the entry. */
+    Change<V> decide(V current, Function<V, D> decide) {
       decision = decide.apply(current);
       Write<V> write = decision.write();
       write.runWriter();
       accessed = false;
       switch (write.kind) {
         case KEEP:
-          return (current == null) ? null : new ValueWithTtl<>(current, Ttl.UNCHANGED);
+          return (current == null) ? Change.<V>remove() : Change.store(current, Ttl.UNCHANGED);
         case ACCESS:
           accessed = current != null;
-          return (current == null) ? null : new ValueWithTtl<>(current, Ttl.UNCHANGED);
+          return (current == null) ? Change.<V>remove() : Change.store(current, Ttl.UNCHANGED);
         case REMOVE:
-          return null;
+          return Change.<V>remove();
         default:
-          return new ValueWithTtl<>(write.value, write.ttl);
+          return Change.store(write.value, write.ttl);
       }
     }
   }

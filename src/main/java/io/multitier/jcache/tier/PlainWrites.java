@@ -2,6 +2,8 @@ package io.multitier.jcache.tier;
 
 import static java.util.Objects.requireNonNull;
 
+import io.multitier.jcache.spi.Change;
+import io.multitier.jcache.spi.Expected;
 import io.multitier.jcache.spi.L2CacheBackend;
 import java.time.Duration;
 import java.util.HashMap;
@@ -176,9 +178,8 @@ final class PlainWrites<K, V> {
         reads.pullUp(key, encoded);
         // in a write-through cache a loaded value never lands while another JVM's step holds the
         // key: that step would fail its compare-and-set after telling the writer
-        String owner = settings.exclusiveWrites() ? leases.owner() : null;
-        return shared.write(key, () -> (owner == null) ? l2.putIfAbsent(encoded, bytes, ttl)
-            : l2.commit(encoded, null, bytes, ttl, owner), "putIfAbsent");
+        return shared.write(key, () -> !settings.exclusiveWrites() ? l2.putIfAbsent(encoded, bytes, ttl)
+            : l2.commit(encoded, Expected.absent(), Change.store(bytes, ttl), leases.held()), "putIfAbsent");
       }, took -> took && loaded(key, value, encoded, bytes, ttl, since), false);
       committed.report(stored);
       return stored;

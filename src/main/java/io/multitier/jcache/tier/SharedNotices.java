@@ -31,13 +31,15 @@ final class SharedNotices<K, V> {
     this.statistics = requireNonNull(statistics, "statistics");
   }
 
-  /** Drops L1 copies that another JVM changed; {@code null} means every key. */
+  /** Drops every L1 copy: another JVM may have changed any key. */
+  void invalidatedAll() {
+    statistics.invalidationsReceived.increment();
+    near.dropAll();
+  }
+
+  /** Drops the L1 copy of a key that another JVM changed. */
   void invalidated(String encodedKey) {
     statistics.invalidationsReceived.increment();
-    if (encodedKey == null) {
-      near.dropAll();
-      return;
-    }
     K key;
     try {
       key = codec.decodeKey(encodedKey);

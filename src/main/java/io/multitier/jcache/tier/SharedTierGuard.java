@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.multitier.jcache.spi.BackendException;
 import io.multitier.jcache.spi.Health;
+import io.multitier.jcache.spi.InvalidationListener;
 import io.multitier.jcache.spi.L2CacheBackend;
 import io.multitier.jcache.spi.SharedEvent;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -150,7 +151,7 @@ final class SharedTierGuard<K, V> {
     }
     boolean subscribed = false;
     try {
-      l2.onInvalidation(notices::invalidated);
+      l2.onInvalidation(InvalidationListener.of(notices::invalidated, notices::invalidatedAll));
       subscribed = true;
     } catch (BackendException e) {
       unreachable(e.getMessage());

@@ -7,11 +7,11 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.multitier.jcache.spi.Change;
 import io.multitier.jcache.spi.NearCacheBackend;
 import io.multitier.jcache.spi.Health;
 import io.multitier.jcache.spi.StreamingBackend;
 import io.multitier.jcache.spi.Ttl;
-import io.multitier.jcache.spi.ValueWithTtl;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Iterator;
@@ -95,16 +95,21 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
         .build();
   }
 
+  /** Runs a write that stores with {@code ttl}: a finite one first moves the entries into a cache with expiry. */
+  private <T extends @Nullable Object> T write(Duration ttl, Supplier<T> operation) {
+    if (!expiring && Ttl.isFinite(ttl)) {
+      startExpiring();
+    }
+    return write(operation);
+  }
+
   /**
    * Runs a write. While the cache is built without expiry, writes share a read lock that
    * {@link #startExpiring()} takes exclusively to move every entry into a cache with expiry, the
    * first time an entry gets a finite time to live; a write that meets one inside an atomic step
    * is abandoned, the move is made, and the write runs again.
    */
-  private <T extends @Nullable Object> T write(@Nullable Duration ttl, Supplier<T> operation) {
-    if (!expiring && ttl != null && isFinite(ttl)) {
-      startExpiring();
-    }
+  private <T extends @Nullable Object> T write(Supplier<T> operation) {
     for (;;) {
       if (expiring) {
         return operation.get();
@@ -139,10 +144,6 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
     }
   }
 
-  private static boolean isFinite(Duration ttl) {
-    return !Ttl.isEternal(ttl) && !Ttl.isUnchanged(ttl) && !ttl.isZero();
-  }
-
   @Override
   public String name() {
     return name;
@@ -175,7 +176,7 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
 
   @Override
   public boolean remove(K key) {
-    return write(null, () -> cache.asMap().remove(key) != null);
+    return write(() -> cache.asMap().remove(key) != null);
   }
 
   @Override
@@ -203,7 +204,7 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
 
   @Override
   public boolean remove(K key, V expected) {
-    return write(null, () -> {
+    return write(() -> {
       boolean[] removed = {false};
       cache.asMap().computeIfPresent(key, (k, current) -> {
         if (!current.value.equals(expected)) {
@@ -218,7 +219,7 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
 
   @Override
   public @Nullable V getAndPut(K key, V value, Duration ttlIfAbsent, Duration ttlIfPresent) {
-    Duration finite = isFinite(ttlIfAbsent) ? ttlIfAbsent : ttlIfPresent;
+    Duration finite = Ttl.isFinite(ttlIfAbsent) ? ttlIfAbsent : ttlIfPresent;
     return write(finite, () -> {
       @SuppressWarnings("unchecked")
       @Nullable V[] previous = (@Nullable V[]) new Object[1];
@@ -236,7 +237,7 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
 
   @Override
   public @Nullable V getAndRemove(K key) {
-    Timed<V> removed = write(null, () -> cache.asMap().remove(key));
+    Timed<V> removed = write(() -> cache.asMap().remove(key));
     return (removed == null) ? null : removed.value;
   }
 
@@ -253,17 +254,14 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
   }
 
   @Override
-  public void compute(K key, Function<@Nullable V, @Nullable ValueWithTtl<V>> function) {
-    write(null, () -> cache.asMap().compute(key, (k, current) -> {
-      ValueWithTtl<V> result = function.apply((current == null) ? null : current.value);
-      if (result == null || result.ttl().isZero()) {
+  public void compute(K key, Function<@Nullable V, Change<V>> function) {
+    write(() -> cache.asMap().compute(key, (k, current) -> {
+      Change<V> result = function.apply((current == null) ? null : current.value);
+      if (result.isRemove() || result.ttl().isZero()) {
         return null;
       }
       if (current != null && result.value() == current.value && Ttl.isUnchanged(result.ttl())) {
         return current;
-      }
-      if (current == null && Ttl.isUnchanged(result.ttl())) {
-        return timed(result.value(), Ttl.ETERNAL);
       }
       return (current == null) ? timed(result.value(), result.ttl())
           : next(current, result.value(), result.ttl());
@@ -273,7 +271,7 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
   @Override
   public void removeIf(BiPredicate<? super K, ? super V> test) {
     requireNonNull(test, "test");
-    write(null, () -> cache.asMap().entrySet().removeIf(entry -> test.test(entry.getKey(), entry.getValue().value)));
+    write(() -> cache.asMap().entrySet().removeIf(entry -> test.test(entry.getKey(), entry.getValue().value)));
   }
 
   @Override
@@ -289,7 +287,7 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
   /** Drops every entry without expiry notices. */
   @Override
   public void clear() {
-    write(null, () -> {
+    write(() -> {
       cache.invalidateAll();
       return null;
     });
@@ -336,8 +334,9 @@ public final class CaffeineBackend<K, V> implements NearCacheBackend<K, V> {
     return new Timed<>(requireNonNull(value, "value"), expiresAt);
   }
 
+  /** Maps a time to live of {@link Ttl}'s vocabulary (never zero here) to the instant a new value expires. */
   private long expiresAt(long now, Duration ttl) {
-    if (Ttl.isEternal(ttl)) {
+    if (Ttl.isEternal(ttl) || Ttl.isUnchanged(ttl)) {
       return Timed.NEVER;
     }
     if (!expiring) {

@@ -3,6 +3,7 @@ package io.multitier.jcache.backend.redis;
 import static java.util.Objects.requireNonNull;
 
 import io.multitier.jcache.spi.BackendException;
+import io.multitier.jcache.spi.InvalidationListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,7 +31,7 @@ final class InvalidationChannel implements Invalidations {
   private final KeyNamespace namespace;
   private final Watcher<InvalidationChannel> reconciliation;
   private final NoticeSequence sequence = new NoticeSequence();
-  private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+  private final List<InvalidationListener<String>> listeners = new CopyOnWriteArrayList<>();
   private final List<Integer> topicListenerIds = new ArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private RTopic topic;
@@ -46,7 +47,7 @@ final class InvalidationChannel implements Invalidations {
   }
 
   @Override
-  public void listen(Consumer<String> listener) {
+  public void listen(InvalidationListener<String> listener) {
     requireNonNull(listener, "listener");
     synchronized (topicListenerIds) {
       if (closed.get()) {
@@ -142,27 +143,36 @@ final class InvalidationChannel implements Invalidations {
   private void received(String message) {
     InvalidationMessage parsed = InvalidationMessage.parse(message);
     if (parsed.cache() == null) {
-      tell(null);
+      tellAll();
     } else if (parsed.cache().equals(namespace.encodedName())) {
       long seq = parsed.seq();
       if (sequence.heard(seq)) {
         Reconciler.afterGrace(() -> checkMissing(seq - 1, "an invalidation notice was lost"));
       }
       if (!link.sender().equals(parsed.sender())) {
-        tell(parsed.key());
+        String key = parsed.key();
+        if (key == null) {
+          tellAll();
+        } else {
+          tell(listener -> listener.invalidated(key));
+        }
       }
     }
   }
 
   private void missed(String why) {
     logger.info("{}: {}; dropping the cache's L1 copies", link, why);
-    tell(null);
+    tellAll();
   }
 
-  private void tell(String key) {
-    for (Consumer<String> listener : listeners) {
+  private void tellAll() {
+    tell(InvalidationListener::invalidatedAll);
+  }
+
+  private void tell(Consumer<InvalidationListener<String>> notice) {
+    for (InvalidationListener<String> listener : listeners) {
       try {
-        listener.accept(key);
+        notice.accept(listener);
       } catch (RuntimeException e) {
         logger.warn("An invalidation listener of {} failed", link, e);
       }
@@ -174,7 +184,7 @@ final class InvalidationChannel implements Invalidations {
 
     @Override
     public void onSubscribe(String channel) {
-      tell(null);
+      tellAll();
     }
 
     @Override

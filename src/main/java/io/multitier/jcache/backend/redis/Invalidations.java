@@ -1,6 +1,6 @@
 package io.multitier.jcache.backend.redis;
 
-import java.util.function.Consumer;
+import io.multitier.jcache.spi.InvalidationListener;
 
 /**
  * Tells this JVM which of one cache's keys other clients changed, the transport's own business:
@@ -10,13 +10,12 @@ import java.util.function.Consumer;
 interface Invalidations extends AutoCloseable {
 
   /**
-   * Starts telling the listener of each key another client changed, and {@code null} when every key
-   * may have changed (a cleared cache, a lost notice, a restored subscription); the first listener
-   * subscribes.
+   * Starts telling the listener of each key another client changed, and when every key may have
+   * changed (a cleared cache, a lost notice, a restored subscription); the first listener subscribes.
    *
    * @throws IllegalStateException if closed
    */
-  void listen(Consumer<String> listener);
+  void listen(InvalidationListener<String> listener);
 
   /** Stops telling the listeners and unsubscribes. */
   @Override

@@ -10,15 +10,20 @@ import static io.multitier.jcache.backend.redis.WireValues.TTL_REMOVE;
 import static io.multitier.jcache.backend.redis.WireValues.ZERO;
 import static io.multitier.jcache.backend.redis.WireValues.ascii;
 import static io.multitier.jcache.backend.redis.WireValues.batches;
-import static io.multitier.jcache.backend.redis.WireValues.ttlArgument;
+import static io.multitier.jcache.backend.redis.WireValues.ttlToWire;
 import static io.multitier.jcache.backend.redis.WireValues.withTtl;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import io.multitier.jcache.backend.redis.Scripts.Script;
 import io.multitier.jcache.spi.BackendException;
+import io.multitier.jcache.spi.Change;
+import io.multitier.jcache.spi.Expected;
 import io.multitier.jcache.spi.Health;
+import io.multitier.jcache.spi.InvalidationListener;
 import io.multitier.jcache.spi.L2CacheBackend;
+import io.multitier.jcache.spi.Lease;
+import io.multitier.jcache.spi.LeaseWhen;
 import io.multitier.jcache.spi.ReadForUpdate;
 import io.multitier.jcache.spi.SharedEvent;
 import io.multitier.jcache.spi.StreamingBackend;
@@ -173,7 +178,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   @Override
   public void setWithTtl(String key, byte[] value, Duration ttl) {
     requireNonNull(value, "value");
-    write("setWithTtl", Scripts.SET, ReturnType.INTEGER, key, value, ttlArgument(ttl));
+    write("setWithTtl", Scripts.SET, ReturnType.INTEGER, key, value, ttlToWire(ttl));
   }
 
   @Override
@@ -188,7 +193,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
       for (String key : batch) {
         redisKeys.add(namespace.key(key));
         args[next++] = requireNonNull(entries.get(key), "value");
-        args[next++] = ttlArgument(requireNonNull(ttls.get(key), "ttl"));
+        args[next++] = ttlToWire(requireNonNull(ttls.get(key), "ttl"));
       }
       link.eval("setAllWithTtl", Scripts.SET_ALL, ReturnType.INTEGER, redisKeys, args);
     }
@@ -197,14 +202,14 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   @Override
   public boolean putIfAbsent(String key, byte[] value, Duration ttl) {
     requireNonNull(value, "value");
-    return write("putIfAbsent", Scripts.PUT_IF_ABSENT, ReturnType.BOOLEAN, key, value, ttlArgument(ttl));
+    return write("putIfAbsent", Scripts.PUT_IF_ABSENT, ReturnType.BOOLEAN, key, value, ttlToWire(ttl));
   }
 
   @Override
   public boolean replace(String key, byte[] expected, byte[] value, Duration ttl) {
     requireNonNull(expected, "expected");
     requireNonNull(value, "value");
-    return write("replace", Scripts.REPLACE, ReturnType.BOOLEAN, key, expected, value, ttlArgument(ttl));
+    return write("replace", Scripts.REPLACE, ReturnType.BOOLEAN, key, expected, value, ttlToWire(ttl));
   }
 
   @Override
@@ -213,22 +218,22 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   }
 
   @Override
-  public boolean acquireLease(String key, String owner, Duration ttl) {
+  public boolean acquireLease(String key, Lease lease) {
     return link.eval("acquireLease", Scripts.ACQUIRE_LEASE, ReturnType.BOOLEAN,
-        List.<Object>of(namespace.leaseKey(key)), owner.getBytes(UTF_8), ttlArgument(ttl));
+        List.<Object>of(namespace.leaseKey(key)), owner(lease), ttlToWire(lease.ttl()));
   }
 
   @Override
-  public void releaseLease(String key, String owner) {
+  public void releaseLease(String key, Lease lease) {
     link.eval("releaseLease", Scripts.RELEASE_LEASE, ReturnType.INTEGER,
-        List.<Object>of(namespace.leaseKey(key)), owner.getBytes(UTF_8));
+        List.<Object>of(namespace.leaseKey(key)), owner(lease));
   }
 
   @Override
-  public ReadForUpdate<byte[]> readForUpdate(String key, String owner, Duration lease, boolean leaseIfPresent) {
+  public ReadForUpdate<byte[]> readForUpdate(String key, Lease lease, LeaseWhen when) {
     List<Object> reply = link.eval("readForUpdate", Scripts.READ_FOR_UPDATE, ReturnType.MULTI,
-        List.<Object>of(namespace.key(key), namespace.leaseKey(key)), owner.getBytes(UTF_8),
-        ttlArgument(lease), leaseIfPresent ? ONE : ZERO);
+        List.<Object>of(namespace.key(key), namespace.leaseKey(key)), owner(lease),
+        ttlToWire(lease.ttl()), (when == LeaseWhen.ALWAYS) ? ONE : ZERO);
     long state = (Long) reply.get(0);
     if (state == 0) {
       return ReadForUpdate.blockedByAnother();
@@ -238,17 +243,25 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   }
 
   @Override
-  public boolean commit(String key, byte[] expected, byte[] value, Duration ttl, String owner) {
+  public boolean commit(String key, Expected<byte[]> expected, Change<byte[]> change, Lease lease) {
     Object[] args = writeArgs(6);
     int next = writeHeader.length;
-    args[next++] = (expected == null) ? ABSENT : PRESENT;
-    args[next++] = (expected == null) ? EMPTY : expected;
-    args[next++] = (value == null) ? DELETE : PUT;
-    args[next++] = (value == null) ? EMPTY : value;
-    args[next++] = (value == null) ? TTL_REMOVE : ttlArgument(ttl);
-    args[next] = (owner == null) ? EMPTY : owner.getBytes(UTF_8);
+    args[next++] = expected.isAbsent() ? ABSENT : PRESENT;
+    args[next++] = expected.isAbsent() ? EMPTY : expected.value();
+    args[next++] = change.isRemove() ? DELETE : PUT;
+    args[next++] = change.isRemove() ? EMPTY : change.value();
+    args[next++] = change.isRemove() ? TTL_REMOVE : ttlToWire(change.ttl());
+    args[next] = lease.isNone() ? EMPTY : lease.owner().getBytes(UTF_8);
     return link.eval("commit", Scripts.COMMIT, ReturnType.BOOLEAN,
         List.<Object>of(namespace.key(key), namespace.leaseKey(key)), args);
+  }
+
+  /** Returns the owner of a lease as the lease scripts read it; only a lease, not {@link Lease#none()}. */
+  private static byte[] owner(Lease lease) {
+    if (lease.isNone()) {
+      throw new IllegalArgumentException("this operation needs a lease, not Lease.none()");
+    }
+    return lease.owner().getBytes(UTF_8);
   }
 
   @Override
@@ -259,7 +272,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
       Object[] args = new Object[batch.size()];
       for (int i = 0; i < batch.size(); i++) {
         redisKeys.add(namespace.key(batch.get(i)));
-        args[i] = ttlArgument(ttls.get(batch.get(i)));
+        args[i] = ttlToWire(ttls.get(batch.get(i)));
       }
       link.eval("extendAll", Scripts.EXTEND_ALL, ReturnType.INTEGER, redisKeys, args);
     }
@@ -272,31 +285,16 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   }
 
   @Override
-  public Map<String, byte[]> getAndPutAll(Map<? extends String, ? extends byte[]> entries,
-      Duration ttlIfAbsent, Duration ttlIfPresent) {
-    requireNonNull(entries, "entries");
-    Map<String, byte[]> previous = new HashMap<>();
-    putInBatches("getAndPutAll", Scripts.GET_AND_PUT_ALL, entries, ttlIfAbsent, ttlIfPresent, (batch, olds) -> {
-      for (int i = 0; i < batch.size(); i++) {
-        if (olds.get(i) instanceof byte[]) {
-          previous.put(batch.get(i), (byte[]) olds.get(i));
-        }
-      }
-    });
-    return previous;
-  }
-
-  @Override
   public byte[] getAndPut(String key, byte[] value, Duration ttlIfAbsent, Duration ttlIfPresent) {
     requireNonNull(value, "value");
     return write("getAndPut", Scripts.GET_AND_PUT, ReturnType.VALUE, key, value,
-        ttlArgument(ttlIfAbsent), ttlArgument(ttlIfPresent));
+        ttlToWire(ttlIfAbsent), ttlToWire(ttlIfPresent));
   }
 
   @Override
   public boolean put(String key, byte[] value, Duration ttlIfAbsent, Duration ttlIfPresent) {
     requireNonNull(value, "value");
-    return write("put", Scripts.PUT, ReturnType.BOOLEAN, key, value, ttlArgument(ttlIfAbsent), ttlArgument(ttlIfPresent));
+    return write("put", Scripts.PUT, ReturnType.BOOLEAN, key, value, ttlToWire(ttlIfAbsent), ttlToWire(ttlIfPresent));
   }
 
   @Override
@@ -327,7 +325,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
 
   @Override
   public boolean setTtl(String key, Duration ttl) {
-    return write("setTtl", Scripts.SET_TTL, ReturnType.BOOLEAN, key, ttlArgument(ttl));
+    return write("setTtl", Scripts.SET_TTL, ReturnType.BOOLEAN, key, ttlToWire(ttl));
   }
 
   @Override
@@ -355,11 +353,11 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
 
   /**
    * Subscribes to this cache's invalidations: the listener hears of keys that other clients
-   * changed, and {@code null} when they cleared the cache or after the subscription was restored
+   * changed, and of every key when they cleared the cache or after the subscription was restored
    * following a lost connection.
    */
   @Override
-  public void onInvalidation(Consumer<String> listener) {
+  public void onInvalidation(InvalidationListener<String> listener) {
     invalidations.listen(listener);
   }
 
@@ -392,8 +390,8 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
    */
   private void putInBatches(String operation, Script source, Map<? extends String, ? extends byte[]> entries,
       Duration ttlIfAbsent, Duration ttlIfPresent, BiConsumer<List<String>, List<Object>> replies) {
-    byte[] ifAbsent = ttlArgument(ttlIfAbsent);
-    byte[] ifPresent = ttlArgument(ttlIfPresent);
+    byte[] ifAbsent = ttlToWire(ttlIfAbsent);
+    byte[] ifPresent = ttlToWire(ttlIfPresent);
     for (List<String> batch : batches(new ArrayList<>(entries.keySet()))) {
       List<Object> redisKeys = new ArrayList<>(batch.size());
       Object[] args = writeArgs(2 + batch.size());

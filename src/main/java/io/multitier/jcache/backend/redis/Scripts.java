@@ -9,17 +9,18 @@ import java.util.HexFormat;
 /**
  * The Lua scripts of {@link RedisBackend}, one per operation, each one round trip.
  *
- * <p>Scripts that write take {@code ARGV[1]} the invalidation channel, {@code ARGV[2]} the message
- * header naming the sender ({@code K:<sender>:<cache>:}) and {@code ARGV[3]} the byte length of the
- * key prefix, followed by {@code :<maxLength>} when the cache keeps an event stream. They publish
- * one message per written key in the same script, numbered: each notice advances the cache's
+ * <p>Scripts that change entries ({@link #publishing}) take {@code ARGV[1]} the invalidation
+ * channel, {@code ARGV[2]} the message header naming the sender ({@code K:<sender>:<cache>:}) and
+ * {@code ARGV[3]} the byte length of the key prefix, followed by {@code :<maxLength>} when the
+ * cache keeps an event stream. They publish one message per written key in the same script, numbered: each notice advances the cache's
  * sequence number {@code <prefix>{<cache>}#seq} (in the cache's Cluster slot) and carries it, so
  * that a receiver can tell that it missed one. A cache with an event stream also appends each
  * change to {@code <prefix>{<cache>}#events} (trimmed to about {@code maxLength} entries), with the
  * fields {@code t} ({@code C} created, {@code U} updated, {@code R} removed, {@code E} expired by a
  * zero time to live), {@code k} the encoded key, {@code s} the sender, {@code v} the new value and
- * {@code o} the old one where there is one. A time to live argument is a decimal number of
- * milliseconds, or {@code -1} for no expiry, {@code -2} to keep the current expiry, {@code 0} to remove.
+ * {@code o} the old one where there is one. A time to live argument is in the one vocabulary that
+ * {@link WireValues#ttlToWire} writes: a decimal number of milliseconds, {@code -1} for no expiry,
+ * {@code -2} to keep the current expiry, {@code 0} to remove.
  */
 final class Scripts {
 
@@ -76,7 +77,7 @@ final class Scripts {
       """;
 
   /** KEYS[1]; returns {value, pttl} or an empty list. */
-  static final Script GET_WITH_TTL = read("getWithTtl", """
+  static final Script GET_WITH_TTL = plain("getWithTtl", """
       local value = redis.call('get', KEYS[1])
       if not value then
         return {}
@@ -85,7 +86,7 @@ final class Scripts {
       """);
 
   /** KEYS; returns {index, value, pttl, ...} for the keys present, index counting from 1 (one MGET, a PTTL per hit). */
-  static final Script GET_ALL_WITH_TTL = read("getAllWithTtl", """
+  static final Script GET_ALL_WITH_TTL = plain("getAllWithTtl", """
       local values = redis.call('mget', unpack(KEYS))
       local found = {}
       for i = 1, #KEYS do
@@ -99,7 +100,7 @@ final class Scripts {
       """);
 
   /** KEYS[1]; ARGV[4] value, ARGV[5] ttl. */
-  static final Script SET = write("setWithTtl", """
+  static final Script SET = publishing("setWithTtl", """
       local old = before(KEYS[1])
       store(KEYS[1], ARGV[4], ARGV[5])
       changed(KEYS[1], old, ARGV[4], ARGV[5])
@@ -107,7 +108,7 @@ final class Scripts {
       """);
 
   /** KEYS; ARGV[2i+2] value and ARGV[2i+3] ttl of KEYS[i]. */
-  static final Script SET_ALL = write("setAllWithTtl", """
+  static final Script SET_ALL = publishing("setAllWithTtl", """
       for i, key in ipairs(KEYS) do
         local old = before(key)
         store(key, ARGV[2 * i + 2], ARGV[2 * i + 3])
@@ -117,7 +118,7 @@ final class Scripts {
       """);
 
   /** KEYS[1]; ARGV[4] value, ARGV[5] ttl; returns 1 if the key was absent. */
-  static final Script PUT_IF_ABSENT = write("putIfAbsent", """
+  static final Script PUT_IF_ABSENT = publishing("putIfAbsent", """
       if redis.call('exists', KEYS[1]) == 1 then
         return 0
       end
@@ -129,7 +130,7 @@ final class Scripts {
       """);
 
   /** KEYS[1]; ARGV[4] expected, ARGV[5] value, ARGV[6] ttl; returns 1 if replaced. */
-  static final Script REPLACE = write("replace", """
+  static final Script REPLACE = publishing("replace", """
       if redis.call('get', KEYS[1]) ~= ARGV[4] then
         return 0
       end
@@ -139,7 +140,7 @@ final class Scripts {
       """);
 
   /** KEYS[1]; returns 1 if the key was present. */
-  static final Script REMOVE = write("remove", """
+  static final Script REMOVE = publishing("remove", """
       local old = before(KEYS[1])
       local removed = redis.call('del', KEYS[1])
       changed(KEYS[1], old, false, nil)
@@ -147,7 +148,7 @@ final class Scripts {
       """);
 
   /** KEYS[1]; ARGV[4] expected; returns 1 if removed. */
-  static final Script REMOVE_IF_EQUAL = write("removeIfEqual", """
+  static final Script REMOVE_IF_EQUAL = publishing("removeIfEqual", """
       if redis.call('get', KEYS[1]) ~= ARGV[4] then
         return 0
       end
@@ -157,7 +158,7 @@ final class Scripts {
       """);
 
   /** KEYS[1]; ARGV[4] value, ARGV[5] ttl if absent, ARGV[6] ttl if present; returns the previous value. */
-  static final Script GET_AND_PUT = write("getAndPut", """
+  static final Script GET_AND_PUT = publishing("getAndPut", """
       local previous = redis.call('get', KEYS[1])
       local ttl = previous and ARGV[6] or ARGV[5]
       store(KEYS[1], ARGV[4], ttl)
@@ -165,24 +166,8 @@ final class Scripts {
       return previous
       """);
 
-  /**
-   * KEYS; ARGV[4] ttl if absent, ARGV[5] ttl if present, ARGV[5 + i] the value of KEYS[i]; returns
-   * per key its previous value, or the integer 0 where it had none.
-   */
-  static final Script GET_AND_PUT_ALL = write("getAndPutAll", """
-      local previous = {}
-      for i, key in ipairs(KEYS) do
-        local old = redis.call('get', key)
-        local ttl = old and ARGV[5] or ARGV[4]
-        store(key, ARGV[5 + i], ttl)
-        changed(key, old, ARGV[5 + i], ttl)
-        previous[i] = old or 0
-      end
-      return previous
-      """);
-
   /** KEYS[1]; returns the removed value. */
-  static final Script GET_AND_REMOVE = write("getAndRemove", """
+  static final Script GET_AND_REMOVE = publishing("getAndRemove", """
       local previous = redis.call('get', KEYS[1])
       redis.call('del', KEYS[1])
       changed(KEYS[1], previous, false, nil)
@@ -195,7 +180,7 @@ final class Scripts {
    * holds the lease, {1, value, pttl} for a present entry read without the lease, {2[, value, pttl]}
    * with the lease taken.
    */
-  static final Script READ_FOR_UPDATE = read("readForUpdate", """
+  static final Script READ_FOR_UPDATE = plain("readForUpdate", """
       local value = redis.call('get', KEYS[1])
       if value and ARGV[3] == '0' then
         return {1, value, redis.call('pttl', KEYS[1])}
@@ -218,7 +203,7 @@ final class Scripts {
    * is done, else the owner's lease is released. Returns 1 if the entry was as expected and the
    * decision was carried out.
    */
-  static final Script COMMIT = write("commit", """
+  static final Script COMMIT = publishing("commit", """
       local function release()
         if ARGV[9] ~= '' and redis.call('get', KEYS[2]) == ARGV[9] then
           redis.call('del', KEYS[2])
@@ -253,10 +238,10 @@ final class Scripts {
       """);
 
   /**
-   * KEYS; ARGV[i] a time to live in milliseconds ({@code -1}: none) for KEYS[i]: each present key
+   * KEYS; ARGV[i] a time to live ({@link WireValues#ttlToWire}, never {@code -2} or {@code 0}) for KEYS[i]: each present key
    * whose remaining time is shorter gets it, without a notice. Returns how many were lengthened.
    */
-  static final Script EXTEND_ALL = read("extendAll", """
+  static final Script EXTEND_ALL = plain("extendAll", """
       local extended = 0
       for i, key in ipairs(KEYS) do
         local left = redis.call('pttl', key)
@@ -272,7 +257,7 @@ final class Scripts {
       """);
 
   /** KEYS[1] the lease; ARGV[1] owner, ARGV[2] ttl in milliseconds; returns whether the owner holds it. */
-  static final Script ACQUIRE_LEASE = read("acquireLease", """
+  static final Script ACQUIRE_LEASE = plain("acquireLease", """
       if redis.call('set', KEYS[1], ARGV[1], 'nx', 'px', ARGV[2]) then
         return 1
       end
@@ -280,7 +265,7 @@ final class Scripts {
       """);
 
   /** KEYS[1] the lease; ARGV[1] owner; deletes it only if the owner still holds it. */
-  static final Script RELEASE_LEASE = read("releaseLease", """
+  static final Script RELEASE_LEASE = plain("releaseLease", """
       if redis.call('get', KEYS[1]) == ARGV[1] then
         return redis.call('del', KEYS[1])
       end
@@ -292,7 +277,7 @@ final class Scripts {
    * returns 1 if created, 0 if it existed. An existing group is not an error reply, which Redisson
    * would take for a busy server ({@code BUSY…}) and retry for seconds.
    */
-  static final Script CREATE_GROUP = read("createGroup", """
+  static final Script CREATE_GROUP = plain("createGroup", """
       local created = redis.pcall('xgroup', 'create', KEYS[1], ARGV[1], '$', 'mkstream')
       if type(created) == 'table' and created.err then
         if string.sub(created.err, 1, 9) == 'BUSYGROUP' then
@@ -304,7 +289,7 @@ final class Scripts {
       """);
 
   /** KEYS[1]; ARGV[4] ttl; returns 1 if the key was present. */
-  static final Script SET_TTL = write("setTtl", """
+  static final Script SET_TTL = publishing("setTtl", """
       if redis.call('exists', KEYS[1]) == 0 then
         return 0
       end
@@ -326,7 +311,7 @@ final class Scripts {
       """);
 
   /** KEYS[1]; ARGV[4] value, ARGV[5] ttl if absent, ARGV[6] ttl if present; returns 1 if the key was present (not its value). */
-  static final Script PUT = write("put", """
+  static final Script PUT = publishing("put", """
       local present = redis.call('exists', KEYS[1])
       local old = before(KEYS[1])
       local ttl = (present == 1) and ARGV[6] or ARGV[5]
@@ -339,7 +324,7 @@ final class Scripts {
    * KEYS; ARGV[4] ttl if absent, ARGV[5] ttl if present, ARGV[5 + i] the value of KEYS[i]; returns
    * per key 1 if it was present, else 0 (not the previous values).
    */
-  static final Script PUT_ALL = write("putAll", """
+  static final Script PUT_ALL = publishing("putAll", """
       local present = {}
       for i, key in ipairs(KEYS) do
         present[i] = redis.call('exists', key)
@@ -352,18 +337,18 @@ final class Scripts {
       """);
 
   /** KEYS[1]; ARGV[1] the bytes it must hold; returns 1 if it holds them. */
-  static final Script HOLDS = read("holds", """
+  static final Script HOLDS = plain("holds", """
       return redis.call('get', KEYS[1]) == ARGV[1] and 1 or 0
       """);
 
   /** KEYS[1] the cache's sequence key; ARGV[1] channel, ARGV[2] the "every key" message; publishes it numbered. */
-  static final Script NOTIFY_CLEARED = read("notifyCleared", """
+  static final Script NOTIFY_CLEARED = plain("notifyCleared", """
       local seq = redis.call('incr', KEYS[1])
       return redis.call('publish', ARGV[1], ARGV[2] .. ':' .. seq)
       """);
 
   /** KEYS[1] a cache's sequence key; returns its number, 0 if it has none. */
-  static final Script SEQUENCE = read("sequence", """
+  static final Script SEQUENCE = plain("sequence", """
       return tonumber(redis.call('get', KEYS[1]) or '0')
       """);
 
@@ -372,7 +357,7 @@ final class Scripts {
    * ARGV[2] the stream's length bound ({@code 0}: none), ARGV[3..] field, value, ...; appends the
    * entry unless the token is held. Returns the new id, or false.
    */
-  static final Script ADD_ONCE = read("addOnce", """
+  static final Script ADD_ONCE = plain("addOnce", """
       if not redis.call('set', KEYS[2], '1', 'nx', 'px', ARGV[1]) then
         return false
       end
@@ -390,7 +375,7 @@ final class Scripts {
       """);
 
   /** KEYS[1] a stream; returns the id of the newest entry it ever deleted (trimmed), or "0-0". */
-  static final Script MAX_DELETED_ID = read("maxDeletedId", """
+  static final Script MAX_DELETED_ID = plain("maxDeletedId", """
       if redis.call('exists', KEYS[1]) == 0 then
         return '0-0'
       end
@@ -405,11 +390,13 @@ final class Scripts {
 
   private Scripts() {}
 
-  private static Script read(String name, String body) {
+  /** Returns a script that is its body alone: it reads, or writes what no other client is told of (leases, expiries). */
+  private static Script plain(String name, String body) {
     return new Script(name, body);
   }
 
-  private static Script write(String name, String body) {
+  /** Returns a script whose body changes entries and publishes each change, with the helpers that do so. */
+  private static Script publishing(String name, String body) {
     return new Script(name, WRITE_HELPERS + body);
   }
 

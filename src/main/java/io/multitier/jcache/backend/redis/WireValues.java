@@ -9,16 +9,25 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
- * How values cross to the scripts of {@link Scripts} and back: times to live in milliseconds
- * ({@code -1} eternal, {@code -2} unchanged, {@code 0} remove), the flags the scripts read, replies
- * of a value with its {@code PTTL}, and keys cut into batches of one round trip each.
+ * How values cross to the scripts of {@link Scripts} and back: times to live, the flags the scripts
+ * read, replies of a value with its {@code PTTL}, and keys cut into batches of one round trip each.
+ *
+ * <p>Times to live are mapped here and nowhere else, one method each way. To a script
+ * ({@link #ttlToWire}), {@link Ttl}'s vocabulary becomes a decimal number of milliseconds (rounded
+ * up), {@code -1} for {@link Ttl#ETERNAL} (as Redis's {@code PTTL} says "no expiry"), {@code -2} for
+ * {@link Ttl#UNCHANGED} ({@code SET ... KEEPTTL}) and {@code 0} for {@link java.time.Duration#ZERO}
+ * (remove). From Redis ({@link #ttlFromWire}), a {@code PTTL} reply of {@code -1} becomes
+ * {@link Ttl#ETERNAL} and a positive one that many milliseconds; {@code -2} (and {@code 0}) mean
+ * the key is gone.
  */
 final class WireValues {
 
   /** How many keys one command or script carries at most. */
   static final int BATCH = 1_000;
+  /** The time to live argument that removes the entry. */
   static final byte[] TTL_REMOVE = ascii("0");
   static final byte[] ZERO = ascii("0");
   static final byte[] ONE = ascii("1");
@@ -31,11 +40,12 @@ final class WireValues {
   private static final Duration LONGEST_EXPIRY = Duration.ofMillis(Long.MAX_VALUE / 2);
   private static final byte[] TTL_ETERNAL = ascii("-1");
   private static final byte[] TTL_UNCHANGED = ascii("-2");
+  private static final long PTTL_NO_EXPIRY = -1;
 
   private WireValues() {}
 
-  /** Returns a time to live as a script reads it: whole milliseconds, rounded up. */
-  static byte[] ttlArgument(Duration ttl) {
+  /** Returns a time to live of {@link Ttl}'s vocabulary as a script reads it. */
+  static byte[] ttlToWire(Duration ttl) {
     requireNonNull(ttl, "ttl");
     if (Ttl.isUnchanged(ttl)) {
       return TTL_UNCHANGED;
@@ -56,13 +66,18 @@ final class WireValues {
     return ascii(Long.toString(millis));
   }
 
-  /** Returns a value and its {@code PTTL} as read by a script, or null if the key is gone. */
-  static ValueWithTtl<byte[]> withTtl(Object value, Object pttl) {
-    long millis = (Long) pttl;
-    if (millis == -1) {
-      return new ValueWithTtl<>((byte[]) value, Ttl.ETERNAL);
+  /** Returns what a {@code PTTL} reply says is left of a key's life, or {@code null} if the key is gone. */
+  static @Nullable Duration ttlFromWire(long pttl) {
+    if (pttl == PTTL_NO_EXPIRY) {
+      return Ttl.ETERNAL;
     }
-    return (millis > 0) ? new ValueWithTtl<>((byte[]) value, Duration.ofMillis(millis)) : null;
+    return (pttl > 0) ? Duration.ofMillis(pttl) : null;
+  }
+
+  /** Returns a value and its {@code PTTL} as read by a script, or null if the key is gone. */
+  static @Nullable ValueWithTtl<byte[]> withTtl(Object value, Object pttl) {
+    Duration ttl = ttlFromWire((Long) pttl);
+    return (ttl == null) ? null : new ValueWithTtl<>((byte[]) value, ttl);
   }
 
   /** Cuts the keys into batches of at most {@link #BATCH}, in their order. */

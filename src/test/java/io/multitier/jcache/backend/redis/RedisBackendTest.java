@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.multitier.jcache.spi.BackendException;
 import io.multitier.jcache.spi.Health;
+import io.multitier.jcache.spi.InvalidationListener;
 import io.multitier.jcache.spi.Ttl;
 import io.multitier.jcache.spi.ValueWithTtl;
 import io.multitier.jcache.testing.RedisServer;
@@ -110,13 +111,13 @@ final class RedisBackendTest {
 
   @Test
   void timesToLiveBecomeScriptArguments() {
-    assertThat(WireValues.ttlArgument(Duration.ofNanos(1))).asString(UTF_8).isEqualTo("1");
-    assertThat(WireValues.ttlArgument(Duration.ofMillis(1).plusNanos(1))).asString(UTF_8).isEqualTo("2");
-    assertThat(WireValues.ttlArgument(MINUTE)).asString(UTF_8).isEqualTo("60000");
-    assertThat(WireValues.ttlArgument(Ttl.ETERNAL)).asString(UTF_8).isEqualTo("-1");
-    assertThat(WireValues.ttlArgument(Duration.ofMillis(Long.MAX_VALUE - 1))).asString(UTF_8).isEqualTo("-1");
-    assertThat(WireValues.ttlArgument(Ttl.UNCHANGED)).asString(UTF_8).isEqualTo("-2");
-    assertThat(WireValues.ttlArgument(Duration.ZERO)).asString(UTF_8).isEqualTo("0");
+    assertThat(WireValues.ttlToWire(Duration.ofNanos(1))).asString(UTF_8).isEqualTo("1");
+    assertThat(WireValues.ttlToWire(Duration.ofMillis(1).plusNanos(1))).asString(UTF_8).isEqualTo("2");
+    assertThat(WireValues.ttlToWire(MINUTE)).asString(UTF_8).isEqualTo("60000");
+    assertThat(WireValues.ttlToWire(Ttl.ETERNAL)).asString(UTF_8).isEqualTo("-1");
+    assertThat(WireValues.ttlToWire(Duration.ofMillis(Long.MAX_VALUE - 1))).asString(UTF_8).isEqualTo("-1");
+    assertThat(WireValues.ttlToWire(Ttl.UNCHANGED)).asString(UTF_8).isEqualTo("-2");
+    assertThat(WireValues.ttlToWire(Duration.ZERO)).asString(UTF_8).isEqualTo("0");
   }
 
   @Test
@@ -416,7 +417,7 @@ final class RedisBackendTest {
       RedisBackend writer = backend(clientA, name);
       RedisBackend reader = backend(clientB, name);
       List<String> events = new CopyOnWriteArrayList<>();
-      reader.onInvalidation(events::add);
+      reader.onInvalidation(recordingInto(events));
       heard.put(name, events);
       writers.add(writer);
       readers.add(reader);
@@ -454,8 +455,8 @@ final class RedisBackendTest {
     RedisBackend remote = backend(clientB, "users");
     List<String> heardHere = new CopyOnWriteArrayList<>();
     List<String> heardThere = new CopyOnWriteArrayList<>();
-    cache.onInvalidation(heardHere::add);
-    remote.onInvalidation(heardThere::add);
+    cache.onInvalidation(recordingInto(heardHere));
+    remote.onInvalidation(recordingInto(heardThere));
 
     cache.setWithTtl("set", bytes("1"), MINUTE);
     cache.setAllWithTtl(Map.of("all", bytes("1")), Map.of("all", MINUTE));
@@ -485,8 +486,8 @@ final class RedisBackendTest {
     RedisBackend remote = backend(clientB, "users");
     List<String> heardHere = new CopyOnWriteArrayList<>();
     List<String> heardThere = new CopyOnWriteArrayList<>();
-    cache.onInvalidation(heardHere::add);
-    remote.onInvalidation(heardThere::add);
+    cache.onInvalidation(recordingInto(heardHere));
+    remote.onInvalidation(recordingInto(heardThere));
 
     cache.setWithTtl("k1", bytes("1"), MINUTE);
     cache.clear();
@@ -505,8 +506,8 @@ final class RedisBackendTest {
     RedisBackend sameCache = backend(clientB, "users");
     List<String> heardByOther = new CopyOnWriteArrayList<>();
     List<String> heardBySame = new CopyOnWriteArrayList<>();
-    otherCache.onInvalidation(heardByOther::add);
-    sameCache.onInvalidation(heardBySame::add);
+    otherCache.onInvalidation(recordingInto(heardByOther));
+    sameCache.onInvalidation(recordingInto(heardBySame));
 
     cache.setWithTtl("k1", bytes("1"), MINUTE);
     cache.clear();
@@ -674,7 +675,7 @@ final class RedisBackendTest {
       RedisBackend writer = backend(writerClient, "users");
       RedisBackend reader = backend(readerClient, "users");
       List<String> heard = new CopyOnWriteArrayList<>();
-      reader.onInvalidation(heard::add);
+      reader.onInvalidation(recordingInto(heard));
       writer.setWithTtl("k1", bytes("v1"), MINUTE);
       await().atMost(Duration.ofSeconds(10)).until(() -> heard.equals(List.of("k1")));
 
@@ -758,5 +759,10 @@ final class RedisBackendTest {
 
   private static byte[] bytes(String text) {
     return text.getBytes(UTF_8);
+  }
+
+  /** Returns a listener that records each invalidated key, and {@code null} for "every key". */
+  private static InvalidationListener<String> recordingInto(List<String> heard) {
+    return InvalidationListener.of(heard::add, () -> heard.add(null));
   }
 }
