@@ -418,6 +418,10 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
 
   @Override
   public Health healthCheck() {
+    return (trouble == null) ? ping() : trouble.probe(this::ping);
+  }
+
+  private Health ping() {
     long start = System.nanoTime();
     try {
       boolean answered = nodes().pingAll();
@@ -425,7 +429,8 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
       return answered ? Health.up(NAME, "PING answered in " + latency)
           : Health.down(NAME, "PING unanswered after " + latency);
     } catch (RuntimeException e) {
-      return Health.down(NAME, "PING failed: " + e.getMessage());
+      String explained = (trouble == null) ? null : trouble.explain(e);
+      return Health.down(NAME, "PING failed: " + ((explained != null) ? explained : e.getMessage()));
     }
   }
 
