@@ -111,7 +111,10 @@ final class TieredStore<K, V> implements Store<K, V> {
     if (health.healthy()) {
       subscribe();
     } else {
-      unreachable(health.detail());
+      // the CacheManager says why, once for all the caches it creates together
+      statistics.l2Errors.increment();
+      failing.set(true);
+      logger.debug("{} cannot be reached yet (policy {}): {}", l2.name(), settings.degradation(), health.detail());
     }
   }
 
