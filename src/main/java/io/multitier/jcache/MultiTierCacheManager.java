@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.multitier.jcache.configuration.ManagerSettings;
 import io.multitier.jcache.configuration.MultiTierConfiguration;
 import io.multitier.jcache.backend.redis.RedisConnection;
+import io.multitier.jcache.copy.AllowList;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -58,6 +59,7 @@ final class MultiTierCacheManager implements CacheManager {
       caches.put(name, build(name, config));
       if (isTiered(config)) {
         tiered.add(name);
+        warnIfRefused(name, config);
       }
     }
     logger.info(StartLine.of(uri, settings, declared, (redis == null) ? null : redis.servers()));
@@ -219,6 +221,24 @@ final class MultiTierCacheManager implements CacheManager {
 
   private boolean isTiered(MultiTierConfiguration<?, ?> config) {
     return config.isTiered() && settings.redis().isPresent();
+  }
+
+  /** Logs a declared key or value type that the cache's allow-list refuses: no JVM could read its entries back from Redis. */
+  private void warnIfRefused(String name, MultiTierConfiguration<?, ?> config) {
+    AllowList allowList = AllowList.of(config.getAllowedClasses());
+    Map<String, Class<?>> types = new LinkedHashMap<>();
+    types.put("keyType", config.getKeyType());
+    types.put("valueType", config.getValueType());
+    types.forEach((setting, type) -> {
+      String refused = allowList.firstRefused(type);
+      if (refused != null) {
+        int dot = refused.lastIndexOf('.');
+        logger.warn("CacheManager {}: the tiered cache '{}' declares {} {}, which its allowedClasses do not allow: "
+            + "no JVM can read its entries back from Redis (each read there is a miss); add \"{}\"{} to allowedClasses "
+            + "in {}", uri, name, setting, type.getName(), refused,
+            (dot < 0) ? "" : " (or \"" + refused.substring(0, dot) + ".**\" for its package)", settings.source());
+      }
+    });
   }
 
   /**

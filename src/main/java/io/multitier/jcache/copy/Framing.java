@@ -1,9 +1,13 @@
 package io.multitier.jcache.copy;
 
 import java.io.ByteArrayOutputStream;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bytes of the shared tier: the first byte names the codec that wrote them ({@code 0xAC}, the
@@ -11,8 +15,14 @@ import java.util.zip.Inflater;
  * {@code 'Z'} for a value compressed with the JDK's Deflater, followed by its length and the
  * compressed bytes of a value of the first kind. Bytes of another codec, or of no codec, are
  * refused before they are decoded; compressed ones are read whatever this cache's own compression.
+ *
+ * <p>The first time a cache writes an object of a class, it reads it back through its allow-list:
+ * a value that every JVM would read as a miss (a class, or a class inside it, missing from
+ * {@code allowedClasses}) is reported on the JVM that wrote it, naming the cache and the entry to add.
  */
 final class Framing implements Serializer {
+
+  private static final Logger logger = LoggerFactory.getLogger(Framing.class);
 
   static final byte DEFLATED = 'Z';
 
@@ -24,6 +34,7 @@ final class Framing implements Serializer {
   private final String cacheName;
   private final Compression compression;
   private final int compressAbove;
+  private final Set<Class<?>> readBack = ConcurrentHashMap.newKeySet();
 
   Framing(Codec codec, Serializer serializer, String cacheName, Compression compression, int compressAbove) {
     this.codec = codec;
@@ -36,6 +47,9 @@ final class Framing implements Serializer {
   @Override
   public byte[] serialize(Object object) {
     byte[] bytes = serializer.serialize(object);
+    if (readBack.add(object.getClass())) {
+      readBack(object, bytes);
+    }
     if (compression == Compression.DEFLATE && bytes.length > compressAbove) {
       byte[] deflated = deflate(bytes);
       if (deflated.length < bytes.length) {
@@ -62,6 +76,27 @@ final class Framing implements Serializer {
     }
     throw new SerializationException("Cannot deserialize " + bytes.length + " bytes" + where()
         + ": no codec of this provider wrote them (first byte 0x" + String.format("%02x", plain[0] & 0xFF) + ")");
+  }
+
+  /** Reads back the first object of its class that the cache wrote, and says so if no JVM could. */
+  private void readBack(Object object, byte[] bytes) {
+    try {
+      ClassLoader loader = object.getClass().getClassLoader();
+      serializer.deserialize(bytes, (loader == null) ? Framing.class.getClassLoader() : loader);
+    } catch (SerializationException e) {
+      String refused = e.refusedClass();
+      String cache = (cacheName == null) ? "A cache" : "The cache '" + cacheName + "'";
+      if (refused == null) {
+        logger.warn("{} wrote a {} to Redis that it cannot read back (every JVM reads it as a miss): {}",
+            cache, object.getClass().getName(), e.getMessage());
+      } else {
+        int dot = refused.lastIndexOf('.');
+        logger.warn("{} wrote a {} to Redis that no JVM can read back (every read of it there is a miss, counted in "
+            + "refused.classes): {} is not on the cache's allow-list; add \"{}\"{} to allowedClasses", cache,
+            object.getClass().getName(), refused, refused,
+            (dot < 0) ? "" : " (or \"" + refused.substring(0, dot) + ".**\" for its package)");
+      }
+    }
   }
 
   private String where() {
