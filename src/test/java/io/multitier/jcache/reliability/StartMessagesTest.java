@@ -3,6 +3,7 @@ package io.multitier.jcache.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.multitier.jcache.configuration.MultiTierConfiguration;
+import io.multitier.jcache.testing.BlackHole;
 import io.multitier.jcache.testing.CapturedStderr;
 import io.multitier.jcache.testing.ManagerFiles;
 import io.multitier.jcache.testing.RedisServer;
@@ -64,6 +65,19 @@ final class StartMessagesTest {
       assertThat(log.lines("WARN")).as("WARN lines").hasSize(2).last().asString()
           .contains("the tiered cache 'created' keeps no L1 copies")
           .contains("cannot reach Redis at " + address);
+    }
+  }
+
+  @Test
+  void aServerThatDropsPacketsIsOneLineThatSaysSo() {
+    try (BlackHole hole = BlackHole.open(); ManagerFiles files = new ManagerFiles(); CapturedStderr log = CapturedStderr.start()) {
+      CacheManager manager = files.open("redis:\n  address: " + hole.address() + "\n" + CACHES);
+      assertThat(log.lines("WARN")).as("WARN lines").singleElement().asString()
+          .contains("CacheManager " + manager.getURI())
+          .contains("3 tiered caches (users, orders, prices)")
+          .contains("cannot reach Redis at " + hole.address())
+          .contains("timed out")
+          .contains("raise redis.connectTimeout");
     }
   }
 }

@@ -79,8 +79,11 @@ final class ConnectionTrouble {
           + " carried out when it answers); if Redis is only slow, raise redis.timeout (or the Redisson file's timeout)");
     }
     if (find(failure, RedisConnectionException.class) != null) {
-      return scrub("cannot reach Redis at " + servers + ": " + reason(failure)
-          + "; check that Redis runs there and that " + setting + " names it");
+      String reason = reason(failure);
+      return scrub("cannot reach Redis at " + servers + ": " + reason
+          + "; check that Redis runs there and that " + setting + " names it"
+          + (reason.contains("timed out") ? " (no answer at all: a host that is down or a firewall that drops packets;"
+              + " if the network is only slow, raise redis.connectTimeout or the Redisson file's connectTimeout)" : ""));
     }
     return null;
   }
