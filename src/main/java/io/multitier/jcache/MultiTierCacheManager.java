@@ -5,10 +5,13 @@ import static java.util.Objects.requireNonNull;
 import io.multitier.jcache.configuration.ManagerSettings;
 import io.multitier.jcache.configuration.MultiTierConfiguration;
 import io.multitier.jcache.backend.redis.RedisConnection;
+import io.multitier.jcache.copy.AllowList;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,12 +52,18 @@ final class MultiTierCacheManager implements CacheManager {
     this.properties = requireNonNull(properties);
     this.settings = ManagerSettings.forUri(uri, classLoader);
     Map<String, MultiTierConfiguration<?, ?>> declared = new LinkedHashMap<>();
+    List<String> tiered = new ArrayList<>();
     for (String name : settings.declaredCaches()) {
       MultiTierConfiguration<Object, Object> config = settings.declared(name);
       declared.put(name, config);
       caches.put(name, build(name, config));
+      if (isTiered(config)) {
+        tiered.add(name);
+        warnIfRefused(name, config);
+      }
     }
     logger.info(StartLine.of(uri, settings, declared, (redis == null) ? null : redis.servers()));
+    warnIfRedisUnusable(tiered);
   }
 
   @Override
@@ -90,6 +99,9 @@ final class MultiTierCacheManager implements CacheManager {
     });
     if (!created[0]) {
       throw new CacheException("A cache named '" + cacheName + "' already exists in " + uri);
+    }
+    if (isTiered(config)) {
+      warnIfRedisUnusable(List.of(cacheName));
     }
     @SuppressWarnings("unchecked")
     Cache<K, V> typed = (Cache<K, V>) cache;
@@ -205,6 +217,49 @@ final class MultiTierCacheManager implements CacheManager {
   private <K, V> MultiTierCache<K, V> build(String name, MultiTierConfiguration<K, V> config) {
     return CacheFactory.build(name, config, this, settings.redis().isPresent() ? cache -> redis(cache).backend(cache,
         config.isClusterEvents() ? config.getClusterEventsMaxLength() : 0) : null);
+  }
+
+  private boolean isTiered(MultiTierConfiguration<?, ?> config) {
+    return config.isTiered() && settings.redis().isPresent();
+  }
+
+  /** Logs a declared key or value type that the cache's allow-list refuses: no JVM could read its entries back from Redis. */
+  private void warnIfRefused(String name, MultiTierConfiguration<?, ?> config) {
+    AllowList allowList = AllowList.of(config.getAllowedClasses());
+    Map<String, Class<?>> types = new LinkedHashMap<>();
+    types.put("keyType", config.getKeyType());
+    types.put("valueType", config.getValueType());
+    types.forEach((setting, type) -> {
+      String refused = allowList.firstRefused(type);
+      if (refused != null) {
+        int dot = refused.lastIndexOf('.');
+        logger.warn("CacheManager {}: the tiered cache '{}' declares {} {}, which its allowedClasses do not allow: "
+            + "no JVM can read its entries back from Redis (each read there is a miss); add \"{}\"{} to allowedClasses "
+            + "in {}", uri, name, setting, type.getName(), refused,
+            (dot < 0) ? "" : " (or \"" + refused.substring(0, dot) + ".**\" for its package)", settings.source());
+      }
+    });
+  }
+
+  /**
+   * Logs one line, for all the tiered caches just created, if Redis could not be used when they
+   * were: why (a refused password is not an unreachable server), the setting and file to correct,
+   * and what the caches do meanwhile.
+   */
+  private void warnIfRedisUnusable(List<String> tiered) {
+    String why;
+    synchronized (this) {
+      why = (redis == null || tiered.isEmpty()) ? null : redis.unusable();
+    }
+    if (why == null) {
+      return;
+    }
+    String caches = (tiered.size() == 1) ? "the tiered cache '" + tiered.get(0) + "'"
+        : tiered.size() + " tiered caches (" + String.join(", ", tiered) + ")";
+    logger.warn("CacheManager {}{}: {} {} no L1 copies and {} as {} degradation policy says until Redis answers: {}",
+        uri, settings.source().equals(uri.toString()) ? "" : " (configuration " + settings.source() + ")", caches,
+        (tiered.size() == 1) ? "keeps" : "keep", (tiered.size() == 1) ? "serves" : "serve",
+        (tiered.size() == 1) ? "its" : "their", why);
   }
 
   /** Returns the link to Redis, opening it on first use (by the named cache). */

@@ -11,8 +11,14 @@ import java.util.regex.Pattern;
  *
  * <p>With an address, {@code timeout}, {@code retryAttempts} and {@code retryDelay} bound how long a
  * Redis command may take before it fails: at most about {@code (retryAttempts + 1) × timeout +
- * retryAttempts × retryDelay}. Left out, Redisson's defaults apply (3 s, 4 attempts, 1 to 2 s).
- * With a Redisson file, that file's own settings of the same names apply.
+ * retryAttempts × retryDelay}, and {@code connectTimeout} how long opening a connection may take
+ * (the first command, or a server that drops packets: {@code (retryAttempts + 1) × connectTimeout
+ * + retryAttempts × retryDelay}). Left out, the provider's defaults apply, chosen for a cache on a
+ * request path, where failing fast and the degradation policy beat a long wait: 300 ms, 1 retry,
+ * 50 ms, 250 ms connect, so a command fails within about 650 ms (Redisson's own defaults, 3 s,
+ * 4 retries, 1 to 2 s and a 10 s connect, made it 7 s, and 56 s against a dropping firewall). With
+ * a Redisson file, that file's own settings of the same names apply, Redisson's defaults for those
+ * it leaves out.
  *
  * @param address a single server's address, or {@code null}
  * @param redissonConfig the URI of a Redisson YAML file ({@code classpath:…} or {@code file:…}), or {@code null}
@@ -21,6 +27,7 @@ import java.util.regex.Pattern;
  * @param timeout how long one attempt of a command waits for its answer ({@code 500ms}), or {@code null}
  * @param retryAttempts how many times a failed command is sent again, or {@code null}
  * @param retryDelay how long to wait before sending it again ({@code 100ms}), or {@code null}
+ * @param connectTimeout how long opening one connection may take ({@code 250ms}), or {@code null}
  * @param reconcileInterval how often each cache's count of changes in Redis is compared with the
  *     invalidation notices this JVM heard, to catch a lost one ({@code 5s}), or {@code null} for 5 s
  */
@@ -31,10 +38,19 @@ public record RedisSettings(
     @JsonProperty("timeout") String timeout,
     @JsonProperty("retryAttempts") Integer retryAttempts,
     @JsonProperty("retryDelay") String retryDelay,
+    @JsonProperty("connectTimeout") String connectTimeout,
     @JsonProperty("reconcileInterval") String reconcileInterval) {
 
   /** How often caches are reconciled when {@code reconcileInterval} is not set. */
   public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofSeconds(5);
+  /** How long one attempt of a command waits for its answer when {@code timeout} is not set. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(300);
+  /** How many times a command is sent again when {@code retryAttempts} is not set. */
+  public static final int DEFAULT_RETRY_ATTEMPTS = 1;
+  /** The pause before sending a command again when {@code retryDelay} is not set. */
+  public static final Duration DEFAULT_RETRY_DELAY = Duration.ofMillis(50);
+  /** How long opening a connection may take when {@code connectTimeout} is not set. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofMillis(250);
 
   private static final Pattern ADDRESS = Pattern.compile(
       "(redis|rediss|valkey|valkeys)://([^@/]*@)?(\\[[0-9A-Fa-f:.]+\\]|[^:/@\\[\\]]+):[0-9]{1,5}/?"
@@ -54,14 +70,16 @@ public record RedisSettings(
     if (keyPrefix != null && (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0)) {
       throw new IllegalArgumentException("redis.keyPrefix may not contain '{' or '}': " + keyPrefix);
     }
-    if (redissonConfig != null && (timeout != null || retryAttempts != null || retryDelay != null)) {
-      throw new IllegalArgumentException("redis: timeout, retryAttempts and retryDelay go with address; "
-          + "with redissonConfig, set them in the Redisson file");
+    if (redissonConfig != null && (timeout != null || retryAttempts != null || retryDelay != null
+        || connectTimeout != null)) {
+      throw new IllegalArgumentException("redis: timeout, retryAttempts, retryDelay and connectTimeout go with "
+          + "address; with redissonConfig, set them in the Redisson file");
     }
     if (retryAttempts != null && retryAttempts < 0) {
       throw new IllegalArgumentException("redis.retryAttempts must not be negative: " + retryAttempts);
     }
     positive(timeout, "redis.timeout");
+    positive(connectTimeout, "redis.connectTimeout");
     positive(reconcileInterval, "redis.reconcileInterval");
     if (retryDelay != null) {
       Durations.parse(retryDelay, "redis.retryDelay");
@@ -93,14 +111,19 @@ public record RedisSettings(
     return address.substring(0, userStart) + kept + ":***" + address.substring(at);
   }
 
-  /** Returns the settings of a single server at the address. */
-  public static RedisSettings ofAddress(String address) {
-    return new RedisSettings(address, null, null, null, null, null, null);
+  /** Returns the per-attempt command timeout of the address form, the default if not set. */
+  public Duration timeoutDuration() {
+    return (timeout == null) ? DEFAULT_TIMEOUT : Durations.parse(timeout, "redis.timeout");
   }
 
-  /** Returns the per-attempt command timeout, if set. */
-  public Duration timeoutDuration() {
-    return (timeout == null) ? null : Durations.parse(timeout, "redis.timeout");
+  /** Returns how many times a command of the address form is sent again, the default if not set. */
+  public int retryAttemptsOrDefault() {
+    return (retryAttempts == null) ? DEFAULT_RETRY_ATTEMPTS : retryAttempts;
+  }
+
+  /** Returns how long opening a connection of the address form may take, the default if not set. */
+  public Duration connectTimeoutDuration() {
+    return (connectTimeout == null) ? DEFAULT_CONNECT_TIMEOUT : Durations.parse(connectTimeout, "redis.connectTimeout");
   }
 
   /** Returns how often caches are reconciled. */
@@ -109,9 +132,9 @@ public record RedisSettings(
         : Durations.parse(reconcileInterval, "redis.reconcileInterval");
   }
 
-  /** Returns the delay between attempts, if set. */
+  /** Returns the delay between attempts of the address form, the default if not set. */
   public Duration retryDelayDuration() {
-    return (retryDelay == null) ? null : Durations.parse(retryDelay, "redis.retryDelay");
+    return (retryDelay == null) ? DEFAULT_RETRY_DELAY : Durations.parse(retryDelay, "redis.retryDelay");
   }
 
   private static void positive(String duration, String setting) {

@@ -80,7 +80,9 @@ public final class JavaSerializer implements Serializer {
       out.writeObject(object);
     } catch (NotSerializableException e) {
       throw new SerializationException("Cannot store " + object.getClass().getName()
-          + " by value: it is not Serializable (" + e.getMessage() + ")", e);
+          + " by value: it is not Serializable (" + e.getMessage() + "); make it (and its fields' classes) implement "
+          + "java.io.Serializable, or set codec: kryo (which needs no Serializable), or storeByValue: false "
+          + "(the cache then keeps the instance itself, in this JVM only)", e);
     } catch (IOException | RuntimeException e) {
       throw new SerializationException("Cannot serialize " + object.getClass().getName() + ": " + e, e);
     }

@@ -59,11 +59,15 @@ final class SharedTierGuard<K, V> {
 
   /** Subscribes to invalidations if the tier answers a health check now; a cache is created at once either way. */
   void start() {
+    // a cache is created at once: while Redis does not answer a PING, no subscription is tried now
     Health health = l2.healthCheck();
     if (health.healthy()) {
       subscribe();
     } else {
-      unreachable(health.detail());
+      // the CacheManager says why, once for all the caches it creates together
+      statistics.l2Errors.increment();
+      failing.set(true);
+      logger.debug("{} cannot be reached yet (policy {}): {}", l2.name(), degradation, health.detail());
     }
   }
 

@@ -23,7 +23,10 @@ import org.hibernate.stat.Statistics;
  * <p>With no argument: one application node, the embedded default (in-process tier only, no
  * Redis). With a Redis address ({@code -Ddemo.redis=redis://127.0.0.1:6379}, or as the first
  * argument): two nodes that share that Redis, printing which tier answers each read and the
- * invalidations that keep the other node's in-process copies fresh.
+ * invalidations that keep the other node's in-process copies fresh. The two nodes are two
+ * SessionFactories in this one JVM, each with its own CacheManager and its own Redisson client: to
+ * Redis and to each other they are what two JVMs are (their L1s are separate, and a notice crosses
+ * Redis), but they share one H2 database and one process.
  */
 public final class Demo {
 
@@ -57,6 +60,8 @@ public final class Demo {
     System.out.println();
     Path config = write(dir, "demo.yaml", """
         # no redis: section, so every cache is in-process only
+        defaults:
+          statistics: true   # JCache statistics; an L1-only cache counts its tier reads only with them on
         caches:
           "books": {maximumSize: 1000}
           "default-query-results-region": {maximumSize: 100}
@@ -78,6 +83,7 @@ public final class Demo {
       app.query();
       System.out.println();
       app.summary();
+      Node.explainCounters();
     }
   }
 
@@ -85,11 +91,14 @@ public final class Demo {
   private static void twoNodes(Path dir, String redis) throws IOException {
     System.out.println("Multi-Tier JCache demo: Hibernate ORM's second-level cache on two nodes");
     System.out.println("Mode: tiered. Each node has its own in-process tier (L1); both share Redis (L2) at " + redis);
+    System.out.println("      Nodes A and B are two CacheManagers in this JVM, each with its own Redis client, as two");
+    System.out.println("      JVMs would have; their L1s are separate and notices between them cross Redis.");
     System.out.println();
     String caches = """
           keyPrefix: "multitier-demo:"
         defaults:
           allowedClasses: [hibernate]   # what Hibernate stores, read back from Redis
+          statistics: true              # JCache statistics (javax.cache:type=CacheStatistics)
         caches:
           "books": {maximumSize: 1000}
           "default-query-results-region": {maximumSize: 100}
@@ -124,6 +133,7 @@ public final class Demo {
       System.out.println();
       a.summary();
       b.summary();
+      Node.explainCounters();
     }
   }
 
@@ -218,6 +228,19 @@ public final class Demo {
           name, stats.getSecondLevelCacheHitCount(), stats.getSecondLevelCacheMissCount(),
           stats.getSecondLevelCachePutCount(), stats.getQueryCacheHitCount(), stats.getQueryCacheMissCount());
       System.out.printf("[%s] region \"books\" per tier: %s%n", name, tiers);
+    }
+
+    /** Says how the two sets of counters relate, once. */
+    static void explainCounters() {
+      System.out.println();
+      System.out.println("Reading the counters: Hibernate counts the entity lookups of its sessions. The tier counters");
+      System.out.println("count every read Hibernate makes of the region since the node started: the inserts that seeded");
+      System.out.println("the books and its own bookkeeping too (a load looks the key up again before it puts, an update");
+      System.out.println("reads the entry to lock it), so \"misses\" is higher than Hibernate's. l1.hits: answered from");
+      System.out.println("this JVM's memory; l2.hits: from Redis (each then promoted into L1). Tiered only:");
+      System.out.println("invalidations.sent: a notice per write to the other nodes (Hibernate's inserts and locks are");
+      System.out.println("writes too); invalidations.received: those heard, each dropping a copy; l1.flushes: times the");
+      System.out.println("whole L1 was dropped (each node's clear at the start counts on both).");
     }
 
     private TierStatistics tiers() {

@@ -30,7 +30,7 @@ final class SharedTierGuardTest {
 
   @Test
   void aSubscriptionWaitingForRedisHoldsUpNoOtherCall() throws Exception {
-    RedisConnection connection = RedisConnection.open(new RedisSettings(redis.server().address(), null, null, null,
+    RedisConnection connection = RedisConnection.open(new RedisSettings(redis.server().address(), null, null, null, null,
         null, null, null), "guard", URI.create("test:guard"), "test:guard", getClass().getClassLoader());
     L2CacheBackend<String, byte[]> real = connection.backend("guard", 0);
     CountDownLatch subscribing = new CountDownLatch(1);

@@ -2,7 +2,6 @@ package io.multitier.jcache.backend.redis;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.function.Function;
 import org.redisson.api.RedissonClient;
 
 /**
@@ -15,15 +14,15 @@ final class BackendFactory {
 
   private final RedissonClient client;
   private final String keyPrefix;
-  private final Function<RuntimeException, String> describe;
+  private final Diagnosis diagnosis;
   private final Watcher<InvalidationChannel> reconciliation;
   private final Watcher<SharedEvents> expiries;
 
-  private BackendFactory(RedissonClient client, String keyPrefix, Function<RuntimeException, String> describe,
+  private BackendFactory(RedissonClient client, String keyPrefix, Diagnosis diagnosis,
       Watcher<InvalidationChannel> reconciliation, Watcher<SharedEvents> expiries) {
     this.client = requireNonNull(client, "client");
     this.keyPrefix = requireNonNull(keyPrefix, "keyPrefix");
-    this.describe = describe;
+    this.diagnosis = diagnosis;
     this.reconciliation = reconciliation;
     this.expiries = expiries;
   }
@@ -35,7 +34,7 @@ final class BackendFactory {
    */
   static BackendFactory of(RedissonClient client, String keyPrefix, ConnectionTrouble trouble, Reconciler reconciler,
       ExpiryNotifications expiries) {
-    return new BackendFactory(client, keyPrefix, describe(trouble), requireNonNull(reconciler, "reconciler"),
+    return new BackendFactory(client, keyPrefix, Diagnosis.of(requireNonNull(trouble, "trouble")), requireNonNull(reconciler, "reconciler"),
         requireNonNull(expiries, "expiries"));
   }
 
@@ -44,7 +43,7 @@ final class BackendFactory {
    * of notices, no expiry events.
    */
   static BackendFactory standalone(RedissonClient client, String keyPrefix) {
-    return new BackendFactory(client, keyPrefix, RuntimeException::getMessage, Watcher.none(), Watcher.none());
+    return new BackendFactory(client, keyPrefix, Diagnosis.plain(), Watcher.none(), Watcher.none());
   }
 
   /**
@@ -54,25 +53,8 @@ final class BackendFactory {
    * @throws IllegalArgumentException if the key prefix holds a brace
    */
   RedisBackend backend(String cacheName, long eventsMaxLength) {
-    CacheLink link = new CacheLink(client, keyPrefix, cacheName, describe);
+    CacheLink link = new CacheLink(client, keyPrefix, cacheName, diagnosis);
     return new RedisBackend(link, eventsMaxLength, new InvalidationChannel(link, reconciliation),
         new SharedEvents(link, eventsMaxLength, expiries));
-  }
-
-  /** Returns the link of a backend built by the constructor {@code RedisConnection} still calls. */
-  static CacheLink link(RedissonClient client, String keyPrefix, String cacheName, ConnectionTrouble trouble,
-      boolean ownsClient) {
-    if (ownsClient) {
-      throw new IllegalArgumentException("a backend never shuts its client down");
-    }
-    return new CacheLink(client, keyPrefix, cacheName, describe(requireNonNull(trouble, "trouble")));
-  }
-
-  private static Function<RuntimeException, String> describe(ConnectionTrouble trouble) {
-    requireNonNull(trouble, "trouble");
-    return cause -> {
-      String explained = trouble.explain(cause);
-      return (explained != null) ? explained : cause.getMessage();
-    };
   }
 }

@@ -6,7 +6,6 @@ import io.multitier.jcache.backend.redis.Scripts.Script;
 import io.multitier.jcache.spi.BackendException;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.redisson.api.RScript;
 import org.redisson.api.RScript.Mode;
@@ -33,19 +32,24 @@ final class CacheLink {
   private final KeyNamespace namespace;
   private final String sender = UUID.randomUUID().toString();
   private final RScript script;
-  private final Function<RuntimeException, String> describe;
+  private final Diagnosis diagnosis;
 
   /**
    * Creates the link of one cache.
    *
-   * @param describe says what went wrong when a command failed (the failure's message if nothing better)
+   * @param diagnosis says what went wrong with Redis
    */
-  CacheLink(RedissonClient client, String keyPrefix, String cacheName, Function<RuntimeException, String> describe) {
+  CacheLink(RedissonClient client, String keyPrefix, String cacheName, Diagnosis diagnosis) {
     this.client = requireNonNull(client, "client");
     this.cacheName = requireNonNull(cacheName, "cacheName");
     this.namespace = new KeyNamespace(keyPrefix, cacheName);
-    this.describe = requireNonNull(describe, "describe");
+    this.diagnosis = requireNonNull(diagnosis, "diagnosis");
     this.script = client.getScript(ByteArrayCodec.INSTANCE);
+  }
+
+  /** Returns how this link tells what went wrong with Redis. */
+  Diagnosis diagnosis() {
+    return diagnosis;
   }
 
   RedissonClient client() {
@@ -85,7 +89,7 @@ final class CacheLink {
   /** Returns the failure of an operation, explained. */
   BackendException failed(String operation, RuntimeException cause) {
     return new BackendException(NAME + " " + operation + " failed for cache '" + cacheName + "': "
-        + describe.apply(cause), cause);
+        + diagnosis.explain(cause), cause);
   }
 
   /** Pings every node; returns whether all answered. */

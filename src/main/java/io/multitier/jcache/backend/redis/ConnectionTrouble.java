@@ -1,9 +1,11 @@
 package io.multitier.jcache.backend.redis;
 
 import io.multitier.jcache.configuration.RedisSettings;
+import io.multitier.jcache.spi.Health;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Supplier;
 import javax.cache.CacheException;
 import org.redisson.client.RedisAuthRequiredException;
 import org.redisson.client.RedisConnectionException;
@@ -22,9 +24,11 @@ final class ConnectionTrouble {
   private final String servers;
   private final String setting;
   private final List<String> passwords;
+  private final Reachability reachability;
 
   /** Creates the explanations for a client of these settings, read from the file {@code source}. */
-  ConnectionTrouble(RedisSettings settings, Config config, String source) {
+  ConnectionTrouble(RedisSettings settings, Config config, String source, Reachability reachability) {
+    this.reachability = reachability;
     this.servers = servers(settings, config);
     this.setting = ((settings.address() != null) ? "redis.address"
         : "the Redisson file " + settings.redissonConfig() + " (redis.redissonConfig)") + " in " + source;
@@ -34,6 +38,16 @@ final class ConnectionTrouble {
   /** Returns where the client looks for Redis, passwords replaced by {@code ***}. */
   String servers() {
     return servers;
+  }
+
+  /** Returns what {@code ping} answers, or the client's failed PING of less than a second ago ({@link Reachability}). */
+  Health probe(Supplier<Health> ping) {
+    return reachability.probe(ping);
+  }
+
+  /** Returns the explained failure of the client's last PING, or {@code null} if it was answered. */
+  String lastFailure() {
+    return reachability.lastFailure();
   }
 
   /** Returns the error of a client that failed to start for {@code origin} (the cache and its CacheManager). */
@@ -65,8 +79,11 @@ final class ConnectionTrouble {
           + " carried out when it answers); if Redis is only slow, raise redis.timeout (or the Redisson file's timeout)");
     }
     if (find(failure, RedisConnectionException.class) != null) {
-      return scrub("cannot reach Redis at " + servers + ": " + reason(failure)
-          + "; check that Redis runs there and that " + setting + " names it");
+      String reason = reason(failure);
+      return scrub("cannot reach Redis at " + servers + ": " + reason
+          + "; check that Redis runs there and that " + setting + " names it"
+          + (reason.contains("timed out") ? " (no answer at all: a host that is down or a firewall that drops packets;"
+              + " if the network is only slow, raise redis.connectTimeout or the Redisson file's connectTimeout)" : ""));
     }
     return null;
   }

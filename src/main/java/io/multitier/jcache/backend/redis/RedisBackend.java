@@ -99,22 +99,6 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
         ascii(namespace.keyPrefixBytes() + ((eventsMaxLength > 0) ? ":" + eventsMaxLength : ""))};
   }
 
-  /**
-   * The tier of one cache of {@link RedisConnection}, built as {@link BackendFactory#backend} does.
-   * Kept so that {@code RedisConnection} compiles unchanged; it goes once it calls
-   * {@code BackendFactory.of(...).backend(cacheName, eventsMaxLength)}.
-   *
-   * @param ownsClient must be false: a backend never shuts its client down
-   */
-  RedisBackend(RedissonClient client, String keyPrefix, String cacheName, boolean ownsClient, ConnectionTrouble trouble,
-      Reconciler reconciler, ExpiryNotifications expiries, long eventsMaxLength) {
-    this(BackendFactory.link(client, keyPrefix, cacheName, trouble, ownsClient), eventsMaxLength, reconciler, expiries);
-  }
-
-  private RedisBackend(CacheLink link, long eventsMaxLength, Reconciler reconciler, ExpiryNotifications expiries) {
-    this(link, eventsMaxLength, new InvalidationChannel(link, reconciler), new SharedEvents(link, eventsMaxLength, expiries));
-  }
-
   /** Returns this cache's streams in Redis: Redis Streams, one command per call. */
   @Override
   public Optional<StreamingBackend> streams() {
@@ -340,6 +324,10 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
 
   @Override
   public Health healthCheck() {
+    return link.diagnosis().probe(this::ping);
+  }
+
+  private Health ping() {
     long start = System.nanoTime();
     try {
       boolean answered = link.pingAll();
@@ -347,7 +335,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
       return answered ? Health.up(NAME, "PING answered in " + latency)
           : Health.down(NAME, "PING unanswered after " + latency);
     } catch (RuntimeException e) {
-      return Health.down(NAME, "PING failed: " + e.getMessage());
+      return Health.down(NAME, "PING failed: " + link.diagnosis().explain(e));
     }
   }
 

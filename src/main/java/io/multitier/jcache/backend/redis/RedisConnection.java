@@ -26,6 +26,9 @@ import org.redisson.config.SingleServerConfig;
  */
 public final class RedisConnection implements AutoCloseable {
 
+  /** Connections opened on the first command of the address form; more are opened as calls need them. */
+  static final int MINIMUM_IDLE_CONNECTIONS = 2;
+
   private static final Map<RedisSettings, Shared> clients = new HashMap<>();
   private static final ExitWatch exitWatch = new ExitWatch(RedisConnection::shutdownAll);
 
@@ -35,6 +38,7 @@ public final class RedisConnection implements AutoCloseable {
   private final ConnectionTrouble trouble;
   private final Reconciler reconciler;
   private final ExpiryNotifications expiries;
+  private final BackendFactory backends;
   private boolean closed;
 
   private RedisConnection(RedisSettings settings, Shared shared, String keyPrefix, ConnectionTrouble trouble) {
@@ -44,6 +48,7 @@ public final class RedisConnection implements AutoCloseable {
     this.trouble = trouble;
     this.reconciler = new Reconciler(shared.client, settings.reconcileIntervalDuration());
     this.expiries = new ExpiryNotifications(shared.client, keyPrefix, trouble.servers());
+    this.backends = BackendFactory.of(shared.client, keyPrefix, trouble, reconciler, expiries);
   }
 
   /**
@@ -63,11 +68,12 @@ public final class RedisConnection implements AutoCloseable {
       ConnectionTrouble trouble;
       if (shared == null) {
         Config config = lazy(config(settings, origin, classLoader));
-        trouble = new ConnectionTrouble(settings, config, source);
-        shared = Shared.create(config, trouble, origin);
+        Reachability reachability = new Reachability();
+        trouble = new ConnectionTrouble(settings, config, source, reachability);
+        shared = Shared.create(config, reachability, trouble, origin);
         clients.put(settings, shared);
       } else {
-        trouble = new ConnectionTrouble(settings, shared.config, source);
+        trouble = new ConnectionTrouble(settings, shared.config, source, shared.reachability);
       }
       shared.users++;
       exitWatch.start();
@@ -80,12 +86,21 @@ public final class RedisConnection implements AutoCloseable {
    * every change to the cache's change stream, trimmed to about that many entries, and follows it.
    */
   public L2CacheBackend<String, byte[]> backend(String cacheName, long eventsMaxLength) {
-    return new RedisBackend(shared.client, keyPrefix, cacheName, false, trouble, reconciler, expiries, eventsMaxLength);
+    return backends.backend(cacheName, eventsMaxLength);
   }
 
   /** Returns where the client looks for Redis, passwords replaced by {@code ***}. */
   public String servers() {
     return trouble.servers();
+  }
+
+  /**
+   * Returns why Redis cannot be used, explained with the setting to correct, if the last PING of
+   * this client failed (a cache created meanwhile keeps no L1 copies until Redis answers); else {@code null}.
+   */
+  public String unusable() {
+    String failure = trouble.lastFailure();
+    return (failure == null) ? null : failure.replaceFirst("^PING failed: ", "");
   }
 
   /** Returns what keys of this CacheManager start with. */
@@ -121,6 +136,10 @@ public final class RedisConnection implements AutoCloseable {
     return config.setLazyInitialization(true);
   }
 
+  private static int millis(Duration duration) {
+    return (int) duration.toMillis();
+  }
+
   /** Shuts every client down: the application's threads have all ended, and nothing else would. */
   private static void shutdownAll() {
     synchronized (clients) {
@@ -133,17 +152,13 @@ public final class RedisConnection implements AutoCloseable {
     if (settings.address() != null) {
       Config config = new Config();
       SingleServerConfig server = config.useSingleServer().setAddress(settings.address());
-      Duration timeout = settings.timeoutDuration();
-      if (timeout != null) {
-        server.setTimeout((int) timeout.toMillis());
-      }
-      if (settings.retryAttempts() != null) {
-        server.setRetryAttempts(settings.retryAttempts());
-      }
-      Duration retryDelay = settings.retryDelayDuration();
-      if (retryDelay != null) {
-        server.setRetryDelay(new ConstantDelay(retryDelay));
-      }
+      server.setTimeout(millis(settings.timeoutDuration()));
+      server.setConnectTimeout(millis(settings.connectTimeoutDuration()));
+      server.setRetryAttempts(settings.retryAttemptsOrDefault());
+      server.setRetryDelay(new ConstantDelay(settings.retryDelayDuration()));
+      // Redisson opens 24 connections on first use by default; a cache's calls are short, and a
+      // pool that grows on demand costs nothing while Redis is down or refuses the password
+      server.setConnectionMinimumIdleSize(MINIMUM_IDLE_CONNECTIONS);
       return config;
     }
     URI uri = URI.create(settings.redissonConfig());
@@ -170,19 +185,21 @@ public final class RedisConnection implements AutoCloseable {
   private static final class Shared {
     final RedissonClient client;
     final Config config;
+    final Reachability reachability;
     final DaemonThreads threads;
     int users;
 
-    private Shared(RedissonClient client, Config config, DaemonThreads threads) {
+    private Shared(RedissonClient client, Config config, Reachability reachability, DaemonThreads threads) {
       this.client = client;
       this.config = config;
+      this.reachability = reachability;
       this.threads = threads;
     }
 
-    static Shared create(Config config, ConnectionTrouble trouble, String origin) {
+    static Shared create(Config config, Reachability reachability, ConnectionTrouble trouble, String origin) {
       DaemonThreads threads = DaemonThreads.install(config);
       try {
-        return new Shared(Redisson.create(config), config, threads);
+        return new Shared(Redisson.create(config), config, reachability, threads);
       } catch (RuntimeException e) {
         threads.shutdown();
         throw trouble.atStart(e, origin);
