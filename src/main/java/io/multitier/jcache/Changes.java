@@ -9,7 +9,7 @@ import io.multitier.jcache.tier.Store;
 import io.multitier.jcache.tier.Committed;
 import io.multitier.jcache.tier.Put;
 import io.multitier.jcache.tier.PutTtls;
-import io.multitier.jcache.tier.Write;
+import io.multitier.jcache.tier.Action;
 import io.multitier.jcache.tier.WriteThrough;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -132,14 +132,14 @@ final class Changes<K, V> {
     WriteThrough writeThrough = writeThrough(key, value);
     return step(key, copy.getKey(), current -> {
       if (current != null) {
-        return Outcome.<V>unchanged().read(true).by(Write.keep());
+        return Outcome.<V>unchanged().read(true).by(Action.keep());
       }
       Duration ttl = expiry.creation();
       if (ttl.isZero()) {
         // created and expired at once: not added, so counted like a present key
-        return Outcome.<V>unchanged().read(true).by(Write.<V>keep().withWriter(writeThrough));
+        return Outcome.<V>unchanged().read(true).by(Action.<V>keep().withWriter(writeThrough));
       }
-      return Outcome.created(value).read(false).by(Write.put(copy.getValue(), ttl).withWriter(writeThrough));
+      return Outcome.created(value).read(false).by(Action.put(copy.getValue(), ttl).withWriter(writeThrough));
     }).changed();
   }
 
@@ -154,13 +154,13 @@ final class Changes<K, V> {
     WriteThrough writeThrough = writeThrough(key, value);
     return step(key, key, current -> {
       if (current == null) {
-        return Outcome.<V>unchanged().read(false).by(Write.keep());
+        return Outcome.<V>unchanged().read(false).by(Action.keep());
       }
       if (!current.equals(expected)) {
-        return Outcome.<V>unchanged().read(true).by(Write.access());
+        return Outcome.<V>unchanged().read(true).by(Action.access());
       }
       return Outcome.updated(current, value).read(true)
-          .by(Write.put(stored, expiry.update()).withWriter(writeThrough));
+          .by(Action.put(stored, expiry.update()).withWriter(writeThrough));
     }).changed();
   }
 
@@ -168,9 +168,9 @@ final class Changes<K, V> {
   V replace(K key, V value, V stored) {
     WriteThrough writeThrough = writeThrough(key, value);
     return step(key, key, current -> (current == null)
-        ? Outcome.<V>unchanged().read(false).by(Write.keep())
+        ? Outcome.<V>unchanged().read(false).by(Action.keep())
         : Outcome.updated(current, value).read(true)
-            .by(Write.put(stored, expiry.update()).withWriter(writeThrough))).old();
+            .by(Action.put(stored, expiry.update()).withWriter(writeThrough))).old();
   }
 
   /** Removes the key, telling the writer first; returns whether it was present. */
@@ -212,12 +212,12 @@ final class Changes<K, V> {
     WriteThrough deleteThrough = deleteThrough(key);
     return step(key, key, current -> {
       if (current == null) {
-        return Outcome.<V>unchanged().read(false).by(Write.keep());
+        return Outcome.<V>unchanged().read(false).by(Action.keep());
       }
       if (!current.equals(expected)) {
-        return Outcome.<V>unchanged().read(true).by(Write.access());
+        return Outcome.<V>unchanged().read(true).by(Action.access());
       }
-      return Outcome.removed(current).read(true).by(Write.<V>remove().withWriter(deleteThrough));
+      return Outcome.removed(current).read(true).by(Action.<V>remove().withWriter(deleteThrough));
     }).changed();
   }
 

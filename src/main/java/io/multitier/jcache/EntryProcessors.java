@@ -7,7 +7,7 @@ import io.multitier.jcache.expiry.ExpiryCalculator;
 import io.multitier.jcache.processor.MutableCacheEntry;
 import io.multitier.jcache.processor.ProcessorResult;
 import io.multitier.jcache.tier.Store;
-import io.multitier.jcache.tier.Write;
+import io.multitier.jcache.tier.Action;
 import io.multitier.jcache.tier.WriteThrough;
 import java.time.Duration;
 import java.util.HashMap;
@@ -22,7 +22,7 @@ import javax.cache.processor.EntryProcessorResult;
 
 /**
  * Runs {@code EntryProcessor}s: each one in an atomic step of the engine, on a copy of the entry,
- * what it did carried out afterwards as one {@link Write} and reported as one {@link Outcome}.
+ * what it did carried out afterwards as one {@link Action} and reported as one {@link Outcome}.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -102,37 +102,37 @@ final class EntryProcessors<K, V> {
       throw new EntryProcessorException(e);
     }
     Outcome.Step<V> step = decide(key, current, entry);
-    return new Processed<>(step.outcome().read(current != null), step.write(), result);
+    return new Processed<>(step.outcome().read(current != null), step.action(), result);
   }
 
   /** Turns what the processor did into a write, calling the writer where it changed the entry, and its outcome. */
   private Outcome.Step<V> decide(K key, V current, MutableCacheEntry<K, V> entry) {
     V value = entry.value();
     return switch (entry.action()) {
-      case READ -> Outcome.<V>unchanged().by(Write.access());
+      case READ -> Outcome.<V>unchanged().by(Action.access());
       case LOADED -> Outcome.loaded(value).by(created(value));
       case CREATED -> Outcome.created(value).by(created(value).withWriter(changes.writeThrough(key, value)));
       case UPDATED -> Outcome.updated(current, value)
-          .by(Write.put(copies.in(value), expiry.update()).withWriter(changes.writeThrough(key, value)));
+          .by(Action.put(copies.in(value), expiry.update()).withWriter(changes.writeThrough(key, value)));
       case DELETED -> deleted(key, current);
-      default -> Outcome.<V>unchanged().by(Write.keep());
+      default -> Outcome.<V>unchanged().by(Action.keep());
     };
   }
 
   /** Stores a value the processor set or loaded for an absent key, unless it expires at once. */
-  private Write<V> created(V value) {
+  private Action<V> created(V value) {
     Duration ttl = expiry.creation();
-    return ttl.isZero() ? Write.keep() : Write.put(copies.in(value), ttl);
+    return ttl.isZero() ? Action.keep() : Action.put(copies.in(value), ttl);
   }
 
   /** Removes the entry the processor removed; the writer hears of it even if it was absent. */
   private Outcome.Step<V> deleted(K key, V current) {
     WriteThrough deleteThrough = changes.deleteThrough(key);
     return (current == null)
-        ? Outcome.<V>unchanged().by(Write.<V>keep().withWriter(deleteThrough))
-        : Outcome.removed(current).by(Write.<V>remove().withWriter(deleteThrough));
+        ? Outcome.<V>unchanged().by(Action.<V>keep().withWriter(deleteThrough))
+        : Outcome.removed(current).by(Action.<V>remove().withWriter(deleteThrough));
   }
 
   /** The decision of one processor's step: its write, its outcome and the processor's result. */
-  private record Processed<V, T>(Outcome<V> outcome, Write<V> write, T result) implements Store.Decision<V> {}
+  private record Processed<V, T>(Outcome<V> outcome, Action<V> action, T result) implements Store.Decision<V> {}
 }

@@ -3,7 +3,7 @@ package io.multitier.jcache;
 import static java.util.Objects.requireNonNull;
 
 import io.multitier.jcache.tier.Store;
-import io.multitier.jcache.tier.Write;
+import io.multitier.jcache.tier.Action;
 
 /**
  * What one operation did to one key, as JSR-107's statistics and events see it: whether it counts
@@ -75,9 +75,9 @@ record Outcome<V>(Read read, Change change, V old, V value) {
     return change != Change.NONE;
   }
 
-  /** Returns the decision of an atomic step that has this outcome when the engine carries out {@code write}. */
-  Step<V> by(Write<V> write) {
-    return new Step<>(this, write);
+  /** Returns the decision of an atomic step that has this outcome when the engine carries out {@code action}. */
+  Step<V> by(Action<V> action) {
+    return new Step<>(this, action);
   }
 
   /**
@@ -85,5 +85,5 @@ record Outcome<V>(Read read, Change change, V old, V value) {
    *
    * @param <V> the value type
    */
-  record Step<V>(Outcome<V> outcome, Write<V> write) implements Store.Decision<V> {}
+  record Step<V>(Outcome<V> outcome, Action<V> action) implements Store.Decision<V> {}
 }

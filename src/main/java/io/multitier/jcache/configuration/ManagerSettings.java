@@ -14,7 +14,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.multitier.jcache.configuration.CacheSettings.ExpirySettings;
 import io.multitier.jcache.copy.Codec;
 import io.multitier.jcache.copy.Compression;
-import io.multitier.jcache.tier.DegradationPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

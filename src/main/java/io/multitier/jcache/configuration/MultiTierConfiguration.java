@@ -10,7 +10,6 @@ import java.util.Objects;
 import io.multitier.jcache.copy.ClassPresets;
 import io.multitier.jcache.copy.Codec;
 import io.multitier.jcache.copy.Compression;
-import io.multitier.jcache.tier.DegradationPolicy;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import javax.cache.configuration.CompleteConfiguration;

@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
  * retryAttempts × retryDelay}, and {@code connectTimeout} how long opening a connection may take
  * (the first command, or a server that drops packets: {@code (retryAttempts + 1) × connectTimeout
  * + retryAttempts × retryDelay}). Left out, the provider's defaults apply, chosen for a cache on a
- * request path, where failing fast and the degradation policy beat a long wait: 300 ms, 1 retry,
- * 50 ms, 250 ms connect, so a command fails within about 650 ms (Redisson's own defaults, 3 s,
+ * request path, where failing fast and the degradation policy beat a long wait: 1 s, 1 retry,
+ * 50 ms, 250 ms connect, so a command to a Redis that does not answer fails within about 2 s and
+ * one that cannot be reached within about 550 ms (Redisson's own defaults, 3 s,
  * 4 retries, 1 to 2 s and a 10 s connect, made it 7 s, and 56 s against a dropping firewall). With
  * a Redisson file, that file's own settings of the same names apply, Redisson's defaults for those
  * it leaves out.
@@ -44,7 +45,7 @@ public record RedisSettings(
   /** How often caches are reconciled when {@code reconcileInterval} is not set. */
   public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofSeconds(5);
   /** How long one attempt of a command waits for its answer when {@code timeout} is not set. */
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(300);
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
   /** How many times a command is sent again when {@code retryAttempts} is not set. */
   public static final int DEFAULT_RETRY_ATTEMPTS = 1;
   /** The pause before sending a command again when {@code retryDelay} is not set. */

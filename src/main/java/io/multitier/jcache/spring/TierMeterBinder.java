@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.multitier.jcache.management.TierMetrics;
+import io.multitier.jcache.metrics.TierMetrics;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 

@@ -22,7 +22,7 @@ import javax.cache.CacheException;
 /**
  * Atomic steps on one key of a tiered cache, and loads under the key's lease.
  *
- * <p>A step reads the entry, asks its {@link Write} decision (a function without side effects),
+ * <p>A step reads the entry, asks its {@link Action} decision (a function without side effects),
  * tells the {@code CacheWriter} once, and commits with a compare-and-set. When the cache writes
  * through (or loads under a stampede lease), the read also takes the key's lease in the same round
  * trip and the commit gives it back, so no other JVM's step on that key runs between: the decision
@@ -68,7 +68,7 @@ final class AtomicSteps<K, V> {
    */
   <D extends Store.Decision<V>> D step(K key, Function<V, D> decide, Committed<? super D> committed) {
     String encoded = codec.encodeKey(key);
-    if (!settings.exclusiveWrites()) {
+    if (!settings.writesThrough()) {
       D onCopy = computeOnCopy(key, encoded, decide, committed);
       if (onCopy != null) {
         return onCopy;
@@ -86,7 +86,7 @@ final class AtomicSteps<K, V> {
           ReadForUpdate<byte[]> read = owner.isNone()
               ? ReadForUpdate.unleased(shared.call(() -> l2.getWithTtl(encoded), "compute"))
               : shared.call(() -> l2.readForUpdate(encoded, owner,
-                  settings.exclusiveWrites() ? LeaseWhen.ALWAYS : LeaseWhen.IF_ABSENT), "compute");
+                  settings.writesThrough() ? LeaseWhen.ALWAYS : LeaseWhen.IF_ABSENT), "compute");
           if (read.blocked()) {
             break;
           }
@@ -132,12 +132,12 @@ final class AtomicSteps<K, V> {
         return null;
       }
       D decided = decide.apply(copy.value);
-      Write<V> write = decided.write();
-      if (write.kind == Write.Kind.KEEP || write.kind == Write.Kind.ACCESS) {
+      Action<V> action = decided.action();
+      if (action.kind == Action.Kind.KEEP || action.kind == Action.Kind.ACCESS) {
         if (!shared.call(() -> l2.holds(encoded, held), "compute")) {
           return null;
         }
-        if (write.kind == Write.Kind.ACCESS) {
+        if (action.kind == Action.Kind.ACCESS) {
           accesses.accessed(key, encoded, copy, 0L);
         }
         committed.report(decided);
@@ -145,7 +145,7 @@ final class AtomicSteps<K, V> {
       }
       long asked = near.now();
       ValueWithTtl<byte[]> current = new ValueWithTtl<>(held, sharedTtl(copy, asked));
-      if (!carryOut(key, encoded, current, copy.value, asked, write, Lease.none())) {
+      if (!carryOut(key, encoded, current, copy.value, asked, action, Lease.none())) {
         return null;
       }
       committed.report(decided);
@@ -177,7 +177,7 @@ final class AtomicSteps<K, V> {
         return null;
       }
       D decided = decide.apply(value);
-      boolean committed = carryOut(key, encoded, current, value, asked, decided.write(), holder);
+      boolean committed = carryOut(key, encoded, current, value, asked, decided.action(), holder);
       holder = Lease.none();
       return committed ? decided : null;
     } finally {
@@ -192,26 +192,26 @@ final class AtomicSteps<K, V> {
    * L2 with compare-and-set, giving back {@code holder}'s lease; returns false if another writer won.
    */
   private boolean carryOut(K key, String encoded, ValueWithTtl<byte[]> current, V value, long asked,
-      Write<V> write, Lease holder) {
-    Write.Kind kind = write.kind;
-    Duration ttl = write.ttl;
-    if (kind == Write.Kind.PUT && !Ttl.isUnchanged(ttl) && ttl.isZero()) {
-      kind = Write.Kind.REMOVE;
-    } else if (kind == Write.Kind.PUT && Ttl.isUnchanged(ttl) && current == null) {
+      Action<V> action, Lease holder) {
+    Action.Kind kind = action.kind;
+    Duration ttl = action.ttl;
+    if (kind == Action.Kind.PUT && !Ttl.isUnchanged(ttl) && ttl.isZero()) {
+      kind = Action.Kind.REMOVE;
+    } else if (kind == Action.Kind.PUT && Ttl.isUnchanged(ttl) && current == null) {
       ttl = Ttl.ETERNAL;
     }
-    if (kind == Write.Kind.REMOVE && current == null) {
-      kind = Write.Kind.KEEP;
+    if (kind == Action.Kind.REMOVE && current == null) {
+      kind = Action.Kind.KEEP;
     }
-    byte[] bytes = (kind == Write.Kind.PUT) ? codec.encodeValue(write.value) : null;
-    write.runWriter();
-    if (kind == Write.Kind.KEEP || kind == Write.Kind.ACCESS) {
+    byte[] bytes = (kind == Action.Kind.PUT) ? codec.encodeValue(action.value) : null;
+    action.runWriter();
+    if (kind == Action.Kind.KEEP || kind == Action.Kind.ACCESS) {
       if (!holder.isNone()) {
         leases.release(encoded, holder);
       }
       if (value != null) {
         Copy<V> copy = near.fill(key, value, current.ttl(), asked);
-        if (kind == Write.Kind.ACCESS) {
+        if (kind == Action.Kind.ACCESS) {
           accesses.accessed(key, encoded, copy, NearTier.deadline(asked, current.ttl()));
         }
       }
@@ -221,21 +221,21 @@ final class AtomicSteps<K, V> {
     Change<byte[]> change = (bytes == null) ? Change.remove() : Change.store(bytes, ttl);
     long since = near.now();
     boolean committed = shared.write(key, () -> l2.commit(encoded, expected, change, holder),
-        (kind == Write.Kind.REMOVE) ? "remove" : "replace");
+        (kind == Action.Kind.REMOVE) ? "remove" : "replace");
     if (!committed) {
       return false;
     }
     shared.written(key);
-    if (kind == Write.Kind.REMOVE) {
+    if (kind == Action.Kind.REMOVE) {
       lower.removed(encoded);
       near.drop(key);
     } else {
       lower.written(encoded, bytes, ttl);
       // an unchanged expiry keeps L2's own; the copy gets what remained at the read, counted from it
       if (Ttl.isUnchanged(ttl)) {
-        near.fill(key, write.value, current.ttl(), asked);
+        near.fill(key, action.value, current.ttl(), asked);
       } else {
-        near.fill(key, write.value, ttl, since);
+        near.fill(key, action.value, ttl, since);
       }
     }
     return true;

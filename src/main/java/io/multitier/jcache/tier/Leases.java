@@ -36,12 +36,12 @@ final class Leases {
 
   /** Returns whether an atomic step takes the key's lease: always in a cache that writes through, else for a stampede lease. */
   boolean taken() {
-    return settings.exclusiveWrites() || settings.stampedeLease() != null;
+    return settings.writesThrough() || settings.stampedeLease() != null;
   }
 
   /** Returns how long an atomic step holds a key's lease at most. */
   Duration duration() {
-    return settings.exclusiveWrites() ? settings.writeLease() : settings.stampedeLease();
+    return settings.writesThrough() ? settings.writeLease() : settings.stampedeLease();
   }
 
   /** Returns the calling thread's lease, as an atomic step takes it; only when {@link #taken()}. */

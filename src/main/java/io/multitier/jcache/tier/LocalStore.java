@@ -176,10 +176,10 @@ final class LocalStore<K, V> implements Store<K, V> {
     /** Asks the decision for the current value, tells the writer, and returns what becomes of the entry. */
     Change<V> decide(V current, Function<V, D> decide) {
       decision = decide.apply(current);
-      Write<V> write = decision.write();
-      write.runWriter();
+      Action<V> action = decision.action();
+      action.runWriter();
       accessed = false;
-      switch (write.kind) {
+      switch (action.kind) {
         case KEEP:
           return (current == null) ? Change.<V>remove() : Change.store(current, Ttl.UNCHANGED);
         case ACCESS:
@@ -188,7 +188,7 @@ final class LocalStore<K, V> implements Store<K, V> {
         case REMOVE:
           return Change.<V>remove();
         default:
-          return Change.store(write.value, write.ttl);
+          return Change.store(action.value, action.ttl);
       }
     }
   }

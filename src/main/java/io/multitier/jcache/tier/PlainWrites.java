@@ -178,7 +178,7 @@ final class PlainWrites<K, V> {
         reads.pullUp(key, encoded);
         // in a write-through cache a loaded value never lands while another JVM's step holds the
         // key: that step would fail its compare-and-set after telling the writer
-        return shared.write(key, () -> !settings.exclusiveWrites() ? l2.putIfAbsent(encoded, bytes, ttl)
+        return shared.write(key, () -> !settings.writesThrough() ? l2.putIfAbsent(encoded, bytes, ttl)
             : l2.commit(encoded, Expected.absent(), Change.store(bytes, ttl), leases.held()), "putIfAbsent");
       }, took -> took && loaded(key, value, encoded, bytes, ttl, since), false);
       committed.report(stored);

@@ -11,15 +11,15 @@ import java.util.function.Function;
  * @param put what the put will have found and done
  * @param <V> the value type
  */
-record PutStep<V>(Write<V> write, Put<V> put) implements Store.Decision<V> {
+record PutStep<V>(Action<V> action, Put<V> put) implements Store.Decision<V> {
 
   /** Returns the decision of a put of {@code value} as an atomic step. */
   static <V> Function<V, PutStep<V>> of(V value, PutTtls ttls, WriteThrough writeThrough) {
     return current -> {
       Duration ttl = (current == null) ? ttls.ifAbsent() : ttls.ifPresent();
       boolean stores = current != null || !ttl.isZero();
-      Write<V> write = stores ? Write.put(value, ttl) : Write.keep();
-      return new PutStep<>(write.withWriter(writeThrough), new Put<>(current != null, current, current == null && stores));
+      Action<V> action = stores ? Action.put(value, ttl) : Action.keep();
+      return new PutStep<>(action.withWriter(writeThrough), new Put<>(current != null, current, current == null && stores));
     };
   }
 }

@@ -2,6 +2,7 @@ package io.multitier.jcache.tier;
 
 import static java.util.Objects.requireNonNull;
 
+import io.multitier.jcache.configuration.DegradationPolicy;
 import io.multitier.jcache.spi.BackendException;
 import io.multitier.jcache.spi.Health;
 import io.multitier.jcache.spi.InvalidationListener;

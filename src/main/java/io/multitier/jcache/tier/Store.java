@@ -41,7 +41,7 @@ public interface Store<K, V> extends AutoCloseable {
   boolean containsKey(K key);
 
   /**
-   * A decision of {@link #step}: the {@link Write} it stands for, with whatever its maker needs to
+   * A decision of {@link #step}: the {@link Action} it stands for, with whatever its maker needs to
    * know afterwards of the step that was carried out.
    *
    * @param <V> the value type
@@ -49,12 +49,12 @@ public interface Store<K, V> extends AutoCloseable {
   interface Decision<V> {
 
     /** Returns what the engine is to do with the entry. */
-    Write<V> write();
+    Action<V> action();
   }
 
   /**
    * Atomically decides from the current value ({@code null} if absent) what to do with the entry,
-   * tells the writer the {@link Write} names once, carries the decision out and reports it; returns
+   * tells the writer the {@link Action} names once, carries the decision out and reports it; returns
    * the decision carried out. The function has no side effects: it may be asked again when another
    * JVM wins a race (never in a cache that writes through, whose steps hold the key's lease).
    */

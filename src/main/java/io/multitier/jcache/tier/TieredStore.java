@@ -2,6 +2,7 @@ package io.multitier.jcache.tier;
 
 import static java.util.Objects.requireNonNull;
 
+import io.multitier.jcache.configuration.DegradationPolicy;
 import io.multitier.jcache.spi.Health;
 import io.multitier.jcache.spi.L2CacheBackend;
 import io.multitier.jcache.spi.SharedEvent;
@@ -94,16 +95,16 @@ final class TieredStore<K, V> implements Store<K, V> {
     return steps.step(key, decide, committed);
   }
 
-  // only a cache with a writer has a writer call, and its settings say exclusiveWrites: a write
+  // only a cache with a writer has a writer call, and its settings say writesThrough: a write
   // without a lease never tells a writer
 
   @Override
   public Put<V> put(K key, V value, PutTtls ttls, boolean needsPrevious, WriteThrough writeThrough,
       Committed<? super Put<V>> committed) {
-    if (settings.exclusiveWrites() || !ttls.fixed()) {
+    if (settings.writesThrough() || !ttls.fixed()) {
       return steps.step(key, PutStep.of(value, ttls, writeThrough), step -> committed.report(step.put())).put();
     }
-    assert writeThrough == WriteThrough.none() : "a writer without exclusiveWrites";
+    assert writeThrough == WriteThrough.none() : "a writer call in a cache that does not write through";
     Duration ifAbsent = ttls.ifAbsent();
     Duration ifPresent = ttls.ifPresent();
     return needsPrevious
@@ -123,26 +124,26 @@ final class TieredStore<K, V> implements Store<K, V> {
 
   @Override
   public V getAndRemove(K key, WriteThrough writeThrough, Committed<? super V> committed) {
-    if (settings.exclusiveWrites()) {
-      return steps.step(key, current -> new Seen<>(Write.<V>remove().withWriter(writeThrough), current),
+    if (settings.writesThrough()) {
+      return steps.step(key, current -> new Seen<>(Action.<V>remove().withWriter(writeThrough), current),
           seen -> committed.report(seen.current())).current();
     }
-    assert writeThrough == WriteThrough.none() : "a writer without exclusiveWrites";
+    assert writeThrough == WriteThrough.none() : "a writer call in a cache that does not write through";
     return writes.getAndRemove(key, committed);
   }
 
   @Override
   public boolean remove(K key, WriteThrough writeThrough, Committed<? super Boolean> committed) {
-    if (settings.exclusiveWrites()) {
-      return steps.step(key, current -> new Seen<>(Write.<V>remove().withWriter(writeThrough), current),
+    if (settings.writesThrough()) {
+      return steps.step(key, current -> new Seen<>(Action.<V>remove().withWriter(writeThrough), current),
           seen -> committed.report(seen.current() != null)).current() != null;
     }
-    assert writeThrough == WriteThrough.none() : "a writer without exclusiveWrites";
+    assert writeThrough == WriteThrough.none() : "a writer call in a cache that does not write through";
     return writes.remove(key, committed);
   }
 
   /** A put's or remove's decision in a cache that writes through, with the value it was made from. */
-  private record Seen<V>(Write<V> write, V current) implements Decision<V> {}
+  private record Seen<V>(Action<V> action, V current) implements Decision<V> {}
 
   @Override
   public void checkEntry(K key, V value) {

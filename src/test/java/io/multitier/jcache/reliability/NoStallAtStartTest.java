@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 final class NoStallAtStartTest {
 
   private static final Duration CREATED_WITHIN = Duration.ofSeconds(1);
-  /** docs/operations.md: with the defaults a command fails within about 650 ms; 250 ms more for a loaded machine. */
+  /** docs/operations.md: with the defaults a command to an unreachable Redis fails within about 550 ms; more for a loaded machine. */
   private static final Duration FAILS_WITHIN = Duration.ofMillis(900);
   private static final List<String> CACHES = List.of("users", "orders", "prices");
 

@@ -9,7 +9,7 @@ import io.multitier.jcache.configuration.MultiTierConfiguration;
 import io.multitier.jcache.testing.ManagerFiles;
 import io.multitier.jcache.testing.NamingLoader;
 import io.multitier.jcache.testing.RedisServer;
-import io.multitier.jcache.tier.DegradationPolicy;
+import io.multitier.jcache.configuration.DegradationPolicy;
 import java.time.Duration;
 import javax.cache.Cache;
 import javax.cache.CacheException;

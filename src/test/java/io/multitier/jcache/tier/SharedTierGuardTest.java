@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.multitier.jcache.backend.caffeine.CaffeineBackend;
 import io.multitier.jcache.backend.redis.RedisConnection;
+import io.multitier.jcache.configuration.DegradationPolicy;
 import io.multitier.jcache.configuration.RedisSettings;
 import io.multitier.jcache.copy.JavaSerializer;
 import io.multitier.jcache.spi.L2CacheBackend;

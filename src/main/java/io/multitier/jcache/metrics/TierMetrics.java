@@ -1,4 +1,4 @@
-package io.multitier.jcache.management;
+package io.multitier.jcache.metrics;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package io.multitier.jcache.tier;
+package io.multitier.jcache.configuration;
 
 import java.util.Locale;
 import javax.cache.CacheException;
@@ -20,7 +20,7 @@ public enum DegradationPolicy {
    */
   FAIL_FAST {
     @Override
-    <T> T onReadFailure(CacheException failure, T fallback) {
+    public <T> T onReadFailure(CacheException failure, T fallback) {
       throw failure;
     }
   },
@@ -34,16 +34,16 @@ public enum DegradationPolicy {
    */
   SERVE_LOCAL {
     @Override
-    <T> T onReadFailure(CacheException failure, T fallback) {
+    public <T> T onReadFailure(CacheException failure, T fallback) {
       return fallback;
     }
   };
 
   /**
    * Decides what a read-side call that L2 could not answer gives its caller: the fallback (a miss,
-   * "not stored", "not present") or the failure itself. The only place the policy is applied.
+   * "not stored", "not present") or the failure itself; the engine asks it in one place (its guard of the shared tier).
    */
-  abstract <T> T onReadFailure(CacheException failure, T fallback);
+  public abstract <T> T onReadFailure(CacheException failure, T fallback);
 
   /** Reads a policy name: {@code FAIL_FAST}, {@code fail-fast}, {@code failFast}, any case. */
   public static DegradationPolicy parse(String name) {

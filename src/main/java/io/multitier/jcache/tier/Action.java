@@ -12,11 +12,11 @@ import java.time.Duration;
  *
  * @param <V> the value type
  */
-public final class Write<V> {
+public final class Action<V> {
 
-  private static final Write<?> KEEP = new Write<>(Kind.KEEP, null, null, WriteThrough.none());
-  private static final Write<?> ACCESS = new Write<>(Kind.ACCESS, null, null, WriteThrough.none());
-  private static final Write<?> REMOVE = new Write<>(Kind.REMOVE, null, null, WriteThrough.none());
+  private static final Action<?> KEEP = new Action<>(Kind.KEEP, null, null, WriteThrough.none());
+  private static final Action<?> ACCESS = new Action<>(Kind.ACCESS, null, null, WriteThrough.none());
+  private static final Action<?> REMOVE = new Action<>(Kind.REMOVE, null, null, WriteThrough.none());
 
   enum Kind { KEEP, ACCESS, REMOVE, PUT }
 
@@ -25,7 +25,7 @@ public final class Write<V> {
   final Duration ttl;
   private final WriteThrough writeThrough;
 
-  private Write(Kind kind, V value, Duration ttl, WriteThrough writeThrough) {
+  private Action(Kind kind, V value, Duration ttl, WriteThrough writeThrough) {
     this.kind = kind;
     this.value = value;
     this.ttl = ttl;
@@ -34,14 +34,14 @@ public final class Write<V> {
 
   /** Leaves the entry as it is, but for the expiry policy's rule for an access (applied by the engine). */
   @SuppressWarnings("unchecked")
-  public static <V> Write<V> access() {
-    return (Write<V>) ACCESS;
+  public static <V> Action<V> access() {
+    return (Action<V>) ACCESS;
   }
 
   /** Returns this decision with the call to the {@code CacheWriter} to make once before it is carried out. */
-  public Write<V> withWriter(WriteThrough writeThrough) {
+  public Action<V> withWriter(WriteThrough writeThrough) {
     requireNonNull(writeThrough, "writeThrough");
-    return (writeThrough == WriteThrough.none()) ? this : new Write<>(kind, value, ttl, writeThrough);
+    return (writeThrough == WriteThrough.none()) ? this : new Action<>(kind, value, ttl, writeThrough);
   }
 
   /** Tells the writer, if there is one; a failure leaves the entry as it was. */
@@ -51,18 +51,18 @@ public final class Write<V> {
 
   /** Leaves the entry as it is. */
   @SuppressWarnings("unchecked")
-  public static <V> Write<V> keep() {
-    return (Write<V>) KEEP;
+  public static <V> Action<V> keep() {
+    return (Action<V>) KEEP;
   }
 
   /** Removes the entry. */
   @SuppressWarnings("unchecked")
-  public static <V> Write<V> remove() {
-    return (Write<V>) REMOVE;
+  public static <V> Action<V> remove() {
+    return (Action<V>) REMOVE;
   }
 
   /** Stores the value with the time to live ({@code Ttl.UNCHANGED} keeps the current expiry, zero removes). */
-  public static <V> Write<V> put(V value, Duration ttl) {
-    return new Write<>(Kind.PUT, requireNonNull(value, "value"), requireNonNull(ttl, "ttl"), WriteThrough.none());
+  public static <V> Action<V> put(V value, Duration ttl) {
+    return new Action<>(Kind.PUT, requireNonNull(value, "value"), requireNonNull(ttl, "ttl"), WriteThrough.none());
   }
 }
