@@ -2,38 +2,40 @@ package io.multitier.jcache.configuration;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The settings of one cache in the configuration file, or of every cache under {@code defaults}.
- * Each field left out keeps the value from {@code defaults}, then from the built-in defaults.
+ * Each field left out keeps the value from {@code defaults}, then from the built-in defaults; a
+ * {@code null} component is one left out.
  */
 record CacheSettings(
-    @JsonProperty("keyType") String keyType,
-    @JsonProperty("valueType") String valueType,
-    @JsonProperty("maximumSize") Long maximumSize,
-    @JsonProperty("l1MaxTtl") String l1MaxTtl,
-    @JsonProperty("tiered") Boolean tiered,
-    @JsonProperty("allowedClasses") List<String> allowedClasses,
-    @JsonProperty("codec") String codec,
-    @JsonProperty("compression") String compression,
-    @JsonProperty("compressAbove") String compressAbove,
-    @JsonProperty("degradation") String degradation,
-    @JsonProperty("maxKeyBytes") Integer maxKeyBytes,
-    @JsonProperty("maxValueBytes") Integer maxValueBytes,
-    @JsonProperty("expiry") ExpirySettings expiry,
-    @JsonProperty("storeByValue") Boolean storeByValue,
-    @JsonProperty("statistics") Boolean statistics,
-    @JsonProperty("management") Boolean management,
-    @JsonProperty("readThrough") Boolean readThrough,
-    @JsonProperty("writeThrough") Boolean writeThrough,
-    @JsonProperty("loader") String loader,
-    @JsonProperty("writer") String writer,
-    @JsonProperty("eventStream") EventStreamSettings eventStream,
-    @JsonProperty("stampedeLease") String stampedeLease,
-    @JsonProperty("writeLease") String writeLease,
-    @JsonProperty("tiers") List<TierSettings> tiers,
-    @JsonProperty("events") String events,
-    @JsonProperty("eventsMaxLength") Long eventsMaxLength) {
+    @JsonProperty("keyType") @Nullable String keyType,
+    @JsonProperty("valueType") @Nullable String valueType,
+    @JsonProperty("maximumSize") @Nullable Long maximumSize,
+    @JsonProperty("l1MaxTtl") @Nullable String l1MaxTtl,
+    @JsonProperty("tiered") @Nullable Boolean tiered,
+    @JsonProperty("allowedClasses") @Nullable List<String> allowedClasses,
+    @JsonProperty("codec") @Nullable String codec,
+    @JsonProperty("compression") @Nullable String compression,
+    @JsonProperty("compressAbove") @Nullable String compressAbove,
+    @JsonProperty("degradation") @Nullable String degradation,
+    @JsonProperty("maxKeyBytes") @Nullable Integer maxKeyBytes,
+    @JsonProperty("maxValueBytes") @Nullable Integer maxValueBytes,
+    @JsonProperty("expiry") @Nullable ExpirySettings expiry,
+    @JsonProperty("storeByValue") @Nullable Boolean storeByValue,
+    @JsonProperty("statistics") @Nullable Boolean statistics,
+    @JsonProperty("management") @Nullable Boolean management,
+    @JsonProperty("readThrough") @Nullable Boolean readThrough,
+    @JsonProperty("writeThrough") @Nullable Boolean writeThrough,
+    @JsonProperty("loader") @Nullable String loader,
+    @JsonProperty("writer") @Nullable String writer,
+    @JsonProperty("eventStream") @Nullable EventStreamSettings eventStream,
+    @JsonProperty("stampedeLease") @Nullable String stampedeLease,
+    @JsonProperty("writeLease") @Nullable String writeLease,
+    @JsonProperty("tiers") @Nullable List<TierSettings> tiers,
+    @JsonProperty("events") @Nullable String events,
+    @JsonProperty("eventsMaxLength") @Nullable Long eventsMaxLength) {
 
   static final CacheSettings NONE = new CacheSettings(null, null, null, null, null, null, null, null, null,
       null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
@@ -55,25 +57,25 @@ record CacheSettings(
         pick(events, base.events), pick(eventsMaxLength, base.eventsMaxLength));
   }
 
-  private static <T> T pick(T own, T base) {
+  private static <T> @Nullable T pick(@Nullable T own, @Nullable T base) {
     return (own == null) ? base : own;
   }
 
   /** A tier below the shared one. */
   record TierSettings(
-      @JsonProperty("backend") String backend,
-      @JsonProperty("ttlScale") Integer ttlScale,
-      @JsonProperty("promotion") String promotion) {}
+      @JsonProperty("backend") @Nullable String backend,
+      @JsonProperty("ttlScale") @Nullable Integer ttlScale,
+      @JsonProperty("promotion") @Nullable String promotion) {}
 
   /** The stream a cache appends its changes to. */
   record EventStreamSettings(
-      @JsonProperty("name") String name,
-      @JsonProperty("maxLength") Long maxLength) {}
+      @JsonProperty("name") @Nullable String name,
+      @JsonProperty("maxLength") @Nullable Long maxLength) {}
 
   /** The expiry policy of a cache: at most one of the four JSR-107 policies. */
   record ExpirySettings(
-      @JsonProperty("created") String created,
-      @JsonProperty("accessed") String accessed,
-      @JsonProperty("modified") String modified,
-      @JsonProperty("touched") String touched) {}
+      @JsonProperty("created") @Nullable String created,
+      @JsonProperty("accessed") @Nullable String accessed,
+      @JsonProperty("modified") @Nullable String modified,
+      @JsonProperty("touched") @Nullable String touched) {}
 }

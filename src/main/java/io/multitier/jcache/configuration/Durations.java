@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Reads the durations of the configuration file: {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}, {@code 1d}, {@code eternal}. */
 final class Durations {
@@ -13,7 +14,7 @@ final class Durations {
   private Durations() {}
 
   /** Returns the duration the text names, or {@code null} for {@code eternal}. */
-  static Duration parse(String text, String setting) {
+  static @Nullable Duration parse(String text, String setting) {
     String trimmed = text.strip().toLowerCase(Locale.ROOT);
     if (trimmed.equals("eternal")) {
       return null;
@@ -33,8 +34,17 @@ final class Durations {
     }
   }
 
-  /** Converts to the JCache duration type. */
-  static javax.cache.expiry.Duration toJCache(Duration duration) {
+  /** Returns the duration the text names; throws {@link IllegalArgumentException} for {@code eternal}. */
+  static Duration finite(String text, String setting) {
+    Duration duration = parse(text, setting);
+    if (duration == null) {
+      throw new IllegalArgumentException(setting + " cannot be eternal");
+    }
+    return duration;
+  }
+
+  /** Converts to the JCache duration type, {@code null} (eternal) to {@link javax.cache.expiry.Duration#ETERNAL}. */
+  static javax.cache.expiry.Duration toJCache(@Nullable Duration duration) {
     return (duration == null) ? javax.cache.expiry.Duration.ETERNAL
         : new javax.cache.expiry.Duration(java.util.concurrent.TimeUnit.MILLISECONDS, duration.toMillis());
   }

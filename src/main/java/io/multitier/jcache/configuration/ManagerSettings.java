@@ -35,6 +35,7 @@ import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.expiry.ModifiedExpiryPolicy;
 import javax.cache.expiry.TouchedExpiryPolicy;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a CacheManager reads from the YAML file its URI names: where the shared tier is, settings
@@ -55,12 +56,12 @@ public final class ManagerSettings {
   public static final String DEFAULT_RESOURCE = "multitier.yaml";
 
   private final ClassLoader classLoader;
-  private final RedisSettings redis;
+  private final @Nullable RedisSettings redis;
   private final CacheSettings defaults;
   private final Map<String, CacheSettings> caches;
   private final String source;
 
-  private ManagerSettings(ClassLoader classLoader, RedisSettings redis, CacheSettings defaults,
+  private ManagerSettings(ClassLoader classLoader, @Nullable RedisSettings redis, CacheSettings defaults,
       Map<String, CacheSettings> caches, String source) {
     this.classLoader = classLoader;
     this.redis = redis;
@@ -132,7 +133,7 @@ public final class ManagerSettings {
     return of(mapper, tree, source, classLoader);
   }
 
-  private static ManagerSettings of(ObjectMapper mapper, JsonNode tree, String source, ClassLoader classLoader) {
+  private static ManagerSettings of(ObjectMapper mapper, @Nullable JsonNode tree, String source, ClassLoader classLoader) {
     if (tree == null || tree.isMissingNode() || tree.isNull()) {
       return empty(classLoader);
     }
@@ -303,23 +304,15 @@ public final class ManagerSettings {
       }
       if (settings.tiers() != null) {
         for (CacheSettings.TierSettings tier : settings.tiers()) {
-          config.addLowerTier(new TierSpec(tier.backend(), (tier.ttlScale() == null) ? 1 : tier.ttlScale(),
-              (tier.promotion() == null) ? "always" : tier.promotion()));
+          config.addLowerTier(new TierSpec(requireNonNull(tier.backend(), "backend"),
+              (tier.ttlScale() == null) ? 1 : tier.ttlScale(), (tier.promotion() == null) ? "always" : tier.promotion()));
         }
       }
       if (settings.stampedeLease() != null) {
-        Duration lease = Durations.parse(settings.stampedeLease(), "stampedeLease");
-        if (lease == null) {
-          throw new IllegalArgumentException("stampedeLease cannot be eternal");
-        }
-        config.setStampedeLease(lease);
+        config.setStampedeLease(Durations.finite(settings.stampedeLease(), "stampedeLease"));
       }
       if (settings.writeLease() != null) {
-        Duration lease = Durations.parse(settings.writeLease(), "writeLease");
-        if (lease == null) {
-          throw new IllegalArgumentException("writeLease cannot be eternal");
-        }
-        config.setWriteLease(lease);
+        config.setWriteLease(Durations.finite(settings.writeLease(), "writeLease"));
       }
       if (settings.eventStream() != null) {
         if (settings.eventStream().name() == null) {
@@ -364,7 +357,7 @@ public final class ManagerSettings {
   }
 
   @SuppressWarnings("unchecked")
-  private <T> Class<T> type(String name, Class<T> fallback, String where) {
+  private <T> Class<T> type(@Nullable String name, Class<T> fallback, String where) {
     if (name == null) {
       return fallback;
     }
@@ -401,10 +394,10 @@ public final class ManagerSettings {
     }
   }
 
-  /** The top level of the file. */
+  /** The top level of the file; a {@code null} field is one the file leaves out. */
   static final class FileModel {
-    @JsonProperty("redis") RedisSettings redis;
-    @JsonProperty("defaults") CacheSettings defaults;
-    @JsonProperty("caches") Map<String, CacheSettings> caches;
+    @JsonProperty("redis") @Nullable RedisSettings redis;
+    @JsonProperty("defaults") @Nullable CacheSettings defaults;
+    @JsonProperty("caches") @Nullable Map<String, CacheSettings> caches;
   }
 }

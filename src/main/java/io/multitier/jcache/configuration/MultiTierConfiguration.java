@@ -14,6 +14,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.MutableConfiguration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The vendor configuration of a cache: everything {@link MutableConfiguration} offers, plus the
@@ -57,13 +58,14 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
   private int maxKeyBytes = DEFAULT_MAX_KEY_BYTES;
   private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
   private Duration l1MaxTtl = DEFAULT_L1_MAX_TTL;
-  private Boolean tiered;
+  /** {@code null} until set: the cache is then tiered if it stores by value. */
+  private @Nullable Boolean tiered;
   private List<String> allowedClasses = new ArrayList<>();
   private Codec codec = Codec.JAVA;
   private Compression compression = Compression.NONE;
   private int compressAbove = DEFAULT_COMPRESS_ABOVE;
-  private String eventStream;
-  private Duration stampedeLease;
+  private @Nullable String eventStream;
+  private @Nullable Duration stampedeLease;
   private Duration writeLease = DEFAULT_WRITE_LEASE;
   private List<TierSpec> lowerTiers = new ArrayList<>();
   private long eventStreamMaxLength = DEFAULT_EVENT_STREAM_MAX_LENGTH;
@@ -213,7 +215,7 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
   }
 
   /** Returns the name of the stream the cache appends its changes to, or {@code null} if it does not. */
-  public String getEventStream() {
+  public @Nullable String getEventStream() {
     return eventStream;
   }
 
@@ -226,7 +228,7 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
    * Appends every create, update, remove and expiry of the cache to one of its streams (see
    * {@code StreamingBackend}), keeping about {@code maxLength} of them; a {@code null} name turns it off.
    */
-  public MultiTierConfiguration<K, V> setEventStream(String name, long maxLength) {
+  public MultiTierConfiguration<K, V> setEventStream(@Nullable String name, long maxLength) {
     if (maxLength <= 0) {
       throw new IllegalArgumentException("the event stream's maximum length must be positive: " + maxLength);
     }
@@ -277,7 +279,7 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
   }
 
   /** Returns how long one JVM may hold the right to load a missing key, or {@code null} if JVMs do not coordinate loads. */
-  public Duration getStampedeLease() {
+  public @Nullable Duration getStampedeLease() {
     return stampedeLease;
   }
 
@@ -286,7 +288,7 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
    * that takes the key's lease in Redis calls the loader, the others wait for its value, for at
    * most {@code lease}, then load themselves. {@code null} turns it off (each JVM loads once).
    */
-  public MultiTierConfiguration<K, V> setStampedeLease(Duration lease) {
+  public MultiTierConfiguration<K, V> setStampedeLease(@Nullable Duration lease) {
     if (lease != null && (lease.isNegative() || lease.isZero())) {
       throw new IllegalArgumentException("the stampede lease must be positive: " + lease);
     }
@@ -384,7 +386,7 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     if (this == o) {
       return true;
     }

@@ -3,6 +3,7 @@ package io.multitier.jcache.configuration;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the shared tier is: a plain address ({@code redis://host:port}, {@code rediss://…}) or a
@@ -27,20 +28,20 @@ import java.util.regex.Pattern;
  *     CacheManager's URI: CacheManagers with equal prefixes over one Redis share caches of the same name
  * @param timeout how long one attempt of a command waits for its answer ({@code 500ms}), or {@code null}
  * @param retryAttempts how many times a failed command is sent again, or {@code null}
- * @param retryDelay how long to wait before sending it again ({@code 100ms}), or {@code null}
+ * @param retryDelay how long to wait before sending it again ({@code 100ms}, not {@code eternal}), or {@code null}
  * @param connectTimeout how long opening one connection may take ({@code 250ms}), or {@code null}
  * @param reconcileInterval how often each cache's count of changes in Redis is compared with the
  *     invalidation notices this JVM heard, to catch a lost one ({@code 5s}), or {@code null} for 5 s
  */
 public record RedisSettings(
-    @JsonProperty("address") String address,
-    @JsonProperty("redissonConfig") String redissonConfig,
-    @JsonProperty("keyPrefix") String keyPrefix,
-    @JsonProperty("timeout") String timeout,
-    @JsonProperty("retryAttempts") Integer retryAttempts,
-    @JsonProperty("retryDelay") String retryDelay,
-    @JsonProperty("connectTimeout") String connectTimeout,
-    @JsonProperty("reconcileInterval") String reconcileInterval) {
+    @JsonProperty("address") @Nullable String address,
+    @JsonProperty("redissonConfig") @Nullable String redissonConfig,
+    @JsonProperty("keyPrefix") @Nullable String keyPrefix,
+    @JsonProperty("timeout") @Nullable String timeout,
+    @JsonProperty("retryAttempts") @Nullable Integer retryAttempts,
+    @JsonProperty("retryDelay") @Nullable String retryDelay,
+    @JsonProperty("connectTimeout") @Nullable String connectTimeout,
+    @JsonProperty("reconcileInterval") @Nullable String reconcileInterval) {
 
   /** How often caches are reconciled when {@code reconcileInterval} is not set. */
   public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofSeconds(5);
@@ -83,12 +84,12 @@ public record RedisSettings(
     positive(connectTimeout, "redis.connectTimeout");
     positive(reconcileInterval, "redis.reconcileInterval");
     if (retryDelay != null) {
-      Durations.parse(retryDelay, "redis.retryDelay");
+      Durations.finite(retryDelay, "redis.retryDelay");
     }
   }
 
   /** Returns the address with any password in it replaced by {@code ***}, or {@code null}. */
-  public String redactedAddress() {
+  public @Nullable String redactedAddress() {
     return (address == null) ? null : redact(address);
   }
 
@@ -114,7 +115,7 @@ public record RedisSettings(
 
   /** Returns the per-attempt command timeout of the address form, the default if not set. */
   public Duration timeoutDuration() {
-    return (timeout == null) ? DEFAULT_TIMEOUT : Durations.parse(timeout, "redis.timeout");
+    return (timeout == null) ? DEFAULT_TIMEOUT : Durations.finite(timeout, "redis.timeout");
   }
 
   /** Returns how many times a command of the address form is sent again, the default if not set. */
@@ -124,21 +125,21 @@ public record RedisSettings(
 
   /** Returns how long opening a connection of the address form may take, the default if not set. */
   public Duration connectTimeoutDuration() {
-    return (connectTimeout == null) ? DEFAULT_CONNECT_TIMEOUT : Durations.parse(connectTimeout, "redis.connectTimeout");
+    return (connectTimeout == null) ? DEFAULT_CONNECT_TIMEOUT : Durations.finite(connectTimeout, "redis.connectTimeout");
   }
 
   /** Returns how often caches are reconciled. */
   public Duration reconcileIntervalDuration() {
     return (reconcileInterval == null) ? DEFAULT_RECONCILE_INTERVAL
-        : Durations.parse(reconcileInterval, "redis.reconcileInterval");
+        : Durations.finite(reconcileInterval, "redis.reconcileInterval");
   }
 
   /** Returns the delay between attempts of the address form, the default if not set. */
   public Duration retryDelayDuration() {
-    return (retryDelay == null) ? DEFAULT_RETRY_DELAY : Durations.parse(retryDelay, "redis.retryDelay");
+    return (retryDelay == null) ? DEFAULT_RETRY_DELAY : Durations.finite(retryDelay, "redis.retryDelay");
   }
 
-  private static void positive(String duration, String setting) {
+  private static void positive(@Nullable String duration, String setting) {
     if (duration == null) {
       return;
     }

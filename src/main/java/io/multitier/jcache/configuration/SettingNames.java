@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.cache.CacheException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks the names in a configuration file before its values are read, so that a misspelt
@@ -40,7 +41,7 @@ final class SettingNames {
     }
   }
 
-  private static void cache(JsonNode settings, String source, String where) {
+  private static void cache(@Nullable JsonNode settings, String source, String where) {
     if (settings == null || !settings.isObject()) {
       return;
     }
@@ -55,7 +56,7 @@ final class SettingNames {
     }
   }
 
-  private static void known(JsonNode node, List<String> names, String prefix, String source, String where) {
+  private static void known(@Nullable JsonNode node, List<String> names, String prefix, String source, String where) {
     if (node == null || !node.isObject()) {
       return;
     }
@@ -71,7 +72,7 @@ final class SettingNames {
   }
 
   /** Returns the known name that a slip of the keyboard could have turned into {@code name}, or {@code null}. */
-  static String closest(String name, List<String> names) {
+  static @Nullable String closest(String name, List<String> names) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     String lower = name.toLowerCase(Locale.ROOT);

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The classes that may be read back from a shared tier: the JDK's value and collection types
@@ -89,8 +90,11 @@ public final class AllowList {
     return true;
   }
 
-  /** Returns the class (or, for an array, its element class) whose name the allow-list refuses first in its hierarchy. */
-  public String firstRefused(Class<?> type) {
+  /**
+   * Returns the class (or, for an array, its element class) whose name the allow-list refuses first
+   * in its hierarchy, or {@code null} if it refuses none.
+   */
+  public @Nullable String firstRefused(Class<?> type) {
     Class<?> element = type;
     while (element.isArray()) {
       element = element.getComponentType();
@@ -127,7 +131,7 @@ public final class AllowList {
   }
 
   /** Returns the error of a class the allow-list refused: the class, the cache if known, and the setting that would allow it. */
-  static SerializationException refusal(String refused, String cacheName, Throwable cause) {
+  static SerializationException refusal(String refused, @Nullable String cacheName, @Nullable Throwable cause) {
     String cache = (cacheName == null) ? "" : " read from the shared tier of cache '" + cacheName + "'";
     String type = refused.replaceFirst("^\\[+L?", "").replaceFirst(";$", "");
     int dot = type.lastIndexOf('.');

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 import java.util.Locale;
 import javax.cache.CacheException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The format of values that cross JVMs (and of store-by-value copies): {@code java}, Java
@@ -32,7 +33,7 @@ public enum Codec {
   }
 
   /** As {@link #forSharedTier(String, List, Compression, int, int)}, with compressed values inflated up to 64 MiB. */
-  public Serializer forSharedTier(String cacheName, List<String> allowedClasses, Compression compression,
+  public Serializer forSharedTier(@Nullable String cacheName, List<String> allowedClasses, Compression compression,
       int compressAbove) {
     return forSharedTier(cacheName, allowedClasses, compression, compressAbove, Framing.MAX_INFLATED);
   }
@@ -40,19 +41,26 @@ public enum Codec {
   /**
    * Returns the serializer of the shared tier: the allow-list on every read, compression above the
    * threshold, and no compressed value inflated past {@code maxInflated} bytes (the cache's
-   * {@code maxValueBytes}), read or written.
+   * {@code maxValueBytes}), read or written. The cache's name, if given, is named in its errors.
    */
-  public Serializer forSharedTier(String cacheName, List<String> allowedClasses, Compression compression,
+  public Serializer forSharedTier(@Nullable String cacheName, List<String> allowedClasses, Compression compression,
       int compressAbove, int maxInflated) {
     AllowList allowList = AllowList.of(allowedClasses);
-    Serializer serializer = (this == JAVA) ? JavaSerializer.allowing(cacheName, allowList) : kryo(cacheName, allowList);
+    Serializer serializer = (this == JAVA) ? JavaSerializer.allowing(cacheName, allowList) : kryoAllowing(cacheName, allowList);
     return new Framing(this, serializer, cacheName, requireNonNull(compression, "compression"), compressAbove,
         maxInflated);
   }
 
   /** Returns the serializer of store-by-value copies, which read only bytes this JVM just wrote. */
   public Serializer forCopies() {
-    return (this == JAVA) ? JavaSerializer.trustingOwnBytes() : kryo(null, null);
+    if (this == JAVA) {
+      return JavaSerializer.trustingOwnBytes();
+    }
+    try {
+      return KryoSerializer.trustingOwnBytes();
+    } catch (NoClassDefFoundError e) {
+      throw kryoMissing(e);
+    }
   }
 
   /** Returns the first byte of the values this codec writes (Java serialization's own stream magic for {@code java}). */
@@ -60,14 +68,19 @@ public enum Codec {
     return (this == JAVA) ? (byte) 0xAC : KryoSerializer.TAG;
   }
 
-  /** Returns the Kryo serializer of the allow-list, or the trusting one without a list; Kryo's classes are first loaded here. */
-  private static Serializer kryo(String cacheName, AllowList allowList) {
+  /** Returns the Kryo serializer of the allow-list; Kryo's classes are first loaded here or in {@link #forCopies()}. */
+  private static Serializer kryoAllowing(@Nullable String cacheName, AllowList allowList) {
     try {
-      return (allowList == null) ? KryoSerializer.trustingOwnBytes() : KryoSerializer.allowing(cacheName, allowList);
+      return KryoSerializer.allowing(cacheName, allowList);
     } catch (NoClassDefFoundError e) {
-      throw new CacheException("codec kryo needs Kryo 5 on the class path: add com.esotericsoftware:kryo:5.6.2"
-          + " (Redisson 3.52 brings it) or set codec: java", e);
+      throw kryoMissing(e);
     }
+  }
+
+  /** Returns the error of codec kryo without Kryo on the class path. */
+  private static CacheException kryoMissing(NoClassDefFoundError e) {
+    return new CacheException("codec kryo needs Kryo 5 on the class path: add com.esotericsoftware:kryo:5.6.2"
+        + " (Redisson 3.52 brings it) or set codec: java", e);
   }
 
   @Override

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A value compressed with the JDK's Deflater: {@code 'Z'}, the inflated length (seven bits a byte,
@@ -32,7 +33,7 @@ final class Deflated {
   private Deflated() {}
 
   /** Returns the value compressed, or {@code null} if that would not be smaller or could not be read back under {@code maxInflated}. */
-  static byte[] deflate(byte[] plain, int maxInflated) {
+  static byte @Nullable [] deflate(byte[] plain, int maxInflated) {
     if (plain.length > maxInflated) {
       return null;
     }

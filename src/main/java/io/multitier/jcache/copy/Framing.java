@@ -2,6 +2,7 @@ package io.multitier.jcache.copy;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,13 +27,13 @@ final class Framing implements Serializer {
 
   private final Codec codec;
   private final Serializer serializer;
-  private final String cacheName;
+  private final @Nullable String cacheName;
   private final Compression compression;
   private final int compressAbove;
   private final int maxInflated;
   private final Set<Class<?>> readBack = ConcurrentHashMap.newKeySet();
 
-  Framing(Codec codec, Serializer serializer, String cacheName, Compression compression, int compressAbove,
+  Framing(Codec codec, Serializer serializer, @Nullable String cacheName, Compression compression, int compressAbove,
       int maxInflated) {
     this.codec = codec;
     this.serializer = serializer;

@@ -13,6 +13,7 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Java serialization, with an optional allow-list filter on what may be read back.
@@ -35,10 +36,11 @@ public final class JavaSerializer implements Serializer {
 
   private static final String LIMITS = "maxdepth=64;maxrefs=100000;maxbytes=67108864;maxarray=16777216";
 
-  private final ObjectInputFilter filter;
-  private final String cacheName;
+  /** The allow-list and limits; {@code null} for bytes this JVM wrote itself. */
+  private final @Nullable ObjectInputFilter filter;
+  private final @Nullable String cacheName;
 
-  private JavaSerializer(ObjectInputFilter filter, String cacheName) {
+  private JavaSerializer(@Nullable ObjectInputFilter filter, @Nullable String cacheName) {
     this.filter = filter;
     this.cacheName = cacheName;
   }
@@ -53,13 +55,13 @@ public final class JavaSerializer implements Serializer {
     return allowing(null, patterns);
   }
 
-  /** As {@link #allowing(List)}, for the cache whose name the refusals then give. */
-  public static JavaSerializer allowing(String cacheName, List<String> patterns) {
+  /** As {@link #allowing(List)}, for the cache whose name the refusals then give ({@code null}: no name). */
+  public static JavaSerializer allowing(@Nullable String cacheName, List<String> patterns) {
     return allowing(cacheName, AllowList.of(patterns));
   }
 
   /** As {@link #allowing(String, List)}, with the allow-list already built. */
-  static JavaSerializer allowing(String cacheName, AllowList allowList) {
+  static JavaSerializer allowing(@Nullable String cacheName, AllowList allowList) {
     StringBuilder spec = new StringBuilder(LIMITS);
     for (String pattern : allowList.patterns()) {
       spec.append(';').append(pattern);

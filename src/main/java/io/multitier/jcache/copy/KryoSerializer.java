@@ -61,6 +61,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
 /**
@@ -98,8 +99,9 @@ final class KryoSerializer implements Serializer {
 
   private static final int FIRST_FIXED_ID = 16;
 
-  private final AllowList allowList;
-  private final String cacheName;
+  /** What may be read back; {@code null} for the trusting serializer of this JVM's own bytes. */
+  private final @Nullable AllowList allowList;
+  private final @Nullable String cacheName;
   private final Serializer java;
   private final Pool<Kryo> writers;
   private final Pool<Kryo> readers;
@@ -110,7 +112,7 @@ final class KryoSerializer implements Serializer {
     }
   };
 
-  private KryoSerializer(AllowList allowList, String cacheName, Serializer java) {
+  private KryoSerializer(@Nullable AllowList allowList, @Nullable String cacheName, Serializer java) {
     this.allowList = allowList;
     this.cacheName = cacheName;
     this.java = java;
@@ -119,7 +121,7 @@ final class KryoSerializer implements Serializer {
   }
 
   /** Returns a serializer that reads back only what the allow-list matches, for the cache named in its refusals. */
-  static KryoSerializer allowing(String cacheName, AllowList allowList) {
+  static KryoSerializer allowing(@Nullable String cacheName, AllowList allowList) {
     requireNonNull(allowList, "allowList");
     return new KryoSerializer(allowList, cacheName, JavaSerializer.allowing(cacheName, allowList));
   }
@@ -134,7 +136,7 @@ final class KryoSerializer implements Serializer {
     static final KryoSerializer INSTANCE = new KryoSerializer(null, null, JavaSerializer.trustingOwnBytes());
   }
 
-  private Pool<Kryo> pool(AllowList checks) {
+  private Pool<Kryo> pool(@Nullable AllowList checks) {
     return new Pool<>(true, false, 64) {
       @Override
       protected Kryo create() {
@@ -213,7 +215,7 @@ final class KryoSerializer implements Serializer {
   static final class ListedKryo extends Kryo {
     private final Serializer java;
 
-    ListedKryo(AllowList allowList, String cacheName, Serializer java) {
+    ListedKryo(@Nullable AllowList allowList, @Nullable String cacheName, Serializer java) {
       super(new NameResolver(allowList, cacheName), new ValueReferences());
       this.java = java;
       setRegistrationRequired(false);
@@ -325,8 +327,8 @@ final class KryoSerializer implements Serializer {
    * is first registered (every class Kryo meets but those of fixed ids, all checked at construction).
    */
   static final class NameResolver extends DefaultClassResolver {
-    private final AllowList allowList;
-    private final String cacheName;
+    private final @Nullable AllowList allowList;
+    private final @Nullable String cacheName;
     private final ClassValue<Integer> fingerprints = new ClassValue<>() {
       @Override
       protected Integer computeValue(Class<?> type) {
@@ -334,7 +336,7 @@ final class KryoSerializer implements Serializer {
       }
     };
 
-    NameResolver(AllowList allowList, String cacheName) {
+    NameResolver(@Nullable AllowList allowList, @Nullable String cacheName) {
       this.allowList = allowList;
       this.cacheName = cacheName;
     }
@@ -354,7 +356,8 @@ final class KryoSerializer implements Serializer {
 
     private void check(Class<?> type) {
       if (allowList != null && !allowList.allows(type)) {
-        throw AllowList.refusal(allowList.firstRefused(type), cacheName, null);
+        // a refused type has a refused class in its hierarchy: both walk it alike
+        throw AllowList.refusal(requireNonNull(allowList.firstRefused(type)), cacheName, null);
       }
     }
 
@@ -594,7 +597,7 @@ final class KryoSerializer implements Serializer {
     }
 
     @Override
-    public List<Object> read(Kryo kryo, Input input, Class<? extends List<Object>> type) {
+    public @Nullable List<Object> read(Kryo kryo, Input input, Class<? extends List<Object>> type) {
       List<Object> list = super.read(kryo, input, type);
       return (list == null) ? null : List.of(list.toArray());
     }

@@ -1,18 +1,21 @@
 package io.multitier.jcache.copy;
 
 import javax.cache.CacheException;
+import org.jspecify.annotations.Nullable;
 
 /** An object could not be turned into bytes, or bytes back into an object. */
 public final class SerializationException extends CacheException {
 
   private static final long serialVersionUID = 1L;
 
-  private final String refusedClass;
-  private final String foreignCodec;
+  private final @Nullable String refusedClass;
+  private final @Nullable String foreignCodec;
 
   /** Creates the exception with a message that names the object or the cause. */
   public SerializationException(String message, Throwable cause) {
-    this(message, cause, null);
+    super(message, cause);
+    this.refusedClass = null;
+    this.foreignCodec = null;
   }
 
   /** Creates the exception with a message that names the problem. */
@@ -22,8 +25,8 @@ public final class SerializationException extends CacheException {
     this.foreignCodec = null;
   }
 
-  /** Creates the exception of bytes refused because they hold a class outside the allow-list. */
-  SerializationException(String message, Throwable cause, String refusedClass) {
+  /** Creates the exception of bytes refused because they hold a class outside the allow-list; the cause may be {@code null}. */
+  SerializationException(String message, @Nullable Throwable cause, String refusedClass) {
     super(message, cause);
     this.refusedClass = refusedClass;
     this.foreignCodec = null;
@@ -42,12 +45,12 @@ public final class SerializationException extends CacheException {
   }
 
   /** Returns the class the allow-list refused, or {@code null} when the bytes failed for another reason. */
-  public String refusedClass() {
+  public @Nullable String refusedClass() {
     return refusedClass;
   }
 
   /** Returns the codec that wrote bytes this cache's codec does not read, or {@code null} when the bytes failed for another reason. */
-  public String foreignCodec() {
+  public @Nullable String foreignCodec() {
     return foreignCodec;
   }
 }

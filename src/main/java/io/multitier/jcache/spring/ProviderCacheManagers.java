@@ -9,6 +9,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import javax.cache.CacheManager;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.util.ClassUtils;
 
@@ -31,11 +32,11 @@ final class ProviderCacheManagers {
   List<CacheManager> open() {
     Set<CacheManager> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     List<CacheManager> managers = new ArrayList<>();
-    List<CacheManager> candidates = new ArrayList<>(beans.getBeansOfType(CacheManager.class, false, false).values());
+    List<@Nullable CacheManager> candidates = new ArrayList<>(beans.getBeansOfType(CacheManager.class, false, false).values());
     if (ClassUtils.isPresent(JCACHE_CACHE_MANAGER, ProviderCacheManagers.class.getClassLoader())) {
       candidates.addAll(SpringWrapped.of(beans));
     }
-    for (CacheManager manager : candidates) {
+    for (@Nullable CacheManager manager : candidates) {
       if (manager != null && !manager.isClosed() && manager.getCachingProvider() instanceof MultiTierCachingProvider
           && seen.add(manager)) {
         managers.add(manager);
@@ -44,10 +45,13 @@ final class ProviderCacheManagers {
     return managers;
   }
 
-  /** The CacheManagers behind Spring's {@code JCacheCacheManager}s: loaded only when spring-context-support is present. */
+  /**
+   * The CacheManagers behind Spring's {@code JCacheCacheManager}s, {@code null} for one not yet given
+   * its CacheManager: loaded only when spring-context-support is present.
+   */
   private static final class SpringWrapped {
-    static List<CacheManager> of(ListableBeanFactory beans) {
-      List<CacheManager> managers = new ArrayList<>();
+    static List<@Nullable CacheManager> of(ListableBeanFactory beans) {
+      List<@Nullable CacheManager> managers = new ArrayList<>();
       beans.getBeansOfType(org.springframework.cache.jcache.JCacheCacheManager.class, false, false).values()
           .forEach(spring -> managers.add(spring.getCacheManager()));
       return managers;
