@@ -16,6 +16,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Wires one cache: its expiry policy, loader, writer, copier, listeners and engine, L1-only or
@@ -32,17 +33,16 @@ final class CacheFactory {
    *     CacheManager has no Redis
    */
   static <K, V> MultiTierCache<K, V> build(String name, MultiTierConfiguration<K, V> config,
-      MultiTierCacheManager manager, Function<String, L2CacheBackend<String, byte[]>> sharedTier) {
+      MultiTierCacheManager manager, @Nullable Function<String, L2CacheBackend<String, byte[]>> sharedTier) {
     EventDispatcher<K, V> dispatcher = new EventDispatcher<>(config.getExecutor());
     ExpiryCalculator expiry = new ExpiryCalculator(config.getExpiryPolicyFactory().create());
     CacheLoader<K, V> loader = (config.getCacheLoaderFactory() == null) ? null
         : config.getCacheLoaderFactory().create();
     CacheWriter<K, V> writer = (config.isWriteThrough() && config.getCacheWriterFactory() != null)
         ? cast(config.getCacheWriterFactory().create()) : null;
-    boolean tiered = config.isTiered() && sharedTier != null;
     NearTiers nearTiers = nearTiers(config);
     Function<Removals<K, V>, Store<K, V>> engine;
-    if (tiered) {
+    if (config.isTiered() && sharedTier != null) {
       if (config.isClusterEvents()) {
         dispatcher.deliverAsynchronousInStoreOrder();
       }

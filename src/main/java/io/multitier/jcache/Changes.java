@@ -23,6 +23,7 @@ import javax.cache.Cache;
 import javax.cache.event.EventType;
 import javax.cache.integration.CacheWriter;
 import javax.cache.integration.CacheWriterException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The cache's writes of one key, each JSR-107's rule for its operation carried out by the engine
@@ -36,13 +37,13 @@ final class Changes<K, V> {
 
   private final Store<K, V> store;
   private final ExpiryCalculator expiry;
-  private final CacheWriter<K, V> writer;
+  private final @Nullable CacheWriter<K, V> writer;
   private final EventDispatcher<K, V> dispatcher;
   private final Outcomes<K, V> outcomes;
   /** The expiry policy's answers for a put, asked by the engine when it needs them. */
   private final PutTtls ttls;
 
-  Changes(Store<K, V> store, ExpiryCalculator expiry, CacheWriter<K, V> writer,
+  Changes(Store<K, V> store, ExpiryCalculator expiry, @Nullable CacheWriter<K, V> writer,
       EventDispatcher<K, V> dispatcher, Outcomes<K, V> outcomes) {
     this.store = requireNonNull(store);
     this.expiry = requireNonNull(expiry);
@@ -95,7 +96,7 @@ final class Changes<K, V> {
    * Tells the writer of all the entries at once, then stores those it wrote; returns its failure,
    * for the caller to throw once they are stored, or {@code null}.
    */
-  CacheWriterException putAll(Map<? extends K, ? extends V> entries, Map<K, Map.Entry<K, V>> copies) {
+  @Nullable CacheWriterException putAll(Map<? extends K, ? extends V> entries, Map<K, Map.Entry<K, V>> copies) {
     Map<K, V> toStore = new LinkedHashMap<>(entries);
     CacheWriterException failure = null;
     if (writer != null && !entries.isEmpty()) {
@@ -119,11 +120,14 @@ final class Changes<K, V> {
   private void putAllUnwritten(Map<K, V> entries, Map<K, Map.Entry<K, V>> copies) {
     if (expiry.isFixed() && !dispatcher.hasListeners() && entries.size() > 1) {
       Map<K, V> stored = new LinkedHashMap<>(entries.size());
-      entries.keySet().forEach(key -> stored.put(copies.get(key).getKey(), copies.get(key).getValue()));
+      entries.keySet().forEach(key -> {
+        Map.Entry<K, V> copy = requireNonNull(copies.get(key), "every entry has its copy");
+        stored.put(copy.getKey(), copy.getValue());
+      });
       int present = store.putAll(stored, expiry.creation(), expiry.update());
       outcomes.countPuts(expiry.creation().isZero() ? present : stored.size());
     } else {
-      entries.forEach((key, value) -> putUnwritten(key, value, copies.get(key)));
+      entries.forEach((key, value) -> putUnwritten(key, value, requireNonNull(copies.get(key), "every entry has its copy")));
     }
   }
 
@@ -165,7 +169,7 @@ final class Changes<K, V> {
   }
 
   /** Replaces the value if the key is present, telling the writer first; returns the replaced value, or {@code null}. */
-  V replace(K key, V value, V stored) {
+  @Nullable V replace(K key, V value, V stored) {
     WriteThrough writeThrough = writeThrough(key, value);
     return step(key, key, current -> (current == null)
         ? Outcome.<V>unchanged().read(false).by(Action.keep())
@@ -182,7 +186,7 @@ final class Changes<K, V> {
    * Tells the writer of the removal of all the keys at once, then removes those it deleted;
    * returns its failure, for the caller to throw once they are removed, or {@code null}.
    */
-  CacheWriterException removeAll(Collection<K> keys) {
+  @Nullable CacheWriterException removeAll(Collection<K> keys) {
     Set<K> toRemove = new HashSet<>(keys);
     CacheWriterException failure = null;
     if (writer != null && !keys.isEmpty()) {
@@ -222,7 +226,7 @@ final class Changes<K, V> {
   }
 
   /** Removes the key, telling the writer first; returns the removed value, or {@code null}. */
-  V getAndRemove(K key) {
+  @Nullable V getAndRemove(K key) {
     return outcomes.apply(key, committed -> store.getAndRemove(key, deleteThrough(key), committed),
         (V removed) -> (removed == null) ? Outcome.<V>unchanged().read(false) : Outcome.removed(removed).read(true))
         .old();

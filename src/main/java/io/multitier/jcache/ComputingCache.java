@@ -2,6 +2,7 @@ package io.multitier.jcache;
 
 import java.time.Duration;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Read-through without a {@code CacheLoader}, reached with {@code cache.unwrap(ComputingCache.class)}.
@@ -17,5 +18,5 @@ public interface ComputingCache<K, V> {
    * stampede lease ({@code MultiTierConfiguration#setStampedeLease}), so do all the JVMs that
    * share its Redis. A {@code null} result is returned and not stored.
    */
-  V getOrCompute(K key, Function<? super K, ? extends V> compute, Duration ttl);
+  @Nullable V getOrCompute(K key, Function<? super K, ? extends @Nullable V> compute, Duration ttl);
 }

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.function.Consumer;
 import javax.cache.Cache;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Iterates over a cache's entries as JSR-107 says: each entry read is a hit, entries that went
@@ -25,8 +26,8 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
   private final JCacheStatistics statistics;
   private final EventDispatcher<K, V> dispatcher;
   private final Consumer<K> remove;
-  private Cache.Entry<K, V> next;
-  private K last;
+  private Cache.@Nullable Entry<K, V> next;
+  private @Nullable K last;
 
   /** Creates the iterator; {@code remove} removes a key through the cache, which checks that it is open. */
   EntryIterator(Store<K, V> store, Copies copies, JCacheStatistics statistics,
@@ -58,7 +59,7 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    Cache.Entry<K, V> entry = next;
+    Cache.Entry<K, V> entry = requireNonNull(next, "hasNext() found one");
     next = null;
     last = entry.getKey();
     return entry;

@@ -19,6 +19,7 @@ import javax.cache.integration.CacheWriterException;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorException;
 import javax.cache.processor.EntryProcessorResult;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs {@code EntryProcessor}s: each one in an atomic step of the engine, on a copy of the entry,
@@ -36,10 +37,11 @@ final class EntryProcessors<K, V> {
   private final Outcomes<K, V> outcomes;
   private final EventDispatcher<K, V> dispatcher;
   /** Loads a missing value the processor reads, or is {@code null} when the cache does not read through. */
-  private final Function<K, V> readThrough;
+  private final @Nullable Function<K, @Nullable V> readThrough;
 
   EntryProcessors(Store<K, V> store, ExpiryCalculator expiry, Copies copies, Changes<K, V> changes,
-      Outcomes<K, V> outcomes, EventDispatcher<K, V> dispatcher, Function<K, V> readThrough) {
+      Outcomes<K, V> outcomes, EventDispatcher<K, V> dispatcher,
+      @Nullable Function<K, @Nullable V> readThrough) {
     this.store = requireNonNull(store);
     this.expiry = requireNonNull(expiry);
     this.copies = requireNonNull(copies);
@@ -92,7 +94,7 @@ final class EntryProcessors<K, V> {
   }
 
   private <T> Processed<V, T> process(K key, V current, EntryProcessor<K, V, T> processor, Object[] arguments) {
-    MutableCacheEntry<K, V> entry = new MutableCacheEntry<>(key, copies.out(current), readThrough);
+    MutableCacheEntry<K, V> entry = new MutableCacheEntry<>(key, copies.outOrNull(current), readThrough);
     T result;
     try {
       result = processor.process(entry, arguments);
@@ -105,15 +107,21 @@ final class EntryProcessors<K, V> {
     return new Processed<>(step.outcome().read(current != null), step.action(), result);
   }
 
+  /** Returns the value a processor that loaded, created or updated the entry left in it. */
+  private static <K, V> V valueOf(MutableCacheEntry<K, V> entry) {
+    return requireNonNull(entry.value(), "an entry the processor set has a value");
+  }
+
   /** Turns what the processor did into a write, calling the writer where it changed the entry, and its outcome. */
-  private Outcome.Step<V> decide(K key, V current, MutableCacheEntry<K, V> entry) {
-    V value = entry.value();
+  private Outcome.Step<V> decide(K key, @Nullable V current, MutableCacheEntry<K, V> entry) {
     return switch (entry.action()) {
       case READ -> Outcome.<V>unchanged().by(Action.access());
-      case LOADED -> Outcome.loaded(value).by(created(value));
-      case CREATED -> Outcome.created(value).by(created(value).withWriter(changes.writeThrough(key, value)));
-      case UPDATED -> Outcome.updated(current, value)
-          .by(Action.put(copies.in(value), expiry.update()).withWriter(changes.writeThrough(key, value)));
+      case LOADED -> Outcome.loaded(valueOf(entry)).by(created(valueOf(entry)));
+      case CREATED -> Outcome.created(valueOf(entry))
+          .by(created(valueOf(entry)).withWriter(changes.writeThrough(key, valueOf(entry))));
+      case UPDATED -> Outcome.updated(current, valueOf(entry))
+          .by(Action.put(copies.in(valueOf(entry)), expiry.update())
+              .withWriter(changes.writeThrough(key, valueOf(entry))));
       case DELETED -> deleted(key, current);
       default -> Outcome.<V>unchanged().by(Action.keep());
     };
@@ -126,7 +134,7 @@ final class EntryProcessors<K, V> {
   }
 
   /** Removes the entry the processor removed; the writer hears of it even if it was absent. */
-  private Outcome.Step<V> deleted(K key, V current) {
+  private Outcome.Step<V> deleted(K key, @Nullable V current) {
     WriteThrough deleteThrough = changes.deleteThrough(key);
     return (current == null)
         ? Outcome.<V>unchanged().by(Action.<V>keep().withWriter(deleteThrough))

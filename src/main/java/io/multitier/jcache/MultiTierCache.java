@@ -40,6 +40,7 @@ import javax.cache.integration.CacheWriterException;
 import javax.cache.integration.CompletionListener;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorResult;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,8 +62,8 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
   private final MultiTierConfiguration<K, V> configuration;
   private final Store<K, V> store;
   private final ExpiryCalculator expiry;
-  private final CacheLoader<K, V> loader;
-  private final CacheWriter<K, V> writer;
+  private final @Nullable CacheLoader<K, V> loader;
+  private final @Nullable CacheWriter<K, V> writer;
   private final EventDispatcher<K, V> dispatcher;
   private final JCacheStatistics statistics;
   private final CacheBeans beans;
@@ -75,8 +76,8 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
   private final Listeners<K, V> listeners;
 
   MultiTierCache(String name, MultiTierCacheManager manager, MultiTierConfiguration<K, V> configuration,
-      Function<Removals<K, V>, Store<K, V>> engine, Copier copier, ExpiryCalculator expiry, CacheLoader<K, V> loader,
-      CacheWriter<K, V> writer, EventDispatcher<K, V> dispatcher) {
+      Function<Removals<K, V>, Store<K, V>> engine, Copier copier, ExpiryCalculator expiry, @Nullable CacheLoader<K, V> loader,
+      @Nullable CacheWriter<K, V> writer, EventDispatcher<K, V> dispatcher) {
     this.name = requireNonNull(name);
     this.manager = requireNonNull(manager);
     this.configuration = requireNonNull(configuration);
@@ -114,10 +115,10 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
   // ---------------------------------------------------------------- reads
 
   @Override
-  public V get(K key) {
+  public @Nullable V get(K key) {
     requireOpen();
     requireNonNull(key, "a null key was given to get");
-    return copies.out(timed(GET, () -> {
+    return copies.outOrNull(timed(GET, () -> {
       V value = store.get(key);
       if (value != null) {
         statistics.recordHits(1);
@@ -161,7 +162,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
   }
 
   @Override
-  public V getOrCompute(K key, Function<? super K, ? extends V> compute, Duration ttl) {
+  public @Nullable V getOrCompute(K key, Function<? super K, ? extends V> compute, Duration ttl) {
     requireOpen();
     requireNonNull(key, "a null key was given to getOrCompute");
     requireNonNull(compute, "a null function was given to getOrCompute");
@@ -169,7 +170,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     if (ttl.isNegative() || ttl.isZero()) {
       throw new IllegalArgumentException("the time to live must be positive: " + ttl);
     }
-    return copies.out(timed(GET, () -> {
+    return copies.outOrNull(timed(GET, () -> {
       V value = store.get(key);
       if (value != null) {
         statistics.recordHits(1);
@@ -190,10 +191,10 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
   }
 
   @Override
-  public V getAndPut(K key, V value) {
+  public @Nullable V getAndPut(K key, V value) {
     requireOpen();
     arguments.requireKeyValue(key, value, "getAndPut");
-    return copies.out(timed(GET_AND_PUT, () -> changes.put(key, value, copyIn(key, value), true).old()));
+    return copies.outOrNull(timed(GET_AND_PUT, () -> changes.put(key, value, copyIn(key, value), true).old()));
   }
 
   @Override
@@ -236,10 +237,10 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
   }
 
   @Override
-  public V getAndRemove(K key) {
+  public @Nullable V getAndRemove(K key) {
     requireOpen();
     requireNonNull(key, "a null key was given to getAndRemove");
-    return copies.out(timed(GET_AND_REMOVE, () -> changes.getAndRemove(key)));
+    return copies.outOrNull(timed(GET_AND_REMOVE, () -> changes.getAndRemove(key)));
   }
 
   @Override
@@ -259,10 +260,10 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
   }
 
   @Override
-  public V getAndReplace(K key, V value) {
+  public @Nullable V getAndReplace(K key, V value) {
     requireOpen();
     arguments.requireKeyValue(key, value, "getAndReplace");
-    return copies.out(timed(GET_AND_PUT, () -> changes.replace(key, value, copies.in(value))));
+    return copies.outOrNull(timed(GET_AND_PUT, () -> changes.replace(key, value, copies.in(value))));
   }
 
   @Override
@@ -439,7 +440,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
    * Runs an operation, adds its time to the averages it counts in, then has the synchronous
    * listeners hear its events; returns its result.
    */
-  private <R> R timed(Timing timing, Supplier<R> operation) {
+  private <R extends @Nullable Object> R timed(Timing timing, Supplier<R> operation) {
     long start = statistics.start();
     R result = operation.get();
     statistics.recordTimeSince(start, timing);

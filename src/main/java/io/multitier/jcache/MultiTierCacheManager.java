@@ -23,6 +23,7 @@ import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.spi.CachingProvider;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,7 @@ final class MultiTierCacheManager implements CacheManager {
   private final ClassLoader classLoader;
   private final Properties properties;
   private final ManagerSettings settings;
-  private RedisConnection redis;
+  private @Nullable RedisConnection redis;
   private final ConcurrentMap<String, MultiTierCache<?, ?>> caches = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -109,7 +110,7 @@ final class MultiTierCacheManager implements CacheManager {
   }
 
   @Override
-  public <K, V> Cache<K, V> getCache(String cacheName, Class<K> keyType, Class<V> valueType) {
+  public <K, V> @Nullable Cache<K, V> getCache(String cacheName, Class<K> keyType, Class<V> valueType) {
     requireOpen();
     requireNonNull(cacheName, "a null cache name was given to getCache");
     requireNonNull(keyType, "a null key type was given to getCache");
@@ -131,7 +132,7 @@ final class MultiTierCacheManager implements CacheManager {
   }
 
   @Override
-  public <K, V> Cache<K, V> getCache(String cacheName) {
+  public <K, V> @Nullable Cache<K, V> getCache(String cacheName) {
     requireOpen();
     requireNonNull(cacheName, "a null cache name was given to getCache");
     @SuppressWarnings("unchecked")

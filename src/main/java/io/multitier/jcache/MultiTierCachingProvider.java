@@ -12,6 +12,7 @@ import java.util.WeakHashMap;
 import javax.cache.CacheManager;
 import javax.cache.configuration.OptionalFeature;
 import javax.cache.spi.CachingProvider;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JSR-107 {@link CachingProvider} of Multi-Tier JCache, registered through
@@ -113,7 +114,7 @@ public final class MultiTierCachingProvider implements CachingProvider {
     }
   }
 
-  private synchronized List<CacheManager> snapshot(ClassLoader classLoader) {
+  private synchronized List<CacheManager> snapshot(@Nullable ClassLoader classLoader) {
     List<CacheManager> list = new ArrayList<>();
     if (classLoader == null) {
       managers.values().forEach(byUri -> list.addAll(byUri.values()));

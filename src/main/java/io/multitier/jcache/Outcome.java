@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.multitier.jcache.tier.Store;
 import io.multitier.jcache.tier.Action;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one operation did to one key, as JSR-107's statistics and events see it: whether it counts
@@ -16,7 +17,7 @@ import io.multitier.jcache.tier.Action;
  * @param value the value it stored, as the caller gave it; {@code null} if it stored none
  * @param <V> the value type
  */
-record Outcome<V>(Read read, Change change, V old, V value) {
+record Outcome<V>(Read read, Change change, @Nullable V old, @Nullable V value) {
 
   /** How an operation counts as a read. */
   enum Read { NONE, HIT, MISS }
@@ -56,12 +57,12 @@ record Outcome<V>(Read read, Change change, V old, V value) {
   }
 
   /** Returns the outcome of replacing {@code old} ({@code null}: not read back) by {@code value}. */
-  static <V> Outcome<V> updated(V old, V value) {
+  static <V> Outcome<V> updated(@Nullable V old, V value) {
     return new Outcome<>(Read.NONE, Change.UPDATED, old, value);
   }
 
   /** Returns the outcome of removing {@code old} ({@code null}: not read back). */
-  static <V> Outcome<V> removed(V old) {
+  static <V> Outcome<V> removed(@Nullable V old) {
     return new Outcome<>(Read.NONE, Change.REMOVED, old, null);
   }
 

@@ -74,20 +74,26 @@ final class Outcomes<K, V> {
     }
   }
 
+  private static <V> V stored(Outcome<V> outcome) {
+    return requireNonNull(outcome.value(), "a change that stored a value has it");
+  }
+
   private void publish(K key, Outcome<V> outcome) {
     switch (outcome.change()) {
-      case CREATED, LOADED -> dispatcher.publishCreated(cache, key, outcome.value());
+      case CREATED, LOADED -> dispatcher.publishCreated(cache, key, stored(outcome));
       case UPDATED -> {
-        if (outcome.old() == null) {
-          dispatcher.publishUpdated(cache, key, outcome.value());
+        V old = outcome.old();
+        if (old == null) {
+          dispatcher.publishUpdated(cache, key, stored(outcome));
         } else {
-          dispatcher.publishUpdated(cache, key, outcome.old(), outcome.value());
+          dispatcher.publishUpdated(cache, key, old, stored(outcome));
         }
       }
       case REMOVED -> {
         // a removal whose value was not read back had no listener to hear it
-        if (outcome.old() != null) {
-          dispatcher.publishRemoved(cache, key, outcome.old());
+        V old = outcome.old();
+        if (old != null) {
+          dispatcher.publishRemoved(cache, key, old);
         }
       }
       default -> { }

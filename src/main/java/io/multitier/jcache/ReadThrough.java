@@ -26,6 +26,7 @@ import java.util.function.Supplier;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheLoaderException;
 import javax.cache.integration.CompletionListener;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,7 @@ final class ReadThrough<K, V> {
 
   private final String name;
   private final Store<K, V> store;
-  private final CacheLoader<K, V> loader;
+  private final @Nullable CacheLoader<K, V> loader;
   private final boolean readsThrough;
   private final Duration stampedeLease;
   private final ExpiryCalculator expiry;
@@ -58,7 +59,7 @@ final class ReadThrough<K, V> {
   /** Held (shared) by each running loadAll, so that shutdown can wait for them. */
   private final ReentrantReadWriteLock loadsInFlight = new ReentrantReadWriteLock();
 
-  ReadThrough(String name, Store<K, V> store, CacheLoader<K, V> loader, boolean readThrough,
+  ReadThrough(String name, Store<K, V> store, @Nullable CacheLoader<K, V> loader, boolean readThrough,
       Duration stampedeLease, ExpiryCalculator expiry, Copies copies, Arguments<K, V> arguments,
       Changes<K, V> changes, EventDispatcher<K, V> dispatcher, Executor executor, BooleanSupplier closed) {
     this.name = requireNonNull(name);
@@ -75,14 +76,19 @@ final class ReadThrough<K, V> {
     this.closed = requireNonNull(closed);
   }
 
+  /** Returns the loader of a cache that reads through (or whose loadAll runs). */
+  private CacheLoader<K, V> loader() {
+    return requireNonNull(loader, "the cache has a loader");
+  }
+
   /** Returns the loader an entry processor reads a missing value from, or {@code null} when the cache does not read through. */
-  Function<K, V> forProcessors() {
-    return readsThrough ? key -> Loading.load(loader, key) : null;
+  @Nullable Function<K, @Nullable V> forProcessors() {
+    return readsThrough ? key -> Loading.load(loader(), key) : null;
   }
 
   /** Returns the value of a key {@code get} missed: loaded and stored if the cache reads through, else {@code null}. */
-  V missed(K key) {
-    return readsThrough ? loadOnce(key, () -> loaded(key, Loading.load(loader, key), expiry::creation),
+  @Nullable V missed(K key) {
+    return readsThrough ? loadOnce(key, () -> loaded(key, Loading.load(loader(), key), expiry::creation),
         Outcome::loaded) : null;
   }
 
@@ -97,7 +103,7 @@ final class ReadThrough<K, V> {
         missing.add(key);
       }
     }
-    Map<K, V> loaded = Loading.loadAll(loader, missing);
+    Map<K, @Nullable V> loaded = Loading.loadAll(loader(), missing);
     for (K key : missing) {
       V value = loaded.get(key);
       if (value != null) {
@@ -111,12 +117,12 @@ final class ReadThrough<K, V> {
    * Returns the value {@code compute} gives a key that was missed, storing it for {@code ttl} if
    * the key is still absent; a {@code null} result is returned and not stored.
    */
-  V compute(K key, Function<? super K, ? extends V> compute, Duration ttl) {
+  @Nullable V compute(K key, Function<? super K, ? extends @Nullable V> compute, Duration ttl) {
     return loadOnce(key, () -> loaded(key, compute.apply(key), () -> ttl), Outcome::created);
   }
 
   /** Returns what a load of the key gave: the value, checked, and the copy the cache keeps, for the time {@code ttl} says. */
-  private Loaded<V> loaded(K key, V value, Supplier<Duration> ttl) {
+  private Loaded<V> loaded(K key, @Nullable V value, Supplier<Duration> ttl) {
     if (value == null) {
       return Loaded.nothing();
     }
@@ -187,7 +193,7 @@ final class ReadThrough<K, V> {
         toLoad.add(key);
       }
     }
-    Map<K, V> loaded = Loading.loadAll(loader, toLoad);
+    Map<K, @Nullable V> loaded = Loading.loadAll(loader(), toLoad);
     for (K key : toLoad) {
       V value = loaded.get(key);
       if (value == null) {
@@ -207,7 +213,7 @@ final class ReadThrough<K, V> {
    * {@code outcome} of the value, without re-entering the cache: under a stampede lease, before it
    * gives the lease back.
    */
-  private V loadOnce(K key, Supplier<Loaded<V>> load, Function<V, Outcome<V>> outcome) {
+  private @Nullable V loadOnce(K key, Supplier<Loaded<V>> load, Function<V, Outcome<V>> outcome) {
     CompletableFuture<V> mine = new CompletableFuture<>();
     CompletableFuture<V> running = loads.putIfAbsent(key, mine);
     if (running != null) {

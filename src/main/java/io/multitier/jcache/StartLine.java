@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** The line a CacheManager logs when it starts: its file, Redis (without passwords), and each declared cache's tiers and policies. */
 final class StartLine {
@@ -20,7 +21,8 @@ final class StartLine {
    *
    * @param servers where the open Redisson client looks for Redis, or {@code null} if none is open yet
    */
-  static String of(URI uri, ManagerSettings settings, Map<String, MultiTierConfiguration<?, ?>> declared, String servers) {
+  static String of(URI uri, ManagerSettings settings, Map<String, MultiTierConfiguration<?, ?>> declared,
+      @Nullable String servers) {
     StringBuilder line = new StringBuilder("CacheManager ").append(uri);
     if (!settings.source().equals(uri.toString())) {
       line.append(" (configuration ").append(settings.source()).append(')');
