@@ -47,6 +47,7 @@ final class ReadThrough<K, V> {
   private final Store<K, V> store;
   private final @Nullable CacheLoader<K, V> loader;
   private final boolean readsThrough;
+  /** How long a load holds the key's lease in the shared tier; zero: no lease, every JVM loads. */
   private final Duration stampedeLease;
   private final ExpiryCalculator expiry;
   private final Copies copies;
@@ -60,13 +61,13 @@ final class ReadThrough<K, V> {
   private final ReentrantReadWriteLock loadsInFlight = new ReentrantReadWriteLock();
 
   ReadThrough(String name, Store<K, V> store, @Nullable CacheLoader<K, V> loader, boolean readThrough,
-      Duration stampedeLease, ExpiryCalculator expiry, Copies copies, Arguments<K, V> arguments,
+      @Nullable Duration stampedeLease, ExpiryCalculator expiry, Copies copies, Arguments<K, V> arguments,
       Changes<K, V> changes, EventDispatcher<K, V> dispatcher, Executor executor, BooleanSupplier closed) {
     this.name = requireNonNull(name);
     this.store = requireNonNull(store);
     this.loader = loader;
     this.readsThrough = readThrough && loader != null;
-    this.stampedeLease = stampedeLease;
+    this.stampedeLease = (stampedeLease == null) ? Duration.ZERO : stampedeLease;
     this.expiry = requireNonNull(expiry);
     this.copies = requireNonNull(copies);
     this.arguments = requireNonNull(arguments);
@@ -224,8 +225,7 @@ final class ReadThrough<K, V> {
       }
     }
     try {
-      Duration lease = (stampedeLease == null) ? Duration.ZERO : stampedeLease;
-      V value = store.loadShared(copies.in(key), load, lease, lease,
+      V value = store.loadShared(copies.in(key), load, stampedeLease, stampedeLease,
           changes.reporting(key, (Loaded<V> kept) -> outcome.apply(kept.value())));
       mine.complete(value);
       return value;
