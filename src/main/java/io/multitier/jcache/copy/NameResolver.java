@@ -1,0 +1,147 @@
+package io.multitier.jcache.copy;
+
+import static java.util.Objects.requireNonNull;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.Registration;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.util.DefaultClassResolver;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Writes classes by name with a fingerprint of an application class's fields; reads refuse what
+ * the allow-list does not match, by name before loading, and with its superclasses when the class
+ * is first registered (every class Kryo meets but those of fixed ids, all checked at construction).
+ */
+final class NameResolver extends DefaultClassResolver {
+  private final @Nullable AllowList allowList;
+  private final @Nullable String cacheName;
+  private final ClassValue<Integer> fingerprints = new ClassValue<>() {
+    @Override
+    protected Integer computeValue(Class<?> type) {
+      return fingerprintOf(type, kryo.getRegistration(type).getSerializer());
+    }
+  };
+
+  NameResolver(@Nullable AllowList allowList, @Nullable String cacheName) {
+    this.allowList = allowList;
+    this.cacheName = cacheName;
+  }
+
+  /** Forgets the classes read by name, after the class loader changed. */
+  void forgetNames() {
+    if (nameToClass != null) {
+      nameToClass.clear();
+    }
+  }
+
+  @Override
+  public Registration registerImplicit(Class type) {
+    check(type);
+    return super.registerImplicit(type);
+  }
+
+  private void check(Class<?> type) {
+    if (allowList != null && !allowList.allows(type)) {
+      // a refused type has a refused class in its hierarchy: both walk it alike
+      throw AllowList.refusal(requireNonNull(allowList.firstRefused(type)), cacheName, null);
+    }
+  }
+
+  @Override
+  protected void writeName(Output output, Class type, Registration registration) {
+    output.writeByte(1); // NAME + 2
+    if (classToNameId != null) {
+      int nameId = classToNameId.get(type, -1);
+      if (nameId != -1) {
+        output.writeVarInt(nameId, true);
+        return;
+      }
+    }
+    int nameId = nextNameId++;
+    if (classToNameId == null) {
+      classToNameId = new com.esotericsoftware.kryo.util.IdentityObjectIntMap<>();
+    }
+    classToNameId.put(type, nameId);
+    output.writeVarInt(nameId, true);
+    Class<?> named = registration.getType();
+    output.writeString(named.getName());
+    if (!KryoSerializer.isJdk(named.getName())) {
+      output.writeInt(fingerprints.get(named));
+    }
+  }
+
+  @Override
+  protected Registration readName(Input input) {
+    int nameId = input.readVarInt(true);
+    if (nameIdToClass == null) {
+      nameIdToClass = new com.esotericsoftware.kryo.util.IntMap<>();
+    }
+    Class type = nameIdToClass.get(nameId);
+    if (type != null) {
+      return kryo.getRegistration(type);
+    }
+    String className = input.readString();
+    if (className == null || className.isEmpty()) {
+      throw new KryoException("No class name");
+    }
+    type = getTypeByName(className);
+    if (type == null) {
+      if (allowList != null && !allowList.allowsName(className)) {
+        throw AllowList.refusal(className, cacheName, null);
+      }
+      try {
+        type = Class.forName(className, false, kryo.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new SerializationException("Cannot deserialize a value of " + className + ": no such class here", e);
+      }
+      if (nameToClass == null) {
+        nameToClass = new com.esotericsoftware.kryo.util.ObjectMap<>();
+      }
+      nameToClass.put(className, type);
+    }
+    Registration registration = kryo.getRegistration(type);
+    if (!KryoSerializer.isJdk(className) && input.readInt() != fingerprints.get(type)) {
+      throw new SerializationException("Cannot deserialize a value of " + className
+          + ": it was written by a JVM whose " + className + " has other fields than this one's");
+    }
+    nameIdToClass.put(nameId, type);
+    return registration;
+  }
+
+  /** Returns a hash of what the bytes of a class depend on: how it is written, and its fields (enum constants, record components). */
+  private static int fingerprintOf(Class<?> type, com.esotericsoftware.kryo.Serializer<?> serializer) {
+    StringBuilder form = new StringBuilder(serializer.getClass().getName()).append('|');
+    if (serializer instanceof JavaBridge) {
+      return form.toString().hashCode();
+    } else if (type.isEnum()) {
+      for (Object constant : type.getEnumConstants()) {
+        form.append(((Enum<?>) constant).name()).append(',');
+      }
+    } else if (type.isRecord()) {
+      for (RecordComponent component : type.getRecordComponents()) {
+        form.append(component.getName()).append(':').append(component.getType().getName()).append(',');
+      }
+    } else {
+      List<String> fields = new ArrayList<>();
+      for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+        for (Field field : c.getDeclaredFields()) {
+          int modifiers = field.getModifiers();
+          if (!Modifier.isStatic(modifiers) && !Modifier.isTransient(modifiers) && !field.isSynthetic()) {
+            fields.add(field.getName() + ':' + field.getType().getName());
+          }
+        }
+      }
+      fields.sort(null);
+      form.append(String.join(",", fields));
+    }
+    return form.toString().hashCode();
+  }
+}
