@@ -119,7 +119,7 @@ final class InvalidationChannel implements Invalidations {
 
   /**
    * At {@code now}, tells the listeners that this JVM is not hearing every change if nothing was
-   * confirmed within {@code boundNanos}, or that it is again; returns whether that changed. Called
+   * confirmed within {@code boundNanos}, or that it is again; returns what changed. Called
    * on the reconciliation thread only.
    */
   Hearing checkHearing(long now, long boundNanos) {
