@@ -145,12 +145,12 @@ final class Reconciler implements Watcher<InvalidationChannel>, AutoCloseable {
       }
     }
     if (lost > 0) {
-      logger.warn("Redis has not answered the reconciliation of {} caches within {} ms (reconcileInterval + {} ms): "
-          + "their L1 copies may be stale; FAIL_FAST caches stop serving them, SERVE_LOCAL caches serve them "
-          + "counted in l1.unvouched", lost, TimeUnit.NANOSECONDS.toMillis(boundNanos), GRACE.toMillis());
+      logger.warn("Redis has not answered the reconciliation within {} ms (reconcileInterval + {} ms), caches: {}; "
+          + "their L1 copies may be stale: FAIL_FAST caches stop serving them, SERVE_LOCAL caches serve them "
+          + "counted in l1.unvouched", TimeUnit.NANOSECONDS.toMillis(boundNanos), GRACE.toMillis(), lost);
     }
     if (back > 0) {
-      logger.info("Redis answers the reconciliation of {} caches again; dropping their L1 copies", back);
+      logger.info("Redis answers the reconciliation again, caches: {}; dropping their L1 copies", back);
     }
   }
 
