@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs redis-server from Debian's packages if it is missing, without starting the system service,
 # and what the security and Cluster tests need beside it: redis-cli (Debian's redis-tools, which
-# redis-server depends on) and openssl (to generate the TLS test certificate).
+# redis-server depends on), openssl (to generate the TLS test certificate), and iproute2 and iptables
+# (PartitionTest cuts a child JVM off Redis in a network namespace of its own; it needs root).
 # Idempotent: a machine that already has them only prints redis-server's version.
 set -euo pipefail
 
@@ -9,6 +10,11 @@ missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+if [ "$(id -u)" -eq 0 ]; then
+  # only root can use them: elsewhere the test skips itself
+  command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+  command -v iptables >/dev/null 2>&1 || missing+=(iptables)
+fi
 
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

@@ -7,7 +7,10 @@ import javax.cache.CacheException;
  * What a tiered cache does while its shared tier (Redis) cannot be reached: the connection is down,
  * a command timed out, or the server answered with an error. See {@code docs/operations.md}.
  *
- * <p>Under both policies an L1 hit is answered from memory without touching Redis, a write is
+ * <p>Under both policies an L1 hit is answered from memory without touching Redis while this JVM
+ * can vouch for its copies (Redis answered its reconciliation within {@code reconcileInterval} + 1 s;
+ * past that, {@code FAIL_FAST} drops them and {@code SERVE_LOCAL} serves them counted in
+ * {@code l1.unvouched}), a write is
  * acknowledged only once Redis has it (a write that fails raises {@link javax.cache.CacheException}
  * and drops this JVM's L1 copy of the key), and once the invalidation subscription is restored
  * every L1 copy is dropped.

@@ -38,6 +38,7 @@ final class NearTier<K, V> {
   private final AtomicLongArray epochs = new AtomicLongArray(Stripes.COUNT);
   private final ScheduledFuture<?> sweeps;
   private volatile boolean keepsCopies;
+  private volatile boolean vouched = true;
 
   NearTier(NearCacheBackend<K, Copy<V>> l1, Ticker ticker, Duration maxTtl, TierStatistics statistics) {
     this.l1 = requireNonNull(l1, "l1");
@@ -117,6 +118,25 @@ final class NearTier<K, V> {
     keepsCopies = true;
   }
 
+  /** Drops every copy and keeps none from now on, until {@link #keepCopies()}: this JVM may not hear of changes. */
+  void stopKeepingCopies() {
+    keepsCopies = false;
+    dropAll();
+  }
+
+  /**
+   * Notes whether this JVM can vouch for its copies (it confirmed lately that it hears every
+   * change); read on every hit, so that a hit reads this flag, not a clock.
+   */
+  void vouched(boolean vouched) {
+    this.vouched = vouched;
+  }
+
+  /** Returns whether this JVM can vouch for its copies. */
+  boolean vouched() {
+    return vouched;
+  }
+
   private Copy<V> store(K key, V value, Duration ttl, long since) {
     if (!keepsCopies || ttl.isZero() || maxTtl.isZero() || Ttl.isUnchanged(ttl) || remaining(ttl, since).isZero()) {
       return null;
@@ -125,6 +145,11 @@ final class NearTier<K, V> {
     long cap = deadline(since, maxTtl);
     Copy<V> copy = new Copy<>(value, cap, (shared == NEVER) ? NEVER : Math.min(shared, cap), shared);
     l1.setWithTtl(key, copy, Ttl.ETERNAL);
+    if (!keepsCopies) {
+      // stopKeepingCopies() ran meanwhile, and its clear may have come before this copy
+      l1.remove(key, copy);
+      return null;
+    }
     return copy;
   }
 

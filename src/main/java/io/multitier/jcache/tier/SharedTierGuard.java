@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * created) the near tier keeps no copies, and the first call that reaches the tier tries again.
  * Neither is attempted under a lock: one thread at a time tries, others go on without waiting.
  *
+ * <p>While the shared tier reports that this JVM is not hearing every change (it has not confirmed
+ * so within its staleness bound), the near copies are not vouched for: under {@code SERVE_LOCAL}
+ * they are served and counted, otherwise they are dropped and none is kept, so that a read goes to
+ * the shared tier. Once it hears again, every copy is dropped and copies are kept again.
+ *
  * @param <K> the key type
  * @param <V> the value type
  */
@@ -156,7 +161,7 @@ final class SharedTierGuard<K, V> {
     }
     boolean subscribed = false;
     try {
-      l2.onInvalidation(InvalidationListener.of(notices::invalidated, notices::invalidatedAll));
+      l2.onInvalidation(new Heard());
       subscribed = true;
     } catch (BackendException e) {
       unreachable(e.getMessage());
@@ -205,11 +210,51 @@ final class SharedTierGuard<K, V> {
     }
   }
 
+  /** This JVM may miss changes from now on: copies are served counted (SERVE_LOCAL), or neither served nor kept. */
+  private void notHearing() {
+    if (degradation == DegradationPolicy.SERVE_LOCAL) {
+      near.vouched(false);
+    } else {
+      near.stopKeepingCopies();
+    }
+  }
+
+  /** This JVM hears every change again: the copies that may have missed one go, and copies are kept again. */
+  private void hearingAgain() {
+    near.dropAll();
+    near.keepCopies();
+    near.vouched(true);
+  }
+
   private void unreachable(String reason) {
     statistics.l2Errors.increment();
     if (failing.compareAndSet(false, true)) {
       logger.warn("{} cannot be reached yet (policy {}): the cache keeps no L1 copies and becomes tiered "
           + "when it answers: {}", l2.name(), degradation, reason);
+    }
+  }
+
+  /** What the shared tier tells this JVM of other clients' changes and of whether it hears them. */
+  private final class Heard implements InvalidationListener<String> {
+
+    @Override
+    public void invalidated(String key) {
+      notices.invalidated(key);
+    }
+
+    @Override
+    public void invalidatedAll() {
+      notices.invalidatedAll();
+    }
+
+    @Override
+    public void notHearing() {
+      SharedTierGuard.this.notHearing();
+    }
+
+    @Override
+    public void hearingAgain() {
+      SharedTierGuard.this.hearingAgain();
     }
   }
 }

@@ -54,6 +54,9 @@ final class TierReads<K, V> {
       return getShared(key);
     }
     statistics.l1Hits.increment();
+    if (!near.vouched()) {
+      statistics.unvouchedHits.increment();
+    }
     accesses.accessed(key, null, copy, 0L);
     return copy.value;
   }
@@ -135,6 +138,9 @@ final class TierReads<K, V> {
       Copy<V> copy = near.copy(key);
       if (copy != null) {
         statistics.l1Hits.increment();
+        if (!near.vouched()) {
+          statistics.unvouchedHits.increment();
+        }
         accesses.accessed(key, null, copy, 0L);
         found.put(key, copy.value);
       } else if (!epochsBefore.containsKey(key)) {

@@ -22,6 +22,7 @@ public final class TierStatistics {
   final LongAdder ttlExtensions = new LongAdder();
   final LongAdder refusedClasses = new LongAdder();
   final LongAdder leaseWaits = new LongAdder();
+  final LongAdder unvouchedHits = new LongAdder();
   private volatile boolean readsCounted;
 
   /** Creates counters that count everything. */
@@ -97,7 +98,7 @@ public final class TierStatistics {
     return degradedReads.sum();
   }
 
-  /** Returns how many times every L1 copy was dropped at once (clear, restored subscription, recovery). */
+  /** Returns how many times every L1 copy was dropped at once (clear, restored subscription, recovery, a lost notice, the staleness bound). */
   public long l1Flushes() {
     return l1Flushes.sum();
   }
@@ -122,6 +123,14 @@ public final class TierStatistics {
     return leaseWaits.sum();
   }
 
+  /**
+   * Returns the L1 hits served while this JVM could not vouch that it hears every change (no
+   * answer from Redis within the staleness bound; policy SERVE_LOCAL): each value may have been stale.
+   */
+  public long unvouchedHits() {
+    return unvouchedHits.sum();
+  }
+
   /** Returns every counter by name, in a stable order. */
   public Map<String, Long> asMap() {
     Map<String, Long> map = new LinkedHashMap<>();
@@ -140,6 +149,7 @@ public final class TierStatistics {
     map.put("ttl.extensions", ttlExtensions());
     map.put("refused.classes", refusedClasses());
     map.put("lease.waits", leaseWaits());
+    map.put("l1.unvouched", unvouchedHits());
     return map;
   }
 

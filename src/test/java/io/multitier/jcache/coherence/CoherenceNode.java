@@ -30,6 +30,9 @@ import javax.cache.spi.CachingProvider;
  * watch M/CACHE KEY VALUE  -> @watching, then @seen NANOTIME once get(KEY) returns VALUE ("null": none)
  * listen M/CACHE           -> @ok; registers an asynchronous listener of every event type, old values wanted
  * heard M/CACHE            -> @EVENT|EVENT|... what it heard so far, in {@link RecordingListener.Seen#brief()} form
+ * sample M/CACHE KEY MS    -> @ok; reads the key every millisecond for MS milliseconds on a thread of its own
+ * sampled M/CACHE KEY      -> @FIRST,LAST,OUTCOME|... once that sampling ended: each run of reads with one
+ *                             outcome ("value V", "null", "failed"), from its first to its last read (nanoTime)
  * </pre>
  */
 public final class CoherenceNode {
@@ -43,6 +46,7 @@ public final class CoherenceNode {
       managers.add(provider.getCacheManager(URI.create(uri), CoherenceNode.class.getClassLoader()));
     }
     Map<String, RecordingListener<String, String>> listeners = new ConcurrentHashMap<>();
+    Map<String, Sampler> samplers = new ConcurrentHashMap<>();
     NodeProtocol.serve(managers, 4, (parts, out) -> {
       switch (parts[0]) {
         case "get": {
@@ -64,6 +68,15 @@ public final class CoherenceNode {
         }
         case "heard":
           return String.join("|", listeners.get(parts[1]).briefs());
+        case "sample": {
+          Sampler sampler = new Sampler(cache(managers, parts[1]), parts[2],
+              TimeUnit.MILLISECONDS.toNanos(Long.parseLong(parts[3])));
+          samplers.put(parts[1] + " " + parts[2], sampler);
+          sampler.start();
+          return "ok";
+        }
+        case "sampled":
+          return samplers.remove(parts[1] + " " + parts[2]).runs();
         default:
           return null;
       }
@@ -82,6 +95,66 @@ public final class CoherenceNode {
       throw new IllegalStateException("not seen in 30 s");
     }
     return "seen " + seen;
+  }
+
+  /** Reads a key every millisecond for a while, and keeps the runs of reads that had one outcome. */
+  private static final class Sampler extends Thread {
+
+    private final Cache<String, String> cache;
+    private final String key;
+    private final long nanos;
+    private final StringBuilder runs = new StringBuilder();
+
+    Sampler(Cache<String, String> cache, String key, long nanos) {
+      super("sampler-" + key);
+      setDaemon(true);
+      this.cache = cache;
+      this.key = key;
+      this.nanos = nanos;
+    }
+
+    @Override
+    public void run() {
+      long end = System.nanoTime() + nanos;
+      String outcome = null;
+      long first = 0;
+      long last = 0;
+      for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
+        String read;
+        try {
+          String value = cache.get(key);
+          read = (value == null) ? "null" : "value " + value;
+        } catch (javax.cache.CacheException e) {
+          read = "failed";
+        }
+        long at = System.nanoTime();
+        if (!read.equals(outcome)) {
+          append(first, last, outcome);
+          outcome = read;
+          first = now;
+        }
+        last = at;
+        LockSupport.parkNanos(1_000_000);
+      }
+      append(first, last, outcome);
+    }
+
+    private void append(long first, long last, String outcome) {
+      if (outcome != null) {
+        runs.append(runs.length() == 0 ? "" : "|").append(first).append(',').append(last).append(',').append(outcome);
+      }
+    }
+
+    /** Waits until the sampling ended and returns its runs. */
+    String runs() {
+      try {
+        join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+      return runs.toString();
+    }
   }
 
   private static Cache<String, String> cache(List<CacheManager> managers, String name) {

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Deque;
 import java.util.StringJoiner;
@@ -89,16 +90,29 @@ public final class ChildJvm implements AutoCloseable {
         classPath.add(entry);
       }
     }
-    return start(classPath.toString(), mainClass, arguments);
+    return start(List.of(), classPath.toString(), mainClass, arguments);
+  }
+
+  /**
+   * As {@link #start(Class, String...)}, the JVM started by {@code launcher} ({@code ip netns exec
+   * NAME}: in another network namespace).
+   */
+  public static ChildJvm startThrough(List<String> launcher, Class<?> mainClass, String... arguments) {
+    return start(launcher, System.getProperty("java.class.path"), mainClass, arguments);
   }
 
   private static ChildJvm start(String classPath, Class<?> mainClass, String... arguments) {
+    return start(List.of(), classPath, mainClass, arguments);
+  }
+
+  private static ChildJvm start(List<String> launcher, String classPath, Class<?> mainClass, String... arguments) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java,
+    ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(launcher));
+    builder.command().addAll(List.of(java,
         "-Xmx256m",
         "-cp", classPath,
         "-Djavax.cache.spi.CachingProvider=io.multitier.jcache.MultiTierCachingProvider",
-        mainClass.getName());
+        mainClass.getName()));
     builder.command().addAll(List.of(arguments));
     Process process;
     try {

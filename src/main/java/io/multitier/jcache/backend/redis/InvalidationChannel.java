@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.redisson.api.RScript.ReturnType;
 import org.redisson.api.RTopic;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * scripts publish on the CacheManager's channel, numbered by Redis ({@link NoticeSequence}), this
  * instance's own ignored. A hole in the numbers, a count that the {@link Reconciler} finds ahead of
  * the notices heard or gone back, and a restored subscription each tell the listeners that every
- * key may have changed.
+ * key may have changed. A cache whose count Redis has not answered within the staleness bound tells
+ * them it is not hearing every change, and once it answers again that it is.
  */
 final class InvalidationChannel implements Invalidations {
 
@@ -34,6 +36,10 @@ final class InvalidationChannel implements Invalidations {
   private final List<InvalidationListener<String>> listeners = new CopyOnWriteArrayList<>();
   private final List<Integer> topicListenerIds = new ArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** When ({@code System.nanoTime()}) the last question that Redis answered was asked: the subscription, or a reconciliation. */
+  private final AtomicLong confirmedAt = new AtomicLong();
+  /** Whether the listeners were last told that this JVM hears every change; only the reconciliation thread reads and writes it. */
+  private boolean hearing = true;
   private RTopic topic;
 
   /**
@@ -103,12 +109,41 @@ final class InvalidationChannel implements Invalidations {
     }
   }
 
+  /**
+   * Notes that Redis answered a count of this cache asked at {@code askedAt}: every change made
+   * before then was heard, or is being checked ({@link #compare}).
+   */
+  void confirmed(long askedAt) {
+    confirmedAt.accumulateAndGet(askedAt, Math::max);
+  }
+
+  /**
+   * At {@code now}, tells the listeners that this JVM is not hearing every change if nothing was
+   * confirmed within {@code boundNanos}, or that it is again; returns what changed. Called
+   * on the reconciliation thread only.
+   */
+  Hearing checkHearing(long now, long boundNanos) {
+    boolean heard = now - confirmedAt.get() < boundNanos;
+    if (heard == hearing) {
+      return Hearing.UNCHANGED;
+    }
+    hearing = heard;
+    if (heard) {
+      tell(InvalidationListener::hearingAgain);
+      return Hearing.BACK;
+    }
+    tell(InvalidationListener::notHearing);
+    return Hearing.LOST;
+  }
+
   @Override
   public String toString() {
     return link.toString();
   }
 
   private void subscribe() {
+    // no copy is kept before the subscription: from its start on, every change is heard or counted
+    confirmed(System.nanoTime());
     RTopic subscribed = link.client().getTopic(namespace.channel(), StringCodec.INSTANCE);
     int messages = link.call("subscribe",
         () -> subscribed.addListener(String.class, (channel, message) -> received(message)));
@@ -178,6 +213,9 @@ final class InvalidationChannel implements Invalidations {
       }
     }
   }
+
+  /** What {@link #checkHearing} changed. */
+  enum Hearing { UNCHANGED, LOST, BACK }
 
   /** Tells the listeners that notices may have been missed whenever the subscription is restored. */
   private final class Resubscribed implements StatusListener {

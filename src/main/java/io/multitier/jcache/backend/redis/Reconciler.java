@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * master); a count still unheard {@link #GRACE} after the answer means a lost notice, and the
  * cache drops its copies. Runs on one daemon thread shared by every CacheManager, which also
  * looks again at holes in the numbers a cache heard.
+ *
+ * <p>An answer also vouches for the caches' copies: a cache whose count was last answered more than
+ * the interval and {@link #GRACE} ago (a partition, a stalled connection, Redis down) is told that
+ * it is not hearing every change, and when an answer comes again that it is. That check runs when
+ * the bound of the last answer runs out, on the same thread, so that an L1 hit reads no clock.
  */
 final class Reconciler implements Watcher<InvalidationChannel>, AutoCloseable {
 
@@ -45,11 +50,14 @@ final class Reconciler implements Watcher<InvalidationChannel>, AutoCloseable {
   private final AtomicLong sentAt = new AtomicLong();
   private final ScheduledFuture<?> task;
   private final long intervalMillis;
+  /** How long an answer vouches for the copies: the interval, then the grace its answer may take. */
+  private final long boundNanos;
 
   /** Starts comparing every {@code interval}. */
   Reconciler(RedissonClient client, Duration interval) {
     this.client = requireNonNull(client, "client");
     this.intervalMillis = Math.max(1, interval.toMillis());
+    this.boundNanos = TimeUnit.MILLISECONDS.toNanos(intervalMillis) + GRACE.toNanos();
     this.task = SCHEDULER.scheduleWithFixedDelay(this::reconcile, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
   }
 
@@ -57,6 +65,7 @@ final class Reconciler implements Watcher<InvalidationChannel>, AutoCloseable {
   @Override
   public void watch(InvalidationChannel channel) {
     watched.add(channel);
+    checkHearingAfter(boundNanos);
   }
 
   /** Stops watching a closed cache. */
@@ -102,13 +111,47 @@ final class Reconciler implements Watcher<InvalidationChannel>, AutoCloseable {
         List<?> answers = result.getResponses();
         for (int i = 0; i < caches.size() && i < answers.size(); i++) {
           if (answers.get(i) instanceof Long) {
+            caches.get(i).confirmed(now);
             caches.get(i).compare((Long) answers.get(i), heardBefore[i]);
           }
         }
+        checkHearingAfter(0);
+        checkHearingAfter(now + boundNanos - System.nanoTime());
       } finally {
         sentAt.compareAndSet(now, 0);
       }
     });
+  }
+
+  /** Checks, on the reconciliation thread {@code nanos} from now, which caches are hearing every change. */
+  private void checkHearingAfter(long nanos) {
+    SCHEDULER.schedule(this::checkHearing, Math.max(0, nanos), TimeUnit.NANOSECONDS);
+  }
+
+  private void checkHearing() {
+    long now = System.nanoTime();
+    int lost = 0;
+    int back = 0;
+    for (InvalidationChannel cache : watched) {
+      switch (cache.checkHearing(now, boundNanos)) {
+        case LOST:
+          lost++;
+          break;
+        case BACK:
+          back++;
+          break;
+        default:
+          break;
+      }
+    }
+    if (lost > 0) {
+      logger.warn("Redis has not answered the reconciliation within {} ms (reconcileInterval + {} ms), caches: {}; "
+          + "their L1 copies may be stale: FAIL_FAST caches stop serving them, SERVE_LOCAL caches serve them "
+          + "counted in l1.unvouched", TimeUnit.NANOSECONDS.toMillis(boundNanos), GRACE.toMillis(), lost);
+    }
+    if (back > 0) {
+      logger.info("Redis answers the reconciliation again, caches: {}; dropping their L1 copies", back);
+    }
   }
 
   /** Runs the check on the reconciliation thread once a notice had {@link #GRACE} to arrive. */
