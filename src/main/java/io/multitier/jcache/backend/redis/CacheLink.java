@@ -33,6 +33,9 @@ final class CacheLink {
   /** The name of the shared tier in messages and health reports. */
   static final String NAME = "L2 redis";
 
+  /** How Redisson names the threads of its event loops. */
+  private static final String EVENT_LOOP = "redisson-netty";
+
   private final RedissonClient client;
   private final String cacheName;
   private final KeyNamespace namespace;
@@ -103,6 +106,10 @@ final class CacheLink {
    */
   <R> R await(String operation, CompletionStage<R> answer) {
     CompletableFuture<R> future = answer.toCompletableFuture();
+    if (!future.isDone() && Thread.currentThread().getName().startsWith(EVENT_LOOP)) {
+      // as Redisson's own synchronous calls: an event loop that waited for Redis might wait for itself
+      throw new IllegalStateException("Sync methods can't be invoked from async/rx/reactive listeners");
+    }
     try {
       return future.get();
     } catch (InterruptedException e) {
