@@ -27,32 +27,25 @@ final class AsyncReads<K, V> {
   private final L2CacheBackend<String, byte[]> l2;
   private final SharedTierGuard<K, V> shared;
   private final LimitedCodec<K, V> codec;
-  private final Accesses<K, V> accesses;
   private final TierReads<K, V> reads;
-  private final TierStatistics statistics;
   private final Executor executor;
 
   /** {@code executor} runs what follows the shared tier's answer, which may block (lower tiers, a recovery). */
   AsyncReads(NearTier<K, V> near, L2CacheBackend<String, byte[]> l2, SharedTierGuard<K, V> shared,
-      LimitedCodec<K, V> codec, Accesses<K, V> accesses, TierReads<K, V> reads, TierStatistics statistics,
-      Executor executor) {
+      LimitedCodec<K, V> codec, TierReads<K, V> reads, Executor executor) {
     this.near = requireNonNull(near, "near");
     this.l2 = requireNonNull(l2, "l2");
     this.shared = requireNonNull(shared, "shared");
     this.codec = requireNonNull(codec, "codec");
-    this.accesses = requireNonNull(accesses, "accesses");
     this.reads = requireNonNull(reads, "reads");
-    this.statistics = requireNonNull(statistics, "statistics");
     this.executor = requireNonNull(executor, "executor");
   }
 
   /** Does {@link TierReads#get}: a near hit's stage is complete on return; a failure is the stage's. */
   CompletionStage<V> get(K key) {
     try {
-      Copy<V> copy = near.copy(key);
+      Copy<V> copy = reads.nearHit(key);
       if (copy != null) {
-        statistics.l1Hits.increment();
-        accesses.accessed(key, null, copy, 0L);
         return CompletableFuture.completedFuture(copy.value);
       }
       long epoch = near.epoch(key);

@@ -138,6 +138,16 @@ final class TierReads<K, V> {
     return fromShared(batch, fromL2, asked);
   }
 
+  /** Returns this JVM's copy of the key, counted as an L1 hit and an access, or {@code null}. */
+  Copy<V> nearHit(K key) {
+    Copy<V> copy = near.copy(key);
+    if (copy != null) {
+      statistics.l1Hits.increment();
+      accesses.accessed(key, null, copy, 0L);
+    }
+    return copy;
+  }
+
   /**
    * What {@link #getAll} found in the near tier, and what it still has to ask the authoritative
    * tier: the missing keys by their encoded form, with the invalidation epoch each had before.
@@ -160,10 +170,8 @@ final class TierReads<K, V> {
   Batch<K, V> nearFirst(Collection<? extends K> keys) {
     Batch<K, V> batch = new Batch<>(keys.size());
     for (K key : keys) {
-      Copy<V> copy = near.copy(key);
+      Copy<V> copy = nearHit(key);
       if (copy != null) {
-        statistics.l1Hits.increment();
-        accesses.accessed(key, null, copy, 0L);
         batch.found.put(key, copy.value);
       } else if (!batch.epochsBefore.containsKey(key)) {
         batch.epochsBefore.put(key, near.epoch(key));

@@ -73,8 +73,7 @@ final class TieredStore<K, V> implements Store<K, V> {
     this.accesses = new Accesses<>(near, l2, shared, lower, this.codec, stripes, accessTtl, statistics);
     this.reads = new TierReads<>(near, l2, shared, lower, this.codec, accesses, statistics);
     // what follows an asynchronous read runs where CompletableFuture's asynchronous steps run by default
-    this.asyncReads = new AsyncReads<>(near, l2, shared, this.codec, accesses, reads, statistics,
-        ForkJoinPool.commonPool());
+    this.asyncReads = new AsyncReads<>(near, l2, shared, this.codec, reads, ForkJoinPool.commonPool());
     Leases leases = new Leases(l2, shared, settings);
     this.steps = new AtomicSteps<>(near, l2, shared, lower, this.codec, stripes, reads, accesses, leases, settings,
         statistics);
