@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -32,6 +34,32 @@ public interface L2CacheBackend<K, V> extends CacheBackend<K, V> {
       }
     }
     return found;
+  }
+
+  /**
+   * Does {@link #getWithTtl} without holding the calling thread while the tier answers; a failure,
+   * such as a {@link BackendException}, is the stage's, never thrown. The default calls
+   * {@link #getWithTtl} on the calling thread and returns its completed (or failed) stage: a backend
+   * that can answer asynchronously overrides it.
+   */
+  default CompletionStage<@Nullable ValueWithTtl<V>> getWithTtlAsync(K key) {
+    try {
+      return CompletableFuture.completedFuture(getWithTtl(key));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Does {@link #getAllWithTtl} without holding the calling thread while the tier answers, as
+   * {@link #getWithTtlAsync} does; the default calls {@link #getAllWithTtl} on the calling thread.
+   */
+  default CompletionStage<Map<K, ValueWithTtl<V>>> getAllWithTtlAsync(Collection<? extends K> keys) {
+    try {
+      return CompletableFuture.completedFuture(getAllWithTtl(keys));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /**

@@ -8,6 +8,10 @@ import io.multitier.jcache.spi.Health;
 import io.multitier.jcache.spi.InvalidationListener;
 import io.multitier.jcache.spi.L2CacheBackend;
 import io.multitier.jcache.spi.SharedEvent;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -83,17 +87,22 @@ final class SharedTierGuard<K, V> {
     try {
       result = operation.get();
     } catch (BackendException e) {
-      statistics.l2Errors.increment();
-      if (failing.compareAndSet(false, true)) {
-        logger.warn("{} failed during {} (policy {}); L1 will be dropped when it answers again: {}",
-            l2.name(), name, degradation, e.getMessage());
-      } else {
-        logger.debug("{} failed during {}: {}", l2.name(), name, e.getMessage());
-      }
-      throw new CacheException(l2.name() + " failed during " + name + ": " + e.getMessage(), e);
+      throw failed(e, name);
     }
     recovered();
     return result;
+  }
+
+  /** Counts and logs a failure of the shared tier; returns it as the {@link CacheException} to throw. */
+  private CacheException failed(BackendException e, String name) {
+    statistics.l2Errors.increment();
+    if (failing.compareAndSet(false, true)) {
+      logger.warn("{} failed during {} (policy {}); L1 will be dropped when it answers again: {}",
+          l2.name(), name, degradation, e.getMessage());
+    } else {
+      logger.debug("{} failed during {}: {}", l2.name(), name, e.getMessage());
+    }
+    return new CacheException(l2.name() + " failed during " + name + ": " + e.getMessage(), e);
   }
 
   /**
@@ -120,11 +129,44 @@ final class SharedTierGuard<K, V> {
     try {
       answer = step.get();
     } catch (CacheException failure) {
-      R degraded = degradation.onReadFailure(failure, fallback);
-      statistics.degradedReads.increment();
-      return degraded;
+      return degraded(failure, fallback);
     }
     return then.apply(answer);
+  }
+
+  /**
+   * Does {@link #read} of one asynchronous call of the shared tier, as {@link #call} would run it:
+   * nothing waits while the tier answers. Everything after the answer (counting a failure or noting
+   * a recovery, the degradation policy, {@code then}) runs on {@code executor}, never on the thread
+   * that completes the tier's answer (a Redis client's event loop must not wait on Redis, and
+   * {@code then} or a recovery may). The stage fails with what {@link #read} would throw.
+   */
+  <T, R> CompletionStage<R> readAsync(Supplier<? extends CompletionStage<T>> operation, String name,
+      Function<? super T, ? extends R> then, R fallback, Executor executor) {
+    CompletionStage<T> sent;
+    try {
+      sent = operation.get();
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    return sent.handleAsync((answer, error) -> {
+      if (error == null) {
+        recovered();
+        return then.apply(answer);
+      }
+      Throwable cause = (error instanceof CompletionException && error.getCause() != null) ? error.getCause() : error;
+      if (cause instanceof BackendException backend) {
+        return degraded(failed(backend, name), fallback);
+      }
+      throw (cause instanceof RuntimeException unchecked) ? unchecked : new CompletionException(cause);
+    }, executor);
+  }
+
+  /** Applies the degradation policy to a failed read: returns {@code fallback} or throws the failure. */
+  private <R> R degraded(CacheException failure, R fallback) {
+    R degraded = degradation.onReadFailure(failure, fallback);
+    statistics.degradedReads.increment();
+    return degraded;
   }
 
   /** Notes a write the shared tier took: it told the other JVMs, and a promotion racing with it here is voided. */

@@ -9,6 +9,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -34,8 +36,31 @@ public interface Store<K, V> extends AutoCloseable {
   /** Returns the value, or {@code null} if no tier has it; a hit is an access for the expiry policy. */
   V get(K key);
 
+  /**
+   * Does {@link #get} without holding the calling thread while a remote tier answers: a hit in this
+   * JVM's tier completes the stage before it is returned; a failure, such as a
+   * {@link javax.cache.CacheException}, is the stage's, never thrown. The default, for a store whose
+   * tiers are all in this JVM, answers with {@link #get}'s value in a completed stage.
+   */
+  default CompletionStage<V> getAsync(K key) {
+    try {
+      return CompletableFuture.completedFuture(get(key));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
   /** Returns the present values of the keys; each hit is an access for the expiry policy. */
   Map<K, V> getAll(Collection<? extends K> keys);
+
+  /** Does {@link #getAll} as {@link #getAsync} does {@link #get}. */
+  default CompletionStage<Map<K, V>> getAllAsync(Collection<? extends K> keys) {
+    try {
+      return CompletableFuture.completedFuture(getAll(keys));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 
   /** Returns whether some tier has the key, without promoting it or counting as an access. */
   boolean containsKey(K key);

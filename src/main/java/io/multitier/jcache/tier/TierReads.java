@@ -49,16 +49,8 @@ final class TierReads<K, V> {
 
   /** Returns the value from the fastest tier that has it, promoting a hit; a hit is an access. */
   V get(K key) {
-    Copy<V> copy = near.copy(key);
-    if (copy == null) {
-      return getShared(key);
-    }
-    statistics.l1Hits.increment();
-    if (!near.vouched()) {
-      statistics.unvouchedHits.increment();
-    }
-    accesses.accessed(key, null, copy, 0L);
-    return copy.value;
+    Copy<V> copy = nearHit(key);
+    return (copy == null) ? getShared(key) : copy.value;
   }
 
   /** Reads a key this JVM holds no copy of from the authoritative tier (and those below it), promoting a hit. */
@@ -71,7 +63,7 @@ final class TierReads<K, V> {
   }
 
   /** Takes what the authoritative tier answered ({@code null}: absent) to a read sent at {@code asked}. */
-  private V fromShared(K key, String encoded, ValueWithTtl<byte[]> found, long asked, long epoch) {
+  V fromShared(K key, String encoded, ValueWithTtl<byte[]> found, long asked, long epoch) {
     V decoded = (found == null) ? null : codec.decodeValue(found.value());
     if (decoded == null) {
       V fromBelow = (found == null) ? fromLowerTiers(key, encoded, asked, epoch) : null;
@@ -131,41 +123,77 @@ final class TierReads<K, V> {
 
   /** Returns the present values of the keys, in one round trip for those this JVM holds no copy of. */
   Map<K, V> getAll(Collection<? extends K> keys) {
-    Map<K, V> found = sized(keys.size());
-    Map<String, K> missing = sized(keys.size());
-    Map<K, Long> epochsBefore = sized(keys.size());
-    for (K key : keys) {
-      Copy<V> copy = near.copy(key);
-      if (copy != null) {
-        statistics.l1Hits.increment();
-        if (!near.vouched()) {
-          statistics.unvouchedHits.increment();
-        }
-        accesses.accessed(key, null, copy, 0L);
-        found.put(key, copy.value);
-      } else if (!epochsBefore.containsKey(key)) {
-        epochsBefore.put(key, near.epoch(key));
-        missing.put(codec.encodeKey(key), key);
-      }
-    }
-    if (missing.isEmpty()) {
-      return found;
+    Batch<K, V> batch = nearFirst(keys);
+    if (batch.missing.isEmpty()) {
+      return batch.found;
     }
     long asked = near.now();
     Map<String, ValueWithTtl<byte[]>> fromL2 = shared.read(
-        () -> shared.call(() -> l2.getAllWithTtl(missing.keySet()), "getAll"), answer -> answer, Map.of());
+        () -> shared.call(() -> l2.getAllWithTtl(batch.missing.keySet()), "getAll"), answer -> answer, Map.of());
+    return fromShared(batch, fromL2, asked);
+  }
+
+  /** Returns this JVM's copy of the key, counted as an L1 hit and an access, or {@code null}. */
+  Copy<V> nearHit(K key) {
+    Copy<V> copy = near.copy(key);
+    if (copy != null) {
+      statistics.l1Hits.increment();
+      if (!near.vouched()) {
+        statistics.unvouchedHits.increment();
+      }
+      accesses.accessed(key, null, copy, 0L);
+    }
+    return copy;
+  }
+
+  /**
+   * What {@link #getAll} found in the near tier, and what it still has to ask the authoritative
+   * tier: the missing keys by their encoded form, with the invalidation epoch each had before.
+   */
+  static final class Batch<K, V> {
+    final int size;
+    final Map<K, V> found;
+    final Map<String, K> missing;
+    final Map<K, Long> epochsBefore;
+
+    private Batch(int size) {
+      this.size = size;
+      this.found = sized(size);
+      this.missing = sized(size);
+      this.epochsBefore = sized(size);
+    }
+  }
+
+  /** Answers what it can of a {@link #getAll} from the near tier, counting each hit as an access. */
+  Batch<K, V> nearFirst(Collection<? extends K> keys) {
+    Batch<K, V> batch = new Batch<>(keys.size());
+    for (K key : keys) {
+      Copy<V> copy = nearHit(key);
+      if (copy != null) {
+        batch.found.put(key, copy.value);
+      } else if (!batch.epochsBefore.containsKey(key)) {
+        batch.epochsBefore.put(key, near.epoch(key));
+        batch.missing.put(codec.encodeKey(key), key);
+      }
+    }
+    return batch;
+  }
+
+  /** Adds what the authoritative tier answered to a read of the batch's missing keys sent at {@code asked}, promoting each hit. */
+  Map<K, V> fromShared(Batch<K, V> batch, Map<String, ValueWithTtl<byte[]>> fromL2, long asked) {
+    Map<K, V> found = batch.found;
     for (Map.Entry<String, ValueWithTtl<byte[]>> entry : fromL2.entrySet()) {
-      K key = missing.get(entry.getKey());
+      K key = batch.missing.get(entry.getKey());
       V value = codec.decodeValue(entry.getValue().value());
       if (key != null && value != null) {
         statistics.l2Hits.increment();
         found.put(key, value);
         Duration ttl = entry.getValue().ttl();
-        Copy<V> promoted = near.promote(key, value, ttl, asked, epochsBefore.get(key));
+        Copy<V> promoted = near.promote(key, value, ttl, asked, batch.epochsBefore.get(key));
         accesses.accessed(key, entry.getKey(), promoted, NearTier.deadline(asked, ttl));
       }
     }
-    statistics.misses.add(keys.size() - found.size());
+    statistics.misses.add(batch.size - found.size());
     return found;
   }
 

@@ -14,6 +14,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -25,6 +27,7 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>{@link TierReads}: reads, and promotion of what they find into the faster tiers;
+ *       {@link AsyncReads}: the same reads holding no thread while the shared tier answers;
  *   <li>{@link AtomicSteps}: atomic steps (decide, tell the writer once, compare-and-set) and
  *       loads under a key's lease;
  *   <li>{@link PlainWrites}: writes that take no lease;
@@ -50,6 +53,7 @@ final class TieredStore<K, V> implements Store<K, V> {
   private final SharedTierGuard<K, V> shared;
   private final Accesses<K, V> accesses;
   private final TierReads<K, V> reads;
+  private final AsyncReads<K, V> asyncReads;
   private final AtomicSteps<K, V> steps;
   private final PlainWrites<K, V> writes;
   private final StoreSettings settings;
@@ -68,6 +72,8 @@ final class TieredStore<K, V> implements Store<K, V> {
     this.shared = new SharedTierGuard<>(l2, near, notices, settings.degradation(), statistics);
     this.accesses = new Accesses<>(near, l2, shared, lower, this.codec, stripes, accessTtl, statistics);
     this.reads = new TierReads<>(near, l2, shared, lower, this.codec, accesses, statistics);
+    // what follows an asynchronous read runs where CompletableFuture's asynchronous steps run by default
+    this.asyncReads = new AsyncReads<>(near, l2, shared, this.codec, reads, ForkJoinPool.commonPool());
     Leases leases = new Leases(l2, shared, settings);
     this.steps = new AtomicSteps<>(near, l2, shared, lower, this.codec, stripes, reads, accesses, leases, settings,
         statistics);
@@ -81,8 +87,18 @@ final class TieredStore<K, V> implements Store<K, V> {
   }
 
   @Override
+  public CompletionStage<V> getAsync(K key) {
+    return asyncReads.get(key);
+  }
+
+  @Override
   public Map<K, V> getAll(Collection<? extends K> keys) {
     return reads.getAll(keys);
+  }
+
+  @Override
+  public CompletionStage<Map<K, V>> getAllAsync(Collection<? extends K> keys) {
+    return asyncReads.getAll(keys);
   }
 
   @Override

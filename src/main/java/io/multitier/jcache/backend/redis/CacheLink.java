@@ -6,6 +6,11 @@ import io.multitier.jcache.backend.redis.Scripts.Script;
 import io.multitier.jcache.spi.BackendException;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.Supplier;
 import org.redisson.api.RScript;
 import org.redisson.api.RScript.Mode;
@@ -13,6 +18,7 @@ import org.redisson.api.RScript.ReturnType;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.redisnode.BaseRedisNodes;
 import org.redisson.api.redisnode.RedisNodes;
+import org.redisson.client.RedisException;
 import org.redisson.client.RedisNoScriptException;
 import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.config.Config;
@@ -26,6 +32,9 @@ final class CacheLink {
 
   /** The name of the shared tier in messages and health reports. */
   static final String NAME = "L2 redis";
+
+  /** How Redisson names the threads of its event loops. */
+  private static final String EVENT_LOOP = "redisson-netty";
 
   private final RedissonClient client;
   private final String cacheName;
@@ -69,16 +78,54 @@ final class CacheLink {
     return sender;
   }
 
-  /** Runs one script by its SHA, sending its source if Redis does not know it yet. */
+  /** Runs one script by its SHA, sending its source if Redis does not know it yet; waits for the answer. */
   <R> R eval(String operation, Script source, ReturnType type, List<Object> keys, Object... args) {
+    return await(operation, evalAsync(operation, source, type, keys, args));
+  }
+
+  /**
+   * Does {@link #eval} without holding a thread while Redis answers: the same script, the same one
+   * round trip (two when Redis has to be sent the script's source), tried again the same way; the
+   * stage fails with a {@link BackendException} that says what went wrong.
+   */
+  <R> CompletableFuture<R> evalAsync(String operation, Script source, ReturnType type, List<Object> keys,
+      Object... args) {
     String routingKey = (String) keys.get(0);
-    return call(operation, () -> {
-      try {
-        return script.<R>evalSha(routingKey, Mode.READ_WRITE, source.sha(), type, keys, args);
-      } catch (RedisNoScriptException e) {
-        return script.<R>eval(routingKey, Mode.READ_WRITE, source.source(), type, keys, args);
+    return Retries.unsentAgainAsync(
+        () -> script.<R>evalShaAsync(routingKey, Mode.READ_WRITE, source.sha(), type, keys, args)
+            .exceptionallyCompose(failure -> (Retries.unwrapped(failure) instanceof RedisNoScriptException)
+                ? script.<R>evalAsync(routingKey, Mode.READ_WRITE, source.source(), type, keys, args)
+                : CompletableFuture.<R>failedFuture(failure)),
+        this::serverAnswersAsync, cause -> failed(operation, cause));
+  }
+
+  /**
+   * Waits for the answer of an asynchronous operation: its value, or its failure thrown as it is
+   * (a {@link BackendException}). An interrupted wait cancels the operation and fails as Redisson's
+   * own waits do.
+   */
+  <R> R await(String operation, CompletionStage<R> answer) {
+    CompletableFuture<R> future = answer.toCompletableFuture();
+    if (!future.isDone() && Thread.currentThread().getName().startsWith(EVENT_LOOP)) {
+      // as Redisson's own synchronous calls: an event loop that waited for Redis might wait for itself
+      throw new IllegalStateException("Sync methods can't be invoked from async/rx/reactive listeners");
+    }
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      throw failed(operation, new RedisException(e));
+    } catch (ExecutionException e) {
+      Throwable cause = Retries.unwrapped(e);
+      if (cause instanceof RuntimeException failure) {
+        throw failure;
       }
-    });
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw failed(operation, new RedisException(cause));
+    }
   }
 
   /** Runs one command against Redis, trying it again only while it was never sent. */
@@ -100,6 +147,16 @@ final class CacheLink {
   @Override
   public String toString() {
     return NAME + "[" + cacheName + "]";
+  }
+
+  /**
+   * Asks, off the caller's and Redisson's threads, whether every node answers a PING: Redisson has
+   * no asynchronous PING of every node, and this is asked only after a command that never left
+   * this JVM.
+   */
+  private CompletionStage<Boolean> serverAnswersAsync() {
+    Executor pool = client.getConfig().getExecutor();
+    return CompletableFuture.supplyAsync(this::serverAnswers, (pool != null) ? pool : ForkJoinPool.commonPool());
   }
 
   private boolean serverAnswers() {

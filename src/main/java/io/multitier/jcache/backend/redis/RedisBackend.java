@@ -39,6 +39,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.redisson.api.RScript.ReturnType;
@@ -136,27 +138,47 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
 
   @Override
   public ValueWithTtl<byte[]> getWithTtl(String key) {
-    List<Object> reply = link.eval("getWithTtl", Scripts.GET_WITH_TTL, ReturnType.MULTI, List.<Object>of(namespace.key(key)));
-    return reply.isEmpty() ? null : withTtl(reply.get(0), reply.get(1));
+    return link.await("getWithTtl", getWithTtlAsync(key));
+  }
+
+  /** Reads the value and its time to live in one round trip, as {@link #getWithTtl}, holding no thread meanwhile. */
+  @Override
+  public CompletionStage<ValueWithTtl<byte[]>> getWithTtlAsync(String key) {
+    return link.<List<Object>>evalAsync("getWithTtl", Scripts.GET_WITH_TTL, ReturnType.MULTI,
+        List.<Object>of(namespace.key(key))).thenApply(reply -> reply.isEmpty() ? null : withTtl(reply.get(0), reply.get(1)));
   }
 
   @Override
   public Map<String, ValueWithTtl<byte[]>> getAllWithTtl(Collection<? extends String> keys) {
+    return link.await("getAllWithTtl", getAllWithTtlAsync(keys));
+  }
+
+  /** Reads the keys as {@link #getAllWithTtl}, one batch after the other, holding no thread meanwhile. */
+  @Override
+  public CompletionStage<Map<String, ValueWithTtl<byte[]>>> getAllWithTtlAsync(Collection<? extends String> keys) {
     requireNonNull(keys, "keys");
     Map<String, ValueWithTtl<byte[]>> found = new HashMap<>((int) (keys.size() / 0.75f) + 1);
+    CompletableFuture<Void> read = CompletableFuture.completedFuture(null);
     for (List<String> batch : batches(keys)) {
-      List<Object> redisKeys = new ArrayList<>(batch.size());
-      batch.forEach(key -> redisKeys.add(namespace.key(key)));
-      List<Object> reply = link.eval("getAllWithTtl", Scripts.GET_ALL_WITH_TTL, ReturnType.MULTI, redisKeys);
-      for (int i = 0; i + 2 < reply.size(); i += 3) {
-        int index = ((Long) reply.get(i)).intValue() - 1;
-        ValueWithTtl<byte[]> value = withTtl(reply.get(i + 1), reply.get(i + 2));
-        if (value != null) {
-          found.put(batch.get(index), value);
-        }
-      }
+      read = read.thenCompose(previous -> readBatch(batch, found));
     }
-    return found;
+    return read.thenApply(done -> found);
+  }
+
+  /** Reads one batch of keys, adding the present ones to {@code found}. */
+  private CompletableFuture<Void> readBatch(List<String> batch, Map<String, ValueWithTtl<byte[]>> found) {
+    List<Object> redisKeys = new ArrayList<>(batch.size());
+    batch.forEach(key -> redisKeys.add(namespace.key(key)));
+    return link.<List<Object>>evalAsync("getAllWithTtl", Scripts.GET_ALL_WITH_TTL, ReturnType.MULTI, redisKeys)
+        .thenAccept(reply -> {
+          for (int i = 0; i + 2 < reply.size(); i += 3) {
+            int index = ((Long) reply.get(i)).intValue() - 1;
+            ValueWithTtl<byte[]> value = withTtl(reply.get(i + 1), reply.get(i + 2));
+            if (value != null) {
+              found.put(batch.get(index), value);
+            }
+          }
+        });
   }
 
   @Override

@@ -2,6 +2,10 @@ package io.multitier.jcache.backend.redis;
 
 import io.multitier.jcache.spi.BackendException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -49,6 +53,69 @@ final class Retries {
         throw failed.apply(e);
       }
     }
+  }
+
+  /**
+   * Does {@link #unsentAgain} without holding a thread while Redis answers: the stage completes
+   * with the action's answer, or fails with a {@link BackendException} ({@code failed}'s, or one the
+   * action's stage failed with). {@code serverAnswers} is asked only after a command that never
+   * left this JVM. Cancelling the stage cancels the attempt under way.
+   */
+  static <T> CompletableFuture<T> unsentAgainAsync(Supplier<? extends CompletionStage<T>> action,
+      Supplier<? extends CompletionStage<Boolean>> serverAnswers, Function<RuntimeException, BackendException> failed) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    attempt(1, action, serverAnswers, failed, result);
+    return result;
+  }
+
+  /** Sends the action once and completes {@code result} with its answer, or tries again as {@link #unsentAgain} does. */
+  private static <T> void attempt(int attempt, Supplier<? extends CompletionStage<T>> action,
+      Supplier<? extends CompletionStage<Boolean>> serverAnswers, Function<RuntimeException, BackendException> failed,
+      CompletableFuture<T> result) {
+    CompletionStage<T> sent;
+    try {
+      sent = action.get();
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    CompletionStage<T> current = sent;
+    result.whenComplete((answer, error) -> {
+      if (result.isCancelled()) {
+        current.toCompletableFuture().cancel(true);
+      }
+    });
+    sent.whenComplete((answer, error) -> {
+      if (error == null) {
+        result.complete(answer);
+        return;
+      }
+      Throwable cause = unwrapped(error);
+      if (cause instanceof BackendException backend) {
+        result.completeExceptionally(backend);
+      } else if (cause instanceof WriteRedisConnectionException unsent && attempt < UNSENT_ATTEMPTS) {
+        // as in unsentAgain: another pooled connection is tried while the server answers a PING
+        serverAnswers.get().whenComplete((answers, pingFailure) -> {
+          if (pingFailure == null && Boolean.TRUE.equals(answers)) {
+            attempt(attempt + 1, action, serverAnswers, failed, result);
+          } else {
+            result.completeExceptionally(failed.apply(unsent));
+          }
+        });
+      } else if (cause instanceof RuntimeException failure) {
+        result.completeExceptionally(failed.apply(failure));
+      } else {
+        result.completeExceptionally(cause);
+      }
+    });
+  }
+
+  /** Returns the failure a stage's {@link CompletionException} (or a future's {@link ExecutionException}) wraps. */
+  static Throwable unwrapped(Throwable failure) {
+    Throwable cause = failure;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
   }
 
   /**
