@@ -41,7 +41,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * would, tiered over a real redis-server and L1-only: get (L1 hits, L2 hits and read-through loads),
  * put (write-through) and invoke (an increment, written through). JFR records every
  * {@code jdk.VirtualThreadPinned} event (threshold 0) from the CacheManager's opening to the last
- * operation, and none may have a frame of the provider. The same work on a pool of 64 platform
+ * operation, and none may have a frame of the provider, but for a pin while the JVM loads or
+ * initializes a class (printed: that pins on every JDK). The same work on a pool of 64 platform
  * threads is timed too; the two throughputs are printed for BENCHMARKS.md, not asserted (the
  * machine's load decides them).
  *
@@ -129,7 +130,10 @@ final class VirtualThreadTest {
       recording.stop();
       recording.dump(dump);
       List<RecordedEvent> pinned = RecordingFile.readAllEvents(dump);
-      List<RecordedEvent> ours = pinned.stream().filter(VirtualThreadTest::inOurFrames).collect(Collectors.toList());
+      List<RecordedEvent> loadingClasses = pinned.stream().filter(VirtualThreadTest::loadingAClass)
+          .collect(Collectors.toList());
+      List<RecordedEvent> ours = pinned.stream().filter(event -> !loadingAClass(event))
+          .filter(VirtualThreadTest::inOurFrames).collect(Collectors.toList());
 
       System.out.printf("VirtualThreadTest, %s cache, on JDK %s, %d cores: %d operations a pass (get, put,"
               + " invoke, read-through, write-through; loader and writer block %d ms)%n",
@@ -138,9 +142,13 @@ final class VirtualThreadTest {
           VIRTUAL_THREADS, opsPerSecond(virtualNanos), MEASURED_PASSES, millis(virtualNanos));
       System.out.printf("  %d platform threads: %,.0f ops/s (median of %d passes; each %s ms)%n",
           PLATFORM_THREADS, opsPerSecond(platformNanos), MEASURED_PASSES, millis(platformNanos));
-      System.out.printf("  %s events: %d in all, %d with a frame of %s; loads %d, writes %d%n",
-          PINNED, pinned.size(), ours.size(), OUR_PACKAGE, loads.get(), writes.get());
+      System.out.printf("  %s events: %d in all, %d while loading or initializing a class, %d other with a frame"
+              + " of %s; loads %d, writes %d%n",
+          PINNED, pinned.size(), loadingClasses.size(), ours.size(), OUR_PACKAGE, loads.get(), writes.get());
       summarize(pinned).forEach((frames, count) -> System.out.printf("    %d x %s%n", count, frames));
+      if (!pinned.isEmpty()) {
+        System.out.println(describe(pinned));
+      }
 
       assertThat(ours).as("pinned virtual threads with a frame of the provider:%n%s", describe(ours)).isEmpty();
     } finally {
@@ -205,6 +213,21 @@ final class VirtualThreadTest {
   }
 
   /**
+   * Whether the virtual thread was pinned while the JVM loaded or initialized a class for it: that
+   * pins on every JDK (the class loader is called from the JVM's own frames), once per class, so it
+   * says nothing of the provider's locking; such events are printed, not failed.
+   */
+  private static boolean loadingAClass(RecordedEvent event) {
+    if (event.hasField("pinnedReason") && String.valueOf(event.getString("pinnedReason")).startsWith("Waited for initialization of")) {
+      return true;
+    }
+    RecordedStackTrace stack = event.getStackTrace();
+    return stack != null && stack.getFrames().stream().anyMatch(frame -> frame.getMethod().getName().equals("<clinit>")
+        || (frame.getMethod().getName().startsWith("loadClass")
+            && (className(frame).equals("java.lang.ClassLoader") || className(frame).startsWith("jdk.internal.loader."))));
+  }
+
+  /**
    * Whether the event's stack has a frame of the provider's main classes (this test's own frames are
    * in the provider's package too, but are not the provider's). A stack JFR cut short counts as
    * ours: what was cut cannot be told apart.
@@ -243,7 +266,8 @@ final class VirtualThreadTest {
     return events.stream().limit(5).map(event -> {
       RecordedStackTrace stack = event.getStackTrace();
       return (stack == null) ? "(no stack)" : stack.getFrames().stream().map(VirtualThreadTest::frame)
-          .collect(Collectors.joining("\n    at ", "  " + event.getDuration() + " pinned\n    at ", ""))
+          .collect(Collectors.joining("\n    at ", "  " + event.getDuration() + " pinned"
+              + (event.hasField("pinnedReason") ? " (" + event.getString("pinnedReason") + ")" : "") + "\n    at ", ""))
           + (stack.isTruncated() ? "\n    ... (cut short: raise -XX:FlightRecorderOptions:stackdepth)" : "");
     }).collect(Collectors.joining("\n"));
   }
