@@ -41,8 +41,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * would, tiered over a real redis-server and L1-only: get (L1 hits, L2 hits and read-through loads),
  * put (write-through) and invoke (an increment, written through). JFR records every
  * {@code jdk.VirtualThreadPinned} event (threshold 0) from the CacheManager's opening to the last
- * operation, and none may have a frame of the provider, but for a pin while the JVM loads or
- * initializes a class (printed: that pins on every JDK). The same work on a pool of 64 platform
+ * operation, and none may have a frame of the provider, but for a pin while the JVM links code
+ * (loads or initializes a class, resolves a method type or call site: printed, as that pins on every
+ * JDK). The same work on a pool of 64 platform
  * threads is timed too; the two throughputs are printed for BENCHMARKS.md, not asserted (the
  * machine's load decides them).
  *
@@ -115,9 +116,9 @@ final class VirtualThreadTest {
 
       // opened on a virtual thread, as a first user would (the Redis connection included)
       Cache<String, Integer> cache = onOne(virtual, () -> managers.open(yaml).getCache("vt", String.class, Integer.class));
-      // platform threads first: the classes every operation needs are loaded before a thousand
-      // virtual threads need them at once (a virtual thread waiting on a class's loading or
-      // initialization pins on every JDK: that is the JVM's, not the provider's)
+      // platform threads first: the classes and call sites every operation needs are linked before a
+      // thousand virtual threads need them at once (a virtual thread waiting while the JVM links
+      // code pins on every JDK: that is the JVM's, not the provider's)
       pass(cache, platform, false);
       pass(cache, virtual, true);
       long[] virtualNanos = new long[MEASURED_PASSES];
@@ -130,9 +131,8 @@ final class VirtualThreadTest {
       recording.stop();
       recording.dump(dump);
       List<RecordedEvent> pinned = RecordingFile.readAllEvents(dump);
-      List<RecordedEvent> loadingClasses = pinned.stream().filter(VirtualThreadTest::loadingAClass)
-          .collect(Collectors.toList());
-      List<RecordedEvent> ours = pinned.stream().filter(event -> !loadingAClass(event))
+      List<RecordedEvent> linking = pinned.stream().filter(VirtualThreadTest::linking).collect(Collectors.toList());
+      List<RecordedEvent> ours = pinned.stream().filter(event -> !linking(event))
           .filter(VirtualThreadTest::inOurFrames).collect(Collectors.toList());
 
       System.out.printf("VirtualThreadTest, %s cache, on JDK %s, %d cores: %d operations a pass (get, put,"
@@ -142,9 +142,9 @@ final class VirtualThreadTest {
           VIRTUAL_THREADS, opsPerSecond(virtualNanos), MEASURED_PASSES, millis(virtualNanos));
       System.out.printf("  %d platform threads: %,.0f ops/s (median of %d passes; each %s ms)%n",
           PLATFORM_THREADS, opsPerSecond(platformNanos), MEASURED_PASSES, millis(platformNanos));
-      System.out.printf("  %s events: %d in all, %d while loading or initializing a class, %d other with a frame"
-              + " of %s; loads %d, writes %d%n",
-          PINNED, pinned.size(), loadingClasses.size(), ours.size(), OUR_PACKAGE, loads.get(), writes.get());
+      System.out.printf("  %s events: %d in all, %d while the JVM linked code (a class, a method type, a call"
+              + " site), %d other with a frame of %s; loads %d, writes %d%n",
+          PINNED, pinned.size(), linking.size(), ours.size(), OUR_PACKAGE, loads.get(), writes.get());
       summarize(pinned).forEach((frames, count) -> System.out.printf("    %d x %s%n", count, frames));
       if (!pinned.isEmpty()) {
         System.out.println(describe(pinned));
@@ -213,18 +213,26 @@ final class VirtualThreadTest {
   }
 
   /**
-   * Whether the virtual thread was pinned while the JVM loaded or initialized a class for it: that
-   * pins on every JDK (the class loader is called from the JVM's own frames), once per class, so it
-   * says nothing of the provider's locking; such events are printed, not failed.
+   * Whether the virtual thread was pinned while the JVM linked code for it: loaded or initialized a
+   * class, or resolved a method type, method handle or call site (the class loader and
+   * {@code MethodHandleNatives} are called from the JVM's own frames, which a virtual thread cannot
+   * leave). That pins on every JDK, once per class or call site, when another thread holds a lock
+   * the linking needs, so it says nothing of the provider's locking; such events are printed, not
+   * failed.
    */
-  private static boolean loadingAClass(RecordedEvent event) {
-    if (event.hasField("pinnedReason") && String.valueOf(event.getString("pinnedReason")).startsWith("Waited for initialization of")) {
+  private static boolean linking(RecordedEvent event) {
+    if (event.hasField("pinnedReason")
+        && String.valueOf(event.getString("pinnedReason")).startsWith("Waited for initialization of")) {
       return true;
     }
     RecordedStackTrace stack = event.getStackTrace();
-    return stack != null && stack.getFrames().stream().anyMatch(frame -> frame.getMethod().getName().equals("<clinit>")
-        || (frame.getMethod().getName().startsWith("loadClass")
-            && (className(frame).equals("java.lang.ClassLoader") || className(frame).startsWith("jdk.internal.loader."))));
+    return stack != null && stack.getFrames().stream().anyMatch(frame -> {
+      String method = frame.getMethod().getName();
+      String type = className(frame);
+      return method.equals("<clinit>") || type.equals("java.lang.invoke.MethodHandleNatives")
+          || (method.startsWith("loadClass")
+              && (type.equals("java.lang.ClassLoader") || type.startsWith("jdk.internal.loader.")));
+    });
   }
 
   /**
