@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Two tiers behind one map: a {@link NearTier} (this JVM's copies) in front of the authoritative
@@ -76,7 +77,7 @@ final class TieredStore<K, V> implements Store<K, V> {
   }
 
   @Override
-  public V get(K key) {
+  public @Nullable V get(K key) {
     return reads.get(key);
   }
 
@@ -91,7 +92,7 @@ final class TieredStore<K, V> implements Store<K, V> {
   }
 
   @Override
-  public <D extends Decision<V>> D step(K key, Function<V, D> decide, Committed<? super D> committed) {
+  public <D extends Decision<V>> D step(K key, Function<@Nullable V, D> decide, Committed<? super D> committed) {
     return steps.step(key, decide, committed);
   }
 
@@ -123,10 +124,10 @@ final class TieredStore<K, V> implements Store<K, V> {
   }
 
   @Override
-  public V getAndRemove(K key, WriteThrough writeThrough, Committed<? super V> committed) {
+  public @Nullable V getAndRemove(K key, WriteThrough writeThrough, Committed<? super @Nullable V> committed) {
     if (settings.writesThrough()) {
       return steps.step(key, current -> new Seen<>(Action.<V>remove().withWriter(writeThrough), current),
-          seen -> committed.report(seen.current())).current();
+          seen -> Committed.reportFound(committed, seen::current)).current();
     }
     assert writeThrough == WriteThrough.none() : "a writer call in a cache that does not write through";
     return writes.getAndRemove(key, committed);
@@ -143,7 +144,7 @@ final class TieredStore<K, V> implements Store<K, V> {
   }
 
   /** A put's or remove's decision in a cache that writes through, with the value it was made from. */
-  private record Seen<V>(Action<V> action, V current) implements Decision<V> {}
+  private record Seen<V>(Action<V> action, @Nullable V current) implements Decision<V> {}
 
   @Override
   public void checkEntry(K key, V value) {
@@ -162,9 +163,9 @@ final class TieredStore<K, V> implements Store<K, V> {
   }
 
   @Override
-  public V loadShared(K key, Supplier<Loaded<V>> load, Duration lease, Duration maxWait,
+  public @Nullable V loadShared(K key, Supplier<Loaded<V>> load, Duration lease, Duration maxWait,
       Committed<? super Loaded<V>> committed) {
-    return steps.loadShared(key, load, lease, maxWait, loaded -> writes.putLoaded(key, loaded.stored(), loaded.ttl(),
+    return steps.loadShared(key, load, lease, maxWait, loaded -> writes.putLoaded(key, requireNonNull(loaded.stored(), "a kept load stores a value"), loaded.ttl(),
         stored -> {
           if (stored) {
             committed.report(loaded);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.redisson.api.RScript.ReturnType;
 import org.redisson.api.RTopic;
 import org.redisson.api.listener.StatusListener;
@@ -34,7 +35,7 @@ final class InvalidationChannel implements Invalidations {
   private final List<InvalidationListener<String>> listeners = new CopyOnWriteArrayList<>();
   private final List<Integer> topicListenerIds = new ArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private RTopic topic;
+  private @Nullable RTopic topic;
 
   /**
    * Creates the channel of one cache; once subscribed, its notices are compared with Redis's count

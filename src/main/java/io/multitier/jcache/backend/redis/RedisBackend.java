@@ -41,6 +41,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.redisson.api.RScript.ReturnType;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
@@ -135,7 +136,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   }
 
   @Override
-  public ValueWithTtl<byte[]> getWithTtl(String key) {
+  public @Nullable ValueWithTtl<byte[]> getWithTtl(String key) {
     List<Object> reply = link.eval("getWithTtl", Scripts.GET_WITH_TTL, ReturnType.MULTI, List.<Object>of(namespace.key(key)));
     return reply.isEmpty() ? null : withTtl(reply.get(0), reply.get(1));
   }
@@ -256,7 +257,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
       Object[] args = new Object[batch.size()];
       for (int i = 0; i < batch.size(); i++) {
         redisKeys.add(namespace.key(batch.get(i)));
-        args[i] = ttlToWire(ttls.get(batch.get(i)));
+        args[i] = ttlToWire(requireNonNull(ttls.get(batch.get(i)), "a key of ttls"));
       }
       link.eval("extendAll", Scripts.EXTEND_ALL, ReturnType.INTEGER, redisKeys, args);
     }
