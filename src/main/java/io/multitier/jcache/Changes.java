@@ -233,12 +233,12 @@ final class Changes<K, V> {
   }
 
   /** Returns the report of a write of the key that the engine makes for this cache; see {@link Outcomes#reporting}. */
-  <R> Committed<R> reporting(K key, Function<? super R, Outcome<V>> outcomeOf) {
+  <R extends @Nullable Object> Committed<R> reporting(K key, Function<? super R, Outcome<V>> outcomeOf) {
     return outcomes.reporting(key, outcomeOf);
   }
 
   /** Carries out an atomic step of the engine on {@code storedKey} and reports its outcome for {@code key}. */
-  Outcome<V> step(K key, K storedKey, Function<V, Outcome.Step<V>> decide) {
+  Outcome<V> step(K key, K storedKey, Function<@Nullable V, Outcome.Step<V>> decide) {
     return store.step(storedKey, decide, outcomes.reporting(key, Outcome.Step::outcome)).outcome();
   }
 

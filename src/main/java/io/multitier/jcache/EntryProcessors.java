@@ -93,7 +93,7 @@ final class EntryProcessors<K, V> {
     return results;
   }
 
-  private <T> Processed<V, T> process(K key, V current, EntryProcessor<K, V, T> processor, Object[] arguments) {
+  private <T> Processed<V, T> process(K key, @Nullable V current, EntryProcessor<K, V, T> processor, Object[] arguments) {
     MutableCacheEntry<K, V> entry = new MutableCacheEntry<>(key, copies.outOrNull(current), readThrough);
     T result;
     try {

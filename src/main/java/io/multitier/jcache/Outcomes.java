@@ -7,6 +7,7 @@ import io.multitier.jcache.management.JCacheStatistics;
 import io.multitier.jcache.tier.Committed;
 import java.util.function.Function;
 import javax.cache.Cache;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns the {@link Outcome} of each change of a key into JSR-107 statistics and entry events: the
@@ -31,7 +32,7 @@ final class Outcomes<K, V> {
    * Runs a write of the key, handing the engine the report that publishes and counts its outcome
    * under the key's lock; returns the outcome of what the engine answered.
    */
-  <R> Outcome<V> apply(K key, Function<Committed<R>, R> write, Function<? super R, Outcome<V>> outcomeOf) {
+  <R extends @Nullable Object> Outcome<V> apply(K key, Function<Committed<R>, R> write, Function<? super R, Outcome<V>> outcomeOf) {
     return outcomeOf.apply(write.apply(reporting(key, outcomeOf)));
   }
 
@@ -40,7 +41,7 @@ final class Outcomes<K, V> {
    * publishes its events and counts it. The engine makes it under the key's lock, so the events of
    * one key are published in the order its writes took effect.
    */
-  <R> Committed<R> reporting(K key, Function<? super R, Outcome<V>> outcomeOf) {
+  <R extends @Nullable Object> Committed<R> reporting(K key, Function<? super R, Outcome<V>> outcomeOf) {
     return new Committed<>() {
       @Override
       public void report(R result) {

@@ -226,7 +226,7 @@ final class ReadThrough<K, V> {
     }
     try {
       V value = store.loadShared(copies.in(key), load, stampedeLease, stampedeLease,
-          changes.reporting(key, (Loaded<V> kept) -> outcome.apply(kept.value())));
+          changes.reporting(key, (Loaded<V> kept) -> outcome.apply(requireNonNull(kept.value(), "a kept load has a value"))));
       mine.complete(value);
       return value;
     } catch (RuntimeException | Error e) {

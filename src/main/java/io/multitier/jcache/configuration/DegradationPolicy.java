@@ -2,6 +2,7 @@ package io.multitier.jcache.configuration;
 
 import java.util.Locale;
 import javax.cache.CacheException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a tiered cache does while its shared tier (Redis) cannot be reached: the connection is down,
@@ -23,7 +24,7 @@ public enum DegradationPolicy {
    */
   FAIL_FAST {
     @Override
-    public <T> T onReadFailure(CacheException failure, T fallback) {
+    public <T extends @Nullable Object> T onReadFailure(CacheException failure, T fallback) {
       throw failure;
     }
   },
@@ -37,7 +38,7 @@ public enum DegradationPolicy {
    */
   SERVE_LOCAL {
     @Override
-    public <T> T onReadFailure(CacheException failure, T fallback) {
+    public <T extends @Nullable Object> T onReadFailure(CacheException failure, T fallback) {
       return fallback;
     }
   };
@@ -46,7 +47,7 @@ public enum DegradationPolicy {
    * Decides what a read-side call that L2 could not answer gives its caller: the fallback (a miss,
    * "not stored", "not present") or the failure itself; the engine asks it in one place (its guard of the shared tier).
    */
-  public abstract <T> T onReadFailure(CacheException failure, T fallback);
+  public abstract <T extends @Nullable Object> T onReadFailure(CacheException failure, T fallback);
 
   /** Reads a policy name: {@code FAIL_FAST}, {@code fail-fast}, {@code failFast}, any case. */
   public static DegradationPolicy parse(String name) {

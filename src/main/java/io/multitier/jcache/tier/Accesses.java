@@ -8,6 +8,7 @@ import io.multitier.jcache.tier.NearTier.Copy;
 import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Applies the expiry policy's access rule to entries that were just read. An access that lengthens
@@ -48,7 +49,7 @@ final class Accesses<K, V> {
    * shortens the entry's life is sent at once. {@code encoded} may be {@code null} (encoded here if
    * needed); {@code sharedDeadline} is used when there is no copy.
    */
-  void accessed(K key, String encoded, Copy<V> copy, long sharedDeadline) {
+  void accessed(K key, @Nullable String encoded, @Nullable Copy<V> copy, long sharedDeadline) {
     Duration ttl = accessTtl.get();
     if (Ttl.isUnchanged(ttl)) {
       return;

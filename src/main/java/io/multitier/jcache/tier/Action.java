@@ -3,6 +3,7 @@ package io.multitier.jcache.tier;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an atomic step decided to do with one entry: keep it, note an access, remove it, or store a
@@ -21,11 +22,12 @@ public final class Action<V> {
   enum Kind { KEEP, ACCESS, REMOVE, PUT }
 
   final Kind kind;
-  final V value;
-  final Duration ttl;
+  // null unless a PUT: KEEP, ACCESS and REMOVE store nothing
+  final @Nullable V value;
+  final @Nullable Duration ttl;
   private final WriteThrough writeThrough;
 
-  private Action(Kind kind, V value, Duration ttl, WriteThrough writeThrough) {
+  private Action(Kind kind, @Nullable V value, @Nullable Duration ttl, WriteThrough writeThrough) {
     this.kind = kind;
     this.value = value;
     this.ttl = ttl;

@@ -3,9 +3,11 @@ package io.multitier.jcache.tier;
 import static java.util.Objects.requireNonNull;
 
 import io.multitier.jcache.spi.L2CacheBackend;
+import io.multitier.jcache.spi.ValueWithTtl;
 import io.multitier.jcache.tier.NearTier.Copy;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -51,8 +53,10 @@ final class AsyncReads<K, V> {
       long epoch = near.epoch(key);
       long asked = near.now();
       String encoded = codec.encodeKey(key);
+      // a miss (null) travels as an empty Optional, as in TierReads.getShared
       return shared.readAsync(() -> l2.getWithTtlAsync(encoded), "get",
-          found -> reads.fromShared(key, encoded, found, asked, epoch), null, executor);
+          found -> Optional.ofNullable(reads.fromShared(key, encoded, found, asked, epoch)), Optional.<V>empty(),
+          executor).thenApply(value -> value.orElse(null));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -66,8 +70,10 @@ final class AsyncReads<K, V> {
         return CompletableFuture.completedFuture(batch.found);
       }
       long asked = near.now();
-      return shared.readAsync(() -> l2.getAllWithTtlAsync(batch.missing.keySet()), "getAll",
-          fromL2 -> reads.fromShared(batch, fromL2, asked), Map.of(), executor);
+      // as TierReads.getAll: a degraded read answers nothing from L2, and the near tier's hits still count
+      return shared.<Map<String, ValueWithTtl<byte[]>>, Map<String, ValueWithTtl<byte[]>>>readAsync(
+          () -> l2.getAllWithTtlAsync(batch.missing.keySet()), "getAll", answer -> answer, Map.of(), executor)
+          .thenApply(fromL2 -> reads.fromShared(batch, fromL2, asked));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

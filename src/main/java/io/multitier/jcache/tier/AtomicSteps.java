@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.cache.CacheException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Atomic steps on one key of a tiered cache, and loads under the key's lease.
@@ -66,7 +67,7 @@ final class AtomicSteps<K, V> {
    * Decides from the current value what to do with the entry, tells the writer once, carries the
    * decision out and reports it under the key's lock; returns the decision carried out.
    */
-  <D extends Store.Decision<V>> D step(K key, Function<V, D> decide, Committed<? super D> committed) {
+  <D extends Store.Decision<V>> D step(K key, Function<@Nullable V, D> decide, Committed<? super D> committed) {
     String encoded = codec.encodeKey(key);
     if (!settings.writesThrough()) {
       D onCopy = computeOnCopy(key, encoded, decide, committed);
@@ -116,7 +117,7 @@ final class AtomicSteps<K, V> {
    * something else. Only for a cache without a writer: no lease is taken. Returns the decision
    * carried out and reported, or {@code null} if not done.
    */
-  private <D extends Store.Decision<V>> D computeOnCopy(K key, String encoded, Function<V, D> decide,
+  private <D extends Store.Decision<V>> @Nullable D computeOnCopy(K key, String encoded, Function<@Nullable V, D> decide,
       Committed<? super D> committed) {
     ReentrantLock lock = stripes.lock(key);
     lock.lock();
@@ -165,8 +166,8 @@ final class AtomicSteps<K, V> {
    * Decides, tells the writer, and commits, once; gives back a lease the read took however it ends.
    * Returns the decision committed, or {@code null} if another writer won and the step must read again.
    */
-  private <D extends Store.Decision<V>> D attempt(K key, String encoded, ReadForUpdate<byte[]> read, Lease owner,
-      long asked, Function<V, D> decide) {
+  private <D extends Store.Decision<V>> @Nullable D attempt(K key, String encoded, ReadForUpdate<byte[]> read, Lease owner,
+      long asked, Function<@Nullable V, D> decide) {
     Lease holder = read.leased() ? owner : Lease.none();
     try {
       ValueWithTtl<byte[]> current = read.current();
@@ -191,10 +192,10 @@ final class AtomicSteps<K, V> {
    * Carries out one decision: encodes it (size limits first), tells the writer, then commits it on
    * L2 with compare-and-set, giving back {@code holder}'s lease; returns false if another writer won.
    */
-  private boolean carryOut(K key, String encoded, ValueWithTtl<byte[]> current, V value, long asked,
+  private boolean carryOut(K key, String encoded, @Nullable ValueWithTtl<byte[]> current, @Nullable V value, long asked,
       Action<V> action, Lease holder) {
     Action.Kind kind = action.kind;
-    Duration ttl = action.ttl;
+    Duration ttl = (kind == Action.Kind.PUT) ? requireNonNull(action.ttl, "a put has a ttl") : Ttl.UNCHANGED;
     if (kind == Action.Kind.PUT && !Ttl.isUnchanged(ttl) && ttl.isZero()) {
       kind = Action.Kind.REMOVE;
     } else if (kind == Action.Kind.PUT && Ttl.isUnchanged(ttl) && current == null) {
@@ -203,13 +204,14 @@ final class AtomicSteps<K, V> {
     if (kind == Action.Kind.REMOVE && current == null) {
       kind = Action.Kind.KEEP;
     }
-    byte[] bytes = (kind == Action.Kind.PUT) ? codec.encodeValue(action.value) : null;
+    V stored = action.value;
+    byte[] bytes = (kind == Action.Kind.PUT) ? codec.encodeValue(requireNonNull(stored, "a put has a value")) : null;
     action.runWriter();
     if (kind == Action.Kind.KEEP || kind == Action.Kind.ACCESS) {
       if (!holder.isNone()) {
         leases.release(encoded, holder);
       }
-      if (value != null) {
+      if (current != null && value != null) {
         Copy<V> copy = near.fill(key, value, current.ttl(), asked);
         if (kind == Action.Kind.ACCESS) {
           accesses.accessed(key, encoded, copy, NearTier.deadline(asked, current.ttl()));
@@ -226,16 +228,16 @@ final class AtomicSteps<K, V> {
       return false;
     }
     shared.written(key);
-    if (kind == Action.Kind.REMOVE) {
+    if (kind == Action.Kind.REMOVE || bytes == null || stored == null) {
       lower.removed(encoded);
       near.drop(key);
     } else {
       lower.written(encoded, bytes, ttl);
       // an unchanged expiry keeps L2's own; the copy gets what remained at the read, counted from it
       if (Ttl.isUnchanged(ttl)) {
-        near.fill(key, action.value, current.ttl(), asked);
+        near.fill(key, stored, requireNonNull(current, "only a present entry keeps its expiry").ttl(), asked);
       } else {
-        near.fill(key, action.value, ttl, since);
+        near.fill(key, stored, ttl, since);
       }
     }
     return true;
@@ -246,7 +248,7 @@ final class AtomicSteps<K, V> {
    * so that the other clients, which wait up to {@code maxWait} for it, find it; returns the value.
    * The load runs under no lock of this JVM.
    */
-  V loadShared(K key, Supplier<Loaded<V>> load, Duration lease, Duration maxWait, Consumer<Loaded<V>> keep) {
+  @Nullable V loadShared(K key, Supplier<Loaded<V>> load, Duration lease, Duration maxWait, Consumer<Loaded<V>> keep) {
     if (lease.isZero()) {
       return loadAndKeep(load, keep);
     }
@@ -273,7 +275,7 @@ final class AtomicSteps<K, V> {
     }
   }
 
-  private static <V> V loadAndKeep(Supplier<Loaded<V>> load, Consumer<Loaded<V>> keep) {
+  private static <V> @Nullable V loadAndKeep(Supplier<Loaded<V>> load, Consumer<Loaded<V>> keep) {
     Loaded<V> loaded = load.get();
     if (loaded.kept()) {
       keep.accept(loaded);

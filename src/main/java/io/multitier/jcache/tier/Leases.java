@@ -41,7 +41,8 @@ final class Leases {
 
   /** Returns how long an atomic step holds a key's lease at most. */
   Duration duration() {
-    return settings.writesThrough() ? settings.writeLease() : settings.stampedeLease();
+    return settings.writesThrough() ? settings.writeLease()
+        : requireNonNull(settings.stampedeLease(), "asked only when a lease is taken");
   }
 
   /** Returns the calling thread's lease, as an atomic step takes it; only when {@link #taken()}. */

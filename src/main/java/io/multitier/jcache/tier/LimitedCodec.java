@@ -6,6 +6,7 @@ import io.multitier.jcache.copy.SerializationException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +83,7 @@ final class LimitedCodec<K, V> {
   }
 
   /** Returns the value the bytes hold, or {@code null} (a miss) if they cannot be decoded. */
-  V decodeValue(byte[] bytes) {
+  @Nullable V decodeValue(byte[] bytes) {
     try {
       return codec.decodeValue(bytes);
     } catch (RuntimeException e) {
@@ -110,7 +111,7 @@ final class LimitedCodec<K, V> {
   }
 
   /** Returns the class the allow-list refused somewhere in the failure's causes, or {@code null}. */
-  private static String refusedClass(Throwable failure) {
+  private static @Nullable String refusedClass(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof SerializationException && ((SerializationException) cause).refusedClass() != null) {
         return ((SerializationException) cause).refusedClass();

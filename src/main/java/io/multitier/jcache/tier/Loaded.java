@@ -3,6 +3,7 @@ package io.multitier.jcache.tier;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a load produced: the value its caller gets, and what the cache keeps of it, for how long.
@@ -12,7 +13,7 @@ import java.time.Duration;
  * @param ttl how long the kept value lives
  * @param <V> the value type
  */
-public record Loaded<V>(V value, V stored, Duration ttl) {
+public record Loaded<V>(@Nullable V value, @Nullable V stored, Duration ttl) {
 
   private static final Loaded<?> NOTHING = new Loaded<>(null, null, Duration.ZERO);
 

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The embedded default: one in-process tier that is also the source of truth. Atomic steps are
@@ -28,18 +29,18 @@ import java.util.function.Supplier;
 final class LocalStore<K, V> implements Store<K, V> {
 
   private final NearCacheBackend<K, V> l1;
-  private final Supplier<Duration> accessTtl;
+  private final @Nullable Supplier<Duration> accessTtl;
   private final TierStatistics statistics = new TierStatistics(false);
-  private volatile Stripes stripes;
+  private volatile @Nullable Stripes stripes;
 
   /** {@code accessTtl} {@code null}: the expiry policy never changes an entry's expiry on access. */
-  LocalStore(NearCacheBackend<K, V> l1, Supplier<Duration> accessTtl) {
+  LocalStore(NearCacheBackend<K, V> l1, @Nullable Supplier<Duration> accessTtl) {
     this.l1 = requireNonNull(l1, "l1");
     this.accessTtl = accessTtl;
   }
 
   @Override
-  public V get(K key) {
+  public @Nullable V get(K key) {
     V value = l1.get(key);
     if (statistics.readsCounted()) {
       (value == null ? statistics.misses : statistics.l1Hits).increment();
@@ -74,15 +75,16 @@ final class LocalStore<K, V> implements Store<K, V> {
   }
 
   @Override
-  public <D extends Decision<V>> D step(K key, Function<V, D> decide, Committed<? super D> committed) {
+  public <D extends Decision<V>> D step(K key, Function<@Nullable V, D> decide, Committed<? super D> committed) {
     return inOrder(key, committed, () -> {
       Step<V, D> step = new Step<>();
       l1.compute(key, current -> step.decide(current, decide));
       if (step.accessed) {
         accessed(key);
       }
-      committed.report(step.decision);
-      return step.decision;
+      D decision = requireNonNull(step.decision, "compute asks the step once at least");
+      committed.report(decision);
+      return decision;
     });
   }
 
@@ -118,12 +120,10 @@ final class LocalStore<K, V> implements Store<K, V> {
   }
 
   @Override
-  public V getAndRemove(K key, WriteThrough writeThrough, Committed<? super V> committed) {
+  public @Nullable V getAndRemove(K key, WriteThrough writeThrough, Committed<? super @Nullable V> committed) {
     return inOrder(key, committed, () -> {
       writeThrough.tell();
-      V removed = l1.getAndRemove(key);
-      committed.report(removed);
-      return removed;
+      return Committed.reportFound(committed, () -> l1.getAndRemove(key));
     });
   }
 
@@ -141,7 +141,7 @@ final class LocalStore<K, V> implements Store<K, V> {
    * Runs a write and its report under the key's stripe lock when its reports must keep the key's
    * order: Caffeine's own per-key lock is released before the report.
    */
-  private <T> T inOrder(K key, Committed<?> committed, Supplier<T> write) {
+  private <T extends @Nullable Object> T inOrder(K key, Committed<?> committed, Supplier<T> write) {
     if (!committed.inKeyOrder()) {
       return write.get();
     }
@@ -170,11 +170,11 @@ final class LocalStore<K, V> implements Store<K, V> {
 
   /** One atomic step inside the in-process tier's {@code compute}: its decision, and whether it was an access. */
   private static final class Step<V, D extends Decision<V>> {
-    D decision;
+    @Nullable D decision;
     boolean accessed;
 
     /** Asks the decision for the current value, tells the writer, and returns what becomes of the entry. */
-    Change<V> decide(V current, Function<V, D> decide) {
+    Change<V> decide(@Nullable V current, Function<@Nullable V, D> decide) {
       decision = decide.apply(current);
       Action<V> action = decision.action();
       action.runWriter();
@@ -188,7 +188,7 @@ final class LocalStore<K, V> implements Store<K, V> {
         case REMOVE:
           return Change.<V>remove();
         default:
-          return Change.store(action.value, action.ttl);
+          return Change.store(requireNonNull(action.value, "a put has a value"), requireNonNull(action.ttl, "a put has a ttl"));
       }
     }
   }
@@ -204,11 +204,11 @@ final class LocalStore<K, V> implements Store<K, V> {
   }
 
   @Override
-  public V loadShared(K key, Supplier<Loaded<V>> load, Duration lease, Duration maxWait,
+  public @Nullable V loadShared(K key, Supplier<Loaded<V>> load, Duration lease, Duration maxWait,
       Committed<? super Loaded<V>> committed) {
     Loaded<V> loaded = load.get();
     if (loaded.kept()) {
-      putLoaded(key, loaded.stored(), loaded.ttl(), stored -> {
+      putLoaded(key, requireNonNull(loaded.stored(), "a kept load stores a value"), loaded.ttl(), stored -> {
         if (stored) {
           committed.report(loaded);
         }

@@ -18,6 +18,7 @@ import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.cache.CacheException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,7 +124,7 @@ final class LowerTiers implements AutoCloseable {
   }
 
   /** Looks the key up tier by tier; {@code forced} promotes whatever the policy says. */
-  Found find(String key, boolean forced) {
+  @Nullable Found find(String key, boolean forced) {
     for (int i = 0; i < tiers.size(); i++) {
       Tier tier = tiers.get(i);
       ValueWithTtl<byte[]> found;

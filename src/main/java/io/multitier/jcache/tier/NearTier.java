@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The near tier of a tiered cache: this JVM's copies of entries that the authoritative tier holds.
@@ -36,7 +37,7 @@ final class NearTier<K, V> {
   private final Duration maxTtl;
   private final TierStatistics statistics;
   private final AtomicLongArray epochs = new AtomicLongArray(Stripes.COUNT);
-  private final ScheduledFuture<?> sweeps;
+  private final @Nullable ScheduledFuture<?> sweeps;
   private volatile boolean keepsCopies;
   private volatile boolean vouched = true;
 
@@ -55,7 +56,7 @@ final class NearTier<K, V> {
   }
 
   /** Returns this JVM's live copy of the key, or {@code null}. */
-  Copy<V> copy(K key) {
+  @Nullable Copy<V> copy(K key) {
     Copy<V> copy = l1.get(key);
     if (copy == null) {
       return null;
@@ -69,7 +70,7 @@ final class NearTier<K, V> {
   }
 
   /** Returns the value of the key's copy even if past its deadline (the value an expiry lost), or {@code null}. */
-  V lastValue(K key) {
+  @Nullable V lastValue(K key) {
     Copy<V> copy = l1.get(key);
     return (copy == null) ? null : copy.value;
   }
@@ -88,7 +89,7 @@ final class NearTier<K, V> {
    * Copies an entry read from the authoritative tier at {@code asked}, where it lives {@code ttl}
    * more, unless an invalidation or a local write came meanwhile; returns the copy, or {@code null}.
    */
-  Copy<V> promote(K key, V value, Duration ttl, long asked, long epochBefore) {
+  @Nullable Copy<V> promote(K key, V value, Duration ttl, long asked, long epochBefore) {
     Copy<V> copy = store(key, value, ttl, asked);
     if (copy == null) {
       return null;
@@ -105,7 +106,7 @@ final class NearTier<K, V> {
    * Copies what this JVM just wrote or read (at {@code since}, to live {@code ttl}) and returns the
    * copy, or drops the copy if it cannot live and returns {@code null}.
    */
-  Copy<V> fill(K key, V value, Duration ttl, long since) {
+  @Nullable Copy<V> fill(K key, V value, Duration ttl, long since) {
     Copy<V> copy = store(key, value, ttl, since);
     if (copy == null) {
       l1.remove(key);
@@ -137,7 +138,7 @@ final class NearTier<K, V> {
     return vouched;
   }
 
-  private Copy<V> store(K key, V value, Duration ttl, long since) {
+  private @Nullable Copy<V> store(K key, V value, Duration ttl, long since) {
     if (!keepsCopies || ttl.isZero() || maxTtl.isZero() || Ttl.isUnchanged(ttl) || remaining(ttl, since).isZero()) {
       return null;
     }

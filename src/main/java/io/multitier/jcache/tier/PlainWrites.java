@@ -17,6 +17,7 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import javax.cache.CacheException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -142,8 +143,8 @@ final class PlainWrites<K, V> {
       keys.forEach((encodedKey, key) -> {
         shared.written(key);
         Duration ttl = present.contains(encodedKey) ? ttlIfPresent : ttlIfAbsent;
-        lower.written(encodedKey, encoded.get(encodedKey), ttl);
-        near.fill(key, entries.get(key), ttl, since);
+        lower.written(encodedKey, requireNonNull(encoded.get(encodedKey), "encoded with its key"), ttl);
+        near.fill(key, requireNonNull(entries.get(key), "one of the entries"), ttl, since);
       });
       return keys;
     } finally {
@@ -197,7 +198,7 @@ final class PlainWrites<K, V> {
   }
 
   /** Removes the key and returns its value, or {@code null}. */
-  V getAndRemove(K key, Committed<? super V> committed) {
+  @Nullable V getAndRemove(K key, Committed<? super @Nullable V> committed) {
     return remove(key, encoded -> {
       byte[] previous = l2.getAndRemove(encoded);
       return (previous == null) ? null : codec.decodeValue(previous);
@@ -210,7 +211,7 @@ final class PlainWrites<K, V> {
   }
 
   /** Removes a key: {@code remove} sends it to L2 and answers what the caller gets; reports it under the key's lock. */
-  private <R> R remove(K key, Function<String, R> remove, Committed<? super R> committed) {
+  private <R extends @Nullable Object> R remove(K key, Function<String, R> remove, Committed<? super R> committed) {
     String encoded = codec.encodeKey(key);
     ReentrantLock lock = stripes.lock(key);
     lock.lock();

@@ -1,5 +1,7 @@
 package io.multitier.jcache.tier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a put found and did.
  *
@@ -9,4 +11,4 @@ package io.multitier.jcache.tier;
  *     new entry stores nothing)
  * @param <V> the value type
  */
-public record Put<V>(boolean present, V previous, boolean created) {}
+public record Put<V>(boolean present, @Nullable V previous, boolean created) {}

@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.cache.CacheException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,7 @@ final class SharedTierGuard<K, V> {
   private final TierStatistics statistics;
   private final AtomicBoolean failing = new AtomicBoolean();
   private final AtomicReference<Subscription> subscription = new AtomicReference<>(Subscription.NONE);
-  private final AtomicReference<Consumer<SharedEvent<K, V>>> unregisteredListener = new AtomicReference<>();
+  private final AtomicReference<@Nullable Consumer<SharedEvent<K, V>>> unregisteredListener = new AtomicReference<>();
 
   SharedTierGuard(L2CacheBackend<String, byte[]> l2, NearTier<K, V> near, SharedNotices<K, V> notices,
       DegradationPolicy degradation, TierStatistics statistics) {
@@ -82,7 +83,7 @@ final class SharedTierGuard<K, V> {
   }
 
   /** Runs a call on the shared tier; a failure is counted and thrown as a {@link CacheException} naming {@code name}. */
-  <T> T call(Supplier<T> operation, String name) {
+  <T extends @Nullable Object> T call(Supplier<T> operation, String name) {
     T result;
     try {
       result = operation.get();
@@ -110,7 +111,7 @@ final class SharedTierGuard<K, V> {
    * after the tier applied it), and then other JVMs were told but this one was not: the near copy
    * is dropped before the failure is thrown, and a promotion racing with it is voided.
    */
-  <T> T write(K key, Supplier<T> operation, String name) {
+  <T extends @Nullable Object> T write(K key, Supplier<T> operation, String name) {
     try {
       return call(operation, name);
     } catch (CacheException e) {
@@ -124,7 +125,8 @@ final class SharedTierGuard<K, V> {
    * if the shared tier failed, the degradation policy gives {@code fallback} or the failure. The
    * one place the policy is applied.
    */
-  <T, R> R read(Supplier<T> step, Function<? super T, ? extends R> then, R fallback) {
+  <T extends @Nullable Object, R extends @Nullable Object> R read(Supplier<T> step, Function<? super T, ? extends R> then,
+      R fallback) {
     T answer;
     try {
       answer = step.get();
@@ -141,7 +143,8 @@ final class SharedTierGuard<K, V> {
    * that completes the tier's answer (a Redis client's event loop must not wait on Redis, and
    * {@code then} or a recovery may). The stage fails with what {@link #read} would throw.
    */
-  <T, R> CompletionStage<R> readAsync(Supplier<? extends CompletionStage<T>> operation, String name,
+  <T extends @Nullable Object, R extends @Nullable Object> CompletionStage<R> readAsync(
+      Supplier<? extends CompletionStage<T>> operation, String name,
       Function<? super T, ? extends R> then, R fallback, Executor executor) {
     CompletionStage<T> sent;
     try {
@@ -163,7 +166,7 @@ final class SharedTierGuard<K, V> {
   }
 
   /** Applies the degradation policy to a failed read: returns {@code fallback} or throws the failure. */
-  private <R> R degraded(CacheException failure, R fallback) {
+  private <R extends @Nullable Object> R degraded(CacheException failure, R fallback) {
     R degraded = degradation.onReadFailure(failure, fallback);
     statistics.degradedReads.increment();
     return degraded;
@@ -268,7 +271,7 @@ final class SharedTierGuard<K, V> {
     near.vouched(true);
   }
 
-  private void unreachable(String reason) {
+  private void unreachable(@Nullable String reason) {
     statistics.l2Errors.increment();
     if (failing.compareAndSet(false, true)) {
       logger.warn("{} cannot be reached yet (policy {}): the cache keeps no L1 copies and becomes tiered "

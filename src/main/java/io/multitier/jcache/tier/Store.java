@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The tiering engine as the JCache facade sees it: one logical map whose entries live in one or
@@ -34,7 +35,7 @@ public interface Store<K, V> extends AutoCloseable {
   default void checkEntry(K key, V value) {}
 
   /** Returns the value, or {@code null} if no tier has it; a hit is an access for the expiry policy. */
-  V get(K key);
+  @Nullable V get(K key);
 
   /**
    * Does {@link #get} without holding the calling thread while a remote tier answers: a hit in this
@@ -83,7 +84,7 @@ public interface Store<K, V> extends AutoCloseable {
    * the decision carried out. The function has no side effects: it may be asked again when another
    * JVM wins a race (never in a cache that writes through, whose steps hold the key's lease).
    */
-  <D extends Decision<V>> D step(K key, Function<V, D> decide, Committed<? super D> committed);
+  <D extends Decision<V>> D step(K key, Function<@Nullable V, D> decide, Committed<? super D> committed);
 
   /**
    * Stores the value, for the time to live {@code ttls} gives a new or a replaced entry, and returns
@@ -104,7 +105,7 @@ public interface Store<K, V> extends AutoCloseable {
   boolean putLoaded(K key, V value, Duration ttl, Committed<? super Boolean> committed);
 
   /** Removes the key and returns its value, or {@code null}; {@code writeThrough} as in {@link #getAndPut}. */
-  V getAndRemove(K key, WriteThrough writeThrough, Committed<? super V> committed);
+  @Nullable V getAndRemove(K key, WriteThrough writeThrough, Committed<? super @Nullable V> committed);
 
   /** Does {@link #getAndRemove} but returns only whether the key was present. */
   boolean remove(K key, WriteThrough writeThrough, Committed<? super Boolean> committed);
@@ -117,7 +118,7 @@ public interface Store<K, V> extends AutoCloseable {
    * themselves. A {@code lease} of zero takes none: every client loads. The load is user code: it
    * never runs while the engine holds a lock of this JVM.
    */
-  V loadShared(K key, Supplier<Loaded<V>> load, Duration lease, Duration maxWait,
+  @Nullable V loadShared(K key, Supplier<Loaded<V>> load, Duration lease, Duration maxWait,
       Committed<? super Loaded<V>> committed);
 
   /** Returns the keys present now. */

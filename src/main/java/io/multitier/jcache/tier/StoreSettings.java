@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.multitier.jcache.configuration.DegradationPolicy;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the engine of one tiered cache is told at creation.
@@ -16,7 +17,7 @@ import java.time.Duration;
  * @param stampedeLease the longest a load of a missing key holds its lease, or {@code null} for none
  */
 record StoreSettings(DegradationPolicy degradation, int maxKeyBytes, int maxValueBytes,
-    boolean writesThrough, Duration writeLease, Duration stampedeLease) {
+    boolean writesThrough, Duration writeLease, @Nullable Duration stampedeLease) {
 
   StoreSettings {
     requireNonNull(degradation, "degradation");

@@ -8,6 +8,7 @@ import io.multitier.jcache.spi.L2CacheBackend;
 import io.multitier.jcache.spi.NearCacheBackend;
 import java.time.Duration;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /** Builds the engine of one cache: L1-only over a near tier, or a near tier in front of the authoritative one. */
 public final class Stores {
@@ -25,7 +26,7 @@ public final class Stores {
    * @param removals told of the entries the in-process tier drops by itself
    */
   public static <K, V> Store<K, V> local(NearTiers nearTiers, long maximumSize, boolean expiring,
-      Supplier<Duration> accessTtl, Removals<K, V> removals) {
+      @Nullable Supplier<Duration> accessTtl, Removals<K, V> removals) {
     requireNonNull(removals, "removals");
     NearCacheBackend<K, V> l1 = nearTiers.build(maximumSize, removals::expired, removals::evicted, expiring);
     return new LocalStore<>(l1, accessTtl);

@@ -11,7 +11,9 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import javax.cache.CacheException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,24 +50,25 @@ final class TierReads<K, V> {
   }
 
   /** Returns the value from the fastest tier that has it, promoting a hit; a hit is an access. */
-  V get(K key) {
+  @Nullable V get(K key) {
     Copy<V> copy = nearHit(key);
     return (copy == null) ? getShared(key) : copy.value;
   }
 
   /** Reads a key this JVM holds no copy of from the authoritative tier (and those below it), promoting a hit. */
-  private V getShared(K key) {
+  private @Nullable V getShared(K key) {
     long epoch = near.epoch(key);
     long asked = near.now();
     String encoded = codec.encodeKey(key);
+    // a miss (null) travels as an empty Optional: JDK 17's NullAway takes no null for the fallback R
     return shared.read(() -> shared.call(() -> l2.getWithTtl(encoded), "get"),
-        found -> fromShared(key, encoded, found, asked, epoch), null);
+        found -> Optional.ofNullable(fromShared(key, encoded, found, asked, epoch)), Optional.<V>empty()).orElse(null);
   }
 
   /** Takes what the authoritative tier answered ({@code null}: absent) to a read sent at {@code asked}. */
-  V fromShared(K key, String encoded, ValueWithTtl<byte[]> found, long asked, long epoch) {
+  @Nullable V fromShared(K key, String encoded, @Nullable ValueWithTtl<byte[]> found, long asked, long epoch) {
     V decoded = (found == null) ? null : codec.decodeValue(found.value());
-    if (decoded == null) {
+    if (found == null || decoded == null) {
       V fromBelow = (found == null) ? fromLowerTiers(key, encoded, asked, epoch) : null;
       if (fromBelow == null) {
         statistics.misses.increment();
@@ -83,10 +86,10 @@ final class TierReads<K, V> {
    * copied into L2 (unless a writer got there first), the lower tiers above it, and L1, each for
    * what it still lives in the tier it came from.
    */
-  private V fromLowerTiers(K key, String encoded, long asked, long epoch) {
+  private @Nullable V fromLowerTiers(K key, String encoded, long asked, long epoch) {
     LowerTiers.Found found = lower.find(encoded, false);
     V value = (found == null) ? null : codec.decodeValue(found.bytes());
-    if (value == null) {
+    if (found == null || value == null) {
       return null;
     }
     statistics.lowerHits.increment();
@@ -134,7 +137,7 @@ final class TierReads<K, V> {
   }
 
   /** Returns this JVM's copy of the key, counted as an L1 hit and an access, or {@code null}. */
-  Copy<V> nearHit(K key) {
+  @Nullable Copy<V> nearHit(K key) {
     Copy<V> copy = near.copy(key);
     if (copy != null) {
       statistics.l1Hits.increment();
@@ -189,7 +192,8 @@ final class TierReads<K, V> {
         statistics.l2Hits.increment();
         found.put(key, value);
         Duration ttl = entry.getValue().ttl();
-        Copy<V> promoted = near.promote(key, value, ttl, asked, batch.epochsBefore.get(key));
+        Copy<V> promoted = near.promote(key, value, ttl, asked,
+            requireNonNull(batch.epochsBefore.get(key), "noted with the key"));
         accesses.accessed(key, entry.getKey(), promoted, NearTier.deadline(asked, ttl));
       }
     }
@@ -208,7 +212,7 @@ final class TierReads<K, V> {
   }
 
   /** Reads L1, then L2, without counting the read in the statistics. */
-  V quietGet(K key, String encoded) {
+  @Nullable V quietGet(K key, String encoded) {
     Copy<V> copy = near.copy(key);
     if (copy != null) {
       return copy.value;
@@ -221,7 +225,7 @@ final class TierReads<K, V> {
   Iterator<K> keys() {
     Iterator<String> encoded = shared.call(l2::keys, "keys");
     return new Iterator<>() {
-      private K next;
+      private @Nullable K next;
 
       @Override
       public boolean hasNext() {
@@ -243,7 +247,7 @@ final class TierReads<K, V> {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
-        K key = next;
+        K key = requireNonNull(next, "hasNext found one");
         next = null;
         return key;
       }

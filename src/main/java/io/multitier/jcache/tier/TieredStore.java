@@ -19,6 +19,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Two tiers behind one map: a {@link NearTier} (this JVM's copies) in front of the authoritative
@@ -82,7 +83,7 @@ final class TieredStore<K, V> implements Store<K, V> {
   }
 
   @Override
-  public V get(K key) {
+  public @Nullable V get(K key) {
     return reads.get(key);
   }
 
@@ -107,7 +108,7 @@ final class TieredStore<K, V> implements Store<K, V> {
   }
 
   @Override
-  public <D extends Decision<V>> D step(K key, Function<V, D> decide, Committed<? super D> committed) {
+  public <D extends Decision<V>> D step(K key, Function<@Nullable V, D> decide, Committed<? super D> committed) {
     return steps.step(key, decide, committed);
   }
 
@@ -139,10 +140,10 @@ final class TieredStore<K, V> implements Store<K, V> {
   }
 
   @Override
-  public V getAndRemove(K key, WriteThrough writeThrough, Committed<? super V> committed) {
+  public @Nullable V getAndRemove(K key, WriteThrough writeThrough, Committed<? super @Nullable V> committed) {
     if (settings.writesThrough()) {
       return steps.step(key, current -> new Seen<>(Action.<V>remove().withWriter(writeThrough), current),
-          seen -> committed.report(seen.current())).current();
+          seen -> Committed.reportFound(committed, seen::current)).current();
     }
     assert writeThrough == WriteThrough.none() : "a writer call in a cache that does not write through";
     return writes.getAndRemove(key, committed);
@@ -159,7 +160,7 @@ final class TieredStore<K, V> implements Store<K, V> {
   }
 
   /** A put's or remove's decision in a cache that writes through, with the value it was made from. */
-  private record Seen<V>(Action<V> action, V current) implements Decision<V> {}
+  private record Seen<V>(Action<V> action, @Nullable V current) implements Decision<V> {}
 
   @Override
   public void checkEntry(K key, V value) {
@@ -178,9 +179,9 @@ final class TieredStore<K, V> implements Store<K, V> {
   }
 
   @Override
-  public V loadShared(K key, Supplier<Loaded<V>> load, Duration lease, Duration maxWait,
+  public @Nullable V loadShared(K key, Supplier<Loaded<V>> load, Duration lease, Duration maxWait,
       Committed<? super Loaded<V>> committed) {
-    return steps.loadShared(key, load, lease, maxWait, loaded -> writes.putLoaded(key, loaded.stored(), loaded.ttl(),
+    return steps.loadShared(key, load, lease, maxWait, loaded -> writes.putLoaded(key, requireNonNull(loaded.stored(), "a kept load stores a value"), loaded.ttl(),
         stored -> {
           if (stored) {
             committed.report(loaded);

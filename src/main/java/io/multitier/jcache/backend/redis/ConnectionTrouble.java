@@ -1,5 +1,7 @@
 package io.multitier.jcache.backend.redis;
 
+import static java.util.Objects.requireNonNull;
+
 import io.multitier.jcache.configuration.RedisSettings;
 import io.multitier.jcache.spi.Health;
 import java.util.ArrayList;
@@ -7,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.function.Supplier;
 import javax.cache.CacheException;
+import org.jspecify.annotations.Nullable;
 import org.redisson.client.RedisAuthRequiredException;
 import org.redisson.client.RedisConnectionException;
 import org.redisson.client.RedisTimeoutException;
@@ -46,7 +49,7 @@ final class ConnectionTrouble {
   }
 
   /** Returns the explained failure of the client's last PING, or {@code null} if it was answered. */
-  String lastFailure() {
+  @Nullable String lastFailure() {
     return reachability.lastFailure();
   }
 
@@ -63,7 +66,7 @@ final class ConnectionTrouble {
    * Returns what went wrong if the failure is one of reaching Redis or of its credentials, with the
    * setting to correct; {@code null} for any other failure.
    */
-  String explain(Throwable failure) {
+  @Nullable String explain(Throwable failure) {
     Throwable auth = find(failure, RedisWrongPasswordException.class, RedisAuthRequiredException.class);
     if (auth != null) {
       return scrub("cannot use Redis at " + servers + ": it refused the credentials (" + firstSentence(auth.getMessage())
@@ -90,7 +93,7 @@ final class ConnectionTrouble {
 
   static String servers(RedisSettings settings, Config config) {
     if (settings.address() != null) {
-      return settings.redactedAddress();
+      return requireNonNull(settings.redactedAddress(), "an address is set");
     }
     Collection<String> addresses;
     if (config.isSingleConfig()) {
@@ -116,7 +119,7 @@ final class ConnectionTrouble {
   }
 
   /** Cuts Redisson's details (the channel, the command) off a message. */
-  private static String firstSentence(String message) {
+  private static String firstSentence(@Nullable String message) {
     if (message == null) {
       return "no reason given";
     }
@@ -125,7 +128,7 @@ final class ConnectionTrouble {
   }
 
   @SafeVarargs
-  private static Throwable find(Throwable failure, Class<? extends Throwable>... types) {
+  private static @Nullable Throwable find(Throwable failure, Class<? extends Throwable>... types) {
     for (Throwable cause = failure; cause != null; cause = (cause.getCause() == cause) ? null : cause.getCause()) {
       for (Class<? extends Throwable> type : types) {
         if (type.isInstance(cause)) {

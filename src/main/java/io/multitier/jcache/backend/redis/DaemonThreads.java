@@ -4,6 +4,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ThreadPerTaskExecutor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
 import org.redisson.config.Config;
 
 /**
@@ -13,9 +14,10 @@ import org.redisson.config.Config;
  */
 final class DaemonThreads {
 
-  private final ExecutorService tasks;
+  // null: the configuration names its own task pool, which is not ours to stop
+  private final @Nullable ExecutorService tasks;
 
-  private DaemonThreads(ExecutorService tasks) {
+  private DaemonThreads(@Nullable ExecutorService tasks) {
     this.tasks = tasks;
   }
 

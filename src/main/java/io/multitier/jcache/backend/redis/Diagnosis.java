@@ -2,12 +2,13 @@ package io.multitier.jcache.backend.redis;
 
 import io.multitier.jcache.spi.Health;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /** How a cache's link tells what went wrong with Redis: the setting to correct where it can. */
 interface Diagnosis {
 
   /** Returns what went wrong when a command failed: the failure's message if nothing better. */
-  String explain(RuntimeException failure);
+  @Nullable String explain(RuntimeException failure);
 
   /** Returns the health a PING reports, shared with the caches created at the same time where it can be. */
   Health probe(Supplier<Health> ping);
@@ -16,7 +17,7 @@ interface Diagnosis {
   static Diagnosis of(ConnectionTrouble trouble) {
     return new Diagnosis() {
       @Override
-      public String explain(RuntimeException failure) {
+      public @Nullable String explain(RuntimeException failure) {
         String explained = trouble.explain(failure);
         return (explained != null) ? explained : failure.getMessage();
       }
@@ -32,7 +33,7 @@ interface Diagnosis {
   static Diagnosis plain() {
     return new Diagnosis() {
       @Override
-      public String explain(RuntimeException failure) {
+      public @Nullable String explain(RuntimeException failure) {
         return failure.getMessage();
       }
 

@@ -1,6 +1,7 @@
 package io.multitier.jcache.backend.redis;
 
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Shuts the open Redisson clients down once no thread of the application is left. Redisson's
@@ -15,7 +16,7 @@ final class ExitWatch {
   private static final String LAUNCHER_THREAD = "DestroyJavaVM";
 
   private final Runnable onExit;
-  private Thread thread;
+  private @Nullable Thread thread;
 
   /** Creates the watch; {@code onExit} shuts the clients down. */
   ExitWatch(Runnable onExit) {

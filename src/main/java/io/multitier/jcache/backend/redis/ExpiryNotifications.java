@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.redisson.api.RPatternTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.redisnode.RedisNode;
@@ -37,7 +38,7 @@ final class ExpiryNotifications implements Watcher<SharedEvents> {
   private final String keyPrefix;
   private final String servers;
   private final Map<String, Set<SharedEvents>> byTag = new ConcurrentHashMap<>();
-  private RPatternTopic topic;
+  private @Nullable RPatternTopic topic;
   private boolean enabled;
 
   ExpiryNotifications(RedissonClient client, String keyPrefix, String servers) {

@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.redisson.api.RScript.ReturnType;
 import org.redisson.api.RTopic;
 import org.redisson.api.listener.StatusListener;
@@ -40,7 +41,7 @@ final class InvalidationChannel implements Invalidations {
   private final AtomicLong confirmedAt = new AtomicLong();
   /** Whether the listeners were last told that this JVM hears every change; only the reconciliation thread reads and writes it. */
   private boolean hearing = true;
-  private RTopic topic;
+  private @Nullable RTopic topic;
 
   /**
    * Creates the channel of one cache; once subscribed, its notices are compared with Redis's count

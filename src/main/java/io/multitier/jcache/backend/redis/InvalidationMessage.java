@@ -1,5 +1,7 @@
 package io.multitier.jcache.backend.redis;
 
+import org.jspecify.annotations.Nullable;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -15,7 +17,7 @@ import static java.util.Objects.requireNonNull;
  * @param key the changed key, or {@code null} for every key
  * @param seq the cache's sequence number after the change, or {@code -1} if the notice has none
  */
-record InvalidationMessage(String sender, String cache, String key, long seq) {
+record InvalidationMessage(String sender, @Nullable String cache, @Nullable String key, long seq) {
 
   InvalidationMessage {
     requireNonNull(sender, "sender");

@@ -3,6 +3,7 @@ package io.multitier.jcache.backend.redis;
 import io.multitier.jcache.spi.Health;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The last PING of one Redisson client's servers. A failed one is reused for a moment, so that the
@@ -13,7 +14,7 @@ final class Reachability {
 
   private static final long REUSED_FOR = TimeUnit.SECONDS.toNanos(1);
 
-  private Health failure;
+  private @Nullable Health failure;
   private long failedAt;
 
   /** Returns a failure of less than a second ago, else what {@code ping} answers now, one caller at a time. */
@@ -32,7 +33,7 @@ final class Reachability {
   }
 
   /** Returns why the last PING failed, or {@code null} if it was answered (or none was sent). */
-  synchronized String lastFailure() {
+  synchronized @Nullable String lastFailure() {
     return (failure == null) ? null : failure.detail();
   }
 }

@@ -43,6 +43,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.redisson.api.RScript.ReturnType;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
@@ -137,13 +138,13 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   }
 
   @Override
-  public ValueWithTtl<byte[]> getWithTtl(String key) {
+  public @Nullable ValueWithTtl<byte[]> getWithTtl(String key) {
     return link.await("getWithTtl", getWithTtlAsync(key));
   }
 
   /** Reads the value and its time to live in one round trip, as {@link #getWithTtl}, holding no thread meanwhile. */
   @Override
-  public CompletionStage<ValueWithTtl<byte[]>> getWithTtlAsync(String key) {
+  public CompletionStage<@Nullable ValueWithTtl<byte[]>> getWithTtlAsync(String key) {
     return link.<List<Object>>evalAsync("getWithTtl", Scripts.GET_WITH_TTL, ReturnType.MULTI,
         List.<Object>of(namespace.key(key))).thenApply(reply -> reply.isEmpty() ? null : withTtl(reply.get(0), reply.get(1)));
   }
@@ -278,7 +279,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
       Object[] args = new Object[batch.size()];
       for (int i = 0; i < batch.size(); i++) {
         redisKeys.add(namespace.key(batch.get(i)));
-        args[i] = ttlToWire(ttls.get(batch.get(i)));
+        args[i] = ttlToWire(requireNonNull(ttls.get(batch.get(i)), "a key of ttls"));
       }
       link.eval("extendAll", Scripts.EXTEND_ALL, ReturnType.INTEGER, redisKeys, args);
     }

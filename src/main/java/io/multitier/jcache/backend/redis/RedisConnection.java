@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import javax.cache.CacheException;
+import org.jspecify.annotations.Nullable;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
@@ -98,7 +99,7 @@ public final class RedisConnection implements AutoCloseable {
    * Returns why Redis cannot be used, explained with the setting to correct, if the last PING of
    * this client failed (a cache created meanwhile keeps no L1 copies until Redis answers); else {@code null}.
    */
-  public String unusable() {
+  public @Nullable String unusable() {
     String failure = trouble.lastFailure();
     return (failure == null) ? null : failure.replaceFirst("^PING failed: ", "");
   }

@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import javax.cache.event.EventType;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ final class SharedEvents implements AutoCloseable {
   private final Watcher<SharedEvents> expiries;
   private final List<Consumer<SharedEvent<String, byte[]>>> listeners = new CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private ChangeFeed changeFeed;
+  private @Nullable ChangeFeed changeFeed;
 
   /**
    * Creates the events of one cache: Redis's expiries heard through {@code expiries}, and, if
