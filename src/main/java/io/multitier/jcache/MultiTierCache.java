@@ -118,15 +118,19 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
   public @Nullable V get(K key) {
     requireOpen();
     requireNonNull(key, "a null key was given to get");
-    return copies.outOrNull(timed(GET, () -> {
-      V value = store.get(key);
-      if (value != null) {
-        statistics.recordHits(1);
-        return value;
-      }
+    // the hot path: timed inline, not through timed(), whose Supplier would be one allocation and
+    // one megamorphic call per L1 hit
+    long start = statistics.start();
+    V value = store.get(key);
+    if (value != null) {
+      statistics.recordHits(1);
+    } else {
       statistics.recordMisses(1);
-      return readThrough.missed(key);
-    }));
+      value = readThrough.missed(key);
+    }
+    statistics.recordTimeSince(start, GET);
+    dispatcher.awaitSynchronous();
+    return copies.outOrNull(value);
   }
 
   @Override
