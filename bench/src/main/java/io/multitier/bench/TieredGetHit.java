@@ -99,12 +99,15 @@ public class TieredGetHit {
     if (impl.equals("mtj-tiered") && (tiers.promotions() != KEYS || tiers.l2Hits() != KEYS)) {
       throw new IllegalStateException("expected " + KEYS + " promotions from Redis, got " + tiers);
     }
-    // the second read of each key: an L1 hit for both
+    // the second read of each key: an L1 hit for both (an L1-only cache counts its hits only once
+    // statistics are on, which this benchmark leaves off: its hits are checked by their values)
     long hits = tiers.l1Hits();
     for (String key : keys) {
-      cache.get(key);
+      if (cache.get(key) == null) {
+        throw new IllegalStateException(impl + " lost " + key + " on its second read");
+      }
     }
-    if (tiers.l1Hits() - hits != KEYS) {
+    if (impl.equals("mtj-tiered") && tiers.l1Hits() - hits != KEYS) {
       throw new IllegalStateException("expected " + KEYS + " L1 hits, got " + (tiers.l1Hits() - hits) + ": " + tiers);
     }
     l1HitsBefore = tiers.l1Hits();
