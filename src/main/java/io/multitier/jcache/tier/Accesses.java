@@ -31,16 +31,15 @@ final class Accesses<K, V> {
   private final Supplier<Duration> accessTtl;
   private final TtlExtender extender;
 
-  Accesses(NearTier<K, V> near, L2CacheBackend<String, byte[]> l2, SharedTierGuard<K, V> shared, LowerTiers lower,
-      LimitedCodec<K, V> codec, Stripes stripes, Supplier<Duration> accessTtl, TierStatistics statistics) {
-    this.near = requireNonNull(near, "near");
-    this.l2 = requireNonNull(l2, "l2");
-    this.shared = requireNonNull(shared, "shared");
-    this.lower = requireNonNull(lower, "lower");
-    this.codec = requireNonNull(codec, "codec");
-    this.stripes = requireNonNull(stripes, "stripes");
+  Accesses(Tiers<K, V> tiers, Supplier<Duration> accessTtl) {
+    this.near = tiers.near();
+    this.l2 = tiers.l2();
+    this.shared = tiers.shared();
+    this.lower = tiers.lower();
+    this.codec = tiers.codec();
+    this.stripes = tiers.stripes();
     this.accessTtl = requireNonNull(accessTtl, "accessTtl");
-    this.extender = new TtlExtender(l2, statistics);
+    this.extender = new TtlExtender(l2, tiers.statistics());
   }
 
   /**

@@ -33,12 +33,11 @@ final class AsyncReads<K, V> {
   private final Executor executor;
 
   /** {@code executor} runs what follows the shared tier's answer, which may block (lower tiers, a recovery). */
-  AsyncReads(NearTier<K, V> near, L2CacheBackend<String, byte[]> l2, SharedTierGuard<K, V> shared,
-      LimitedCodec<K, V> codec, TierReads<K, V> reads, Executor executor) {
-    this.near = requireNonNull(near, "near");
-    this.l2 = requireNonNull(l2, "l2");
-    this.shared = requireNonNull(shared, "shared");
-    this.codec = requireNonNull(codec, "codec");
+  AsyncReads(Tiers<K, V> tiers, TierReads<K, V> reads, Executor executor) {
+    this.near = tiers.near();
+    this.l2 = tiers.l2();
+    this.shared = tiers.shared();
+    this.codec = tiers.codec();
     this.reads = requireNonNull(reads, "reads");
     this.executor = requireNonNull(executor, "executor");
   }

@@ -47,20 +47,18 @@ final class AtomicSteps<K, V> {
   private final StoreSettings settings;
   private final TierStatistics statistics;
 
-  AtomicSteps(NearTier<K, V> near, L2CacheBackend<String, byte[]> l2, SharedTierGuard<K, V> shared, LowerTiers lower,
-      LimitedCodec<K, V> codec, Stripes stripes, TierReads<K, V> reads, Accesses<K, V> accesses, Leases leases,
-      StoreSettings settings, TierStatistics statistics) {
-    this.near = requireNonNull(near, "near");
-    this.l2 = requireNonNull(l2, "l2");
-    this.shared = requireNonNull(shared, "shared");
-    this.lower = requireNonNull(lower, "lower");
-    this.codec = requireNonNull(codec, "codec");
-    this.stripes = requireNonNull(stripes, "stripes");
+  AtomicSteps(Tiers<K, V> tiers, TierReads<K, V> reads, Accesses<K, V> accesses, Leases leases) {
+    this.near = tiers.near();
+    this.l2 = tiers.l2();
+    this.shared = tiers.shared();
+    this.lower = tiers.lower();
+    this.codec = tiers.codec();
+    this.stripes = tiers.stripes();
     this.reads = requireNonNull(reads, "reads");
     this.accesses = requireNonNull(accesses, "accesses");
     this.leases = requireNonNull(leases, "leases");
-    this.settings = requireNonNull(settings, "settings");
-    this.statistics = requireNonNull(statistics, "statistics");
+    this.settings = tiers.settings();
+    this.statistics = tiers.statistics();
   }
 
   /**

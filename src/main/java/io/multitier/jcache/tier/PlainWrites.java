@@ -6,7 +6,6 @@ import io.multitier.jcache.spi.Change;
 import io.multitier.jcache.spi.Expected;
 import io.multitier.jcache.spi.L2CacheBackend;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,19 +47,17 @@ final class PlainWrites<K, V> {
   private final StoreSettings settings;
   private final TierStatistics statistics;
 
-  PlainWrites(NearTier<K, V> near, L2CacheBackend<String, byte[]> l2, SharedTierGuard<K, V> shared, LowerTiers lower,
-      LimitedCodec<K, V> codec, Stripes stripes, TierReads<K, V> reads, Leases leases, StoreSettings settings,
-      TierStatistics statistics) {
-    this.near = requireNonNull(near, "near");
-    this.l2 = requireNonNull(l2, "l2");
-    this.shared = requireNonNull(shared, "shared");
-    this.lower = requireNonNull(lower, "lower");
-    this.codec = requireNonNull(codec, "codec");
-    this.stripes = requireNonNull(stripes, "stripes");
+  PlainWrites(Tiers<K, V> tiers, TierReads<K, V> reads, Leases leases) {
+    this.near = tiers.near();
+    this.l2 = tiers.l2();
+    this.shared = tiers.shared();
+    this.lower = tiers.lower();
+    this.codec = tiers.codec();
+    this.stripes = tiers.stripes();
     this.reads = requireNonNull(reads, "reads");
     this.leases = requireNonNull(leases, "leases");
-    this.settings = requireNonNull(settings, "settings");
-    this.statistics = requireNonNull(statistics, "statistics");
+    this.settings = tiers.settings();
+    this.statistics = tiers.statistics();
   }
 
   /** Stores the value; the put's answer holds the previous value. */

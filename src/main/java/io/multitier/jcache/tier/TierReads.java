@@ -38,15 +38,14 @@ final class TierReads<K, V> {
   private final Accesses<K, V> accesses;
   private final TierStatistics statistics;
 
-  TierReads(NearTier<K, V> near, L2CacheBackend<String, byte[]> l2, SharedTierGuard<K, V> shared, LowerTiers lower,
-      LimitedCodec<K, V> codec, Accesses<K, V> accesses, TierStatistics statistics) {
-    this.near = requireNonNull(near, "near");
-    this.l2 = requireNonNull(l2, "l2");
-    this.shared = requireNonNull(shared, "shared");
-    this.lower = requireNonNull(lower, "lower");
-    this.codec = requireNonNull(codec, "codec");
+  TierReads(Tiers<K, V> tiers, Accesses<K, V> accesses) {
+    this.near = tiers.near();
+    this.l2 = tiers.l2();
+    this.shared = tiers.shared();
+    this.lower = tiers.lower();
+    this.codec = tiers.codec();
     this.accesses = requireNonNull(accesses, "accesses");
-    this.statistics = requireNonNull(statistics, "statistics");
+    this.statistics = tiers.statistics();
   }
 
   /** Returns the value from the fastest tier that has it, promoting a hit; a hit is an access. */

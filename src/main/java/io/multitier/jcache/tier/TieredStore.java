@@ -68,17 +68,16 @@ final class TieredStore<K, V> implements Store<K, V> {
     this.settings = requireNonNull(settings, "settings");
     this.statistics = requireNonNull(statistics, "statistics");
     this.codec = new LimitedCodec<>(codec, settings.maxKeyBytes(), settings.maxValueBytes(), statistics, l2.name());
-    Stripes stripes = new Stripes();
     SharedNotices<K, V> notices = new SharedNotices<>(near, this.codec, statistics);
     this.shared = new SharedTierGuard<>(l2, near, notices, settings.degradation(), statistics);
-    this.accesses = new Accesses<>(near, l2, shared, lower, this.codec, stripes, accessTtl, statistics);
-    this.reads = new TierReads<>(near, l2, shared, lower, this.codec, accesses, statistics);
+    Tiers<K, V> tiers = new Tiers<>(near, l2, shared, lower, this.codec, new Stripes(), settings, statistics);
+    this.accesses = new Accesses<>(tiers, accessTtl);
+    this.reads = new TierReads<>(tiers, accesses);
     // what follows an asynchronous read runs where CompletableFuture's asynchronous steps run by default
-    this.asyncReads = new AsyncReads<>(near, l2, shared, this.codec, reads, ForkJoinPool.commonPool());
+    this.asyncReads = new AsyncReads<>(tiers, reads, ForkJoinPool.commonPool());
     Leases leases = new Leases(l2, shared, settings);
-    this.steps = new AtomicSteps<>(near, l2, shared, lower, this.codec, stripes, reads, accesses, leases, settings,
-        statistics);
-    this.writes = new PlainWrites<>(near, l2, shared, lower, this.codec, stripes, reads, leases, settings, statistics);
+    this.steps = new AtomicSteps<>(tiers, reads, accesses, leases);
+    this.writes = new PlainWrites<>(tiers, reads, leases);
     shared.start();
   }
 
