@@ -74,6 +74,7 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
   private final ReadThrough<K, V> readThrough;
   private final EntryProcessors<K, V> processors;
   private final Listeners<K, V> listeners;
+  private final AsyncOperations<K, V> async;
 
   MultiTierCache(String name, MultiTierCacheManager manager, MultiTierConfiguration<K, V> configuration,
       Function<Removals<K, V>, Store<K, V>> engine, Copier copier, ExpiryCalculator expiry, @Nullable CacheLoader<K, V> loader,
@@ -107,6 +108,8 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     this.processors = new EntryProcessors<>(store, expiry, copies, changes, outcomes, dispatcher,
         readThrough.forProcessors());
     this.listeners = new Listeners<>(this, configuration, store, dispatcher);
+    this.async = new AsyncOperations<>(this, store, readThrough, statistics, dispatcher, copies, arguments,
+        configuration.isStoreByValue(), configuration.getAsyncExecutor());
     this.beans = new CacheBeans(this, configuration, statistics, store);
     beans.enableManagement(configuration.isManagementEnabled());
     beans.enableStatistics(configuration.isStatisticsEnabled());
@@ -402,6 +405,12 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     if (clazz.isInstance(this)) {
       return clazz.cast(this);
     }
+    if (clazz == AsyncCache.class) {
+      return clazz.cast(async);
+    }
+    if (clazz.getName().equals(RedissonCacheAsync.INTERFACE)) {
+      return clazz.cast(new RedissonCacheAsync<>(async));
+    }
     if (clazz == StreamingBackend.class && store.streams().isPresent()) {
       return clazz.cast(store.streams().get());
     }
@@ -452,7 +461,8 @@ final class MultiTierCache<K, V> implements Cache<K, V>, TieredCache, ComputingC
     return result;
   }
 
-  private void requireOpen() {
+  /** Throws {@link IllegalStateException} if the cache is closed. */
+  void requireOpen() {
     if (closed.get()) {
       throw new IllegalStateException("Cache '" + name + "' is closed");
     }

@@ -87,6 +87,11 @@ final class ReadThrough<K, V> {
     return readsThrough ? key -> Loading.load(loader(), key) : null;
   }
 
+  /** Returns whether a miss is loaded: the cache reads through and has a loader. */
+  boolean readsThrough() {
+    return readsThrough;
+  }
+
   /** Returns the value of a key {@code get} missed: loaded and stored if the cache reads through, else {@code null}. */
   @Nullable V missed(K key) {
     return readsThrough ? loadOnce(key, () -> loaded(key, Loading.load(loader(), key), expiry::creation),

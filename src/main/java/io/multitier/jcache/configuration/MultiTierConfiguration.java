@@ -73,6 +73,7 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
   private long clusterEventsMaxLength = DEFAULT_CLUSTER_EVENTS_MAX_LENGTH;
   private transient Ticker ticker = Ticker.systemTicker();
   private transient Executor executor = ForkJoinPool.commonPool();
+  private transient Executor asyncExecutor = StandardAsyncExecutor.get();
 
   /** Creates a configuration with the JSR-107 defaults and the vendor defaults above. */
   public MultiTierConfiguration() {}
@@ -101,6 +102,7 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
       this.clusterEventsMaxLength = other.clusterEventsMaxLength;
       this.ticker = other.ticker;
       this.executor = other.executor;
+      this.asyncExecutor = other.asyncExecutor;
     }
   }
 
@@ -382,6 +384,23 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
   /** Sets where asynchronous listeners and maintenance run. */
   public MultiTierConfiguration<K, V> setExecutor(Executor executor) {
     this.executor = requireNonNull(executor, "executor");
+    return this;
+  }
+
+  /**
+   * Returns where the asynchronous API ({@code cache.unwrap(AsyncCache.class)}) runs what may block:
+   * loaders, writers, entry processors and writes.
+   */
+  public Executor getAsyncExecutor() {
+    return asyncExecutor;
+  }
+
+  /**
+   * Sets where the asynchronous API runs what may block; by default a virtual thread per task on
+   * JDK 21 and later, else a shared pool of daemon threads.
+   */
+  public MultiTierConfiguration<K, V> setAsyncExecutor(Executor asyncExecutor) {
+    this.asyncExecutor = requireNonNull(asyncExecutor, "asyncExecutor");
     return this;
   }
 

@@ -1,0 +1,99 @@
+package io.multitier.jcache;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Keeps the asynchronous API's operations on one key in the order they were called: an operation
+ * starts when every earlier one on its key's stripe has finished. Each stripe remembers only the
+ * last operation called; an operation on several keys joins the stripes of all of them at once, so
+ * that two such operations find each other in the same order on every stripe and never wait for
+ * each other in a circle.
+ */
+final class KeyOrder {
+
+  private static final int STRIPES = 256;
+  private static final CompletableFuture<@Nullable Void> DONE = CompletableFuture.completedFuture(null);
+
+  private final AtomicReferenceArray<CompletableFuture<?>> last = new AtomicReferenceArray<>(STRIPES);
+  private final ReentrantLock severalKeys = new ReentrantLock();
+
+  KeyOrder() {
+    for (int i = 0; i < STRIPES; i++) {
+      last.set(i, DONE);
+    }
+  }
+
+  /** Returns whether no operation on the key's stripe is still running or waiting. */
+  boolean idle(Object key) {
+    return last.get(stripe(key)).isDone();
+  }
+
+  /** Starts {@code operation} once every earlier operation on the key's stripe has finished; returns its result. */
+  <R> CompletableFuture<R> after(Object key, Supplier<? extends CompletionStage<R>> operation) {
+    CompletableFuture<R> result = new CompletableFuture<>();
+    CompletableFuture<?> previous = last.getAndSet(stripe(key), result);
+    previous.whenComplete((ignored, failure) -> start(operation, result));
+    return result;
+  }
+
+  /** Does {@link #after} for an operation on every key of {@code keys}. */
+  <R> CompletableFuture<R> afterAll(Collection<?> keys, Supplier<? extends CompletionStage<R>> operation) {
+    TreeSet<Integer> stripes = new TreeSet<>();
+    keys.forEach(key -> stripes.add(stripe(key)));
+    return afterStripes(stripes, operation);
+  }
+
+  /** Does {@link #after} for an operation on every key there is. */
+  <R> CompletableFuture<R> afterEvery(Supplier<? extends CompletionStage<R>> operation) {
+    TreeSet<Integer> stripes = new TreeSet<>();
+    for (int i = 0; i < STRIPES; i++) {
+      stripes.add(i);
+    }
+    return afterStripes(stripes, operation);
+  }
+
+  private <R> CompletableFuture<R> afterStripes(TreeSet<Integer> stripes,
+      Supplier<? extends CompletionStage<R>> operation) {
+    CompletableFuture<R> result = new CompletableFuture<>();
+    List<CompletableFuture<?>> previous = new ArrayList<>(stripes.size());
+    severalKeys.lock();
+    try {
+      stripes.forEach(stripe -> previous.add(last.getAndSet(stripe, result)));
+    } finally {
+      severalKeys.unlock();
+    }
+    CompletableFuture.allOf(previous.toArray(new CompletableFuture<?>[0]))
+        .whenComplete((ignored, failure) -> start(operation, result));
+    return result;
+  }
+
+  private static <R> void start(Supplier<? extends CompletionStage<R>> operation, CompletableFuture<R> result) {
+    try {
+      operation.get().whenComplete((value, failure) -> {
+        if (failure == null) {
+          result.complete(value);
+        } else {
+          result.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
+              ? failure.getCause() : failure);
+        }
+      });
+    } catch (RuntimeException | Error e) {
+      result.completeExceptionally(e);
+    }
+  }
+
+  private static int stripe(Object key) {
+    int h = key.hashCode();
+    return (h ^ (h >>> 16)) & (STRIPES - 1);
+  }
+}
