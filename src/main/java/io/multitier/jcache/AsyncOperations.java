@@ -61,8 +61,11 @@ final class AsyncOperations<K, V> implements AsyncCache<K, V> {
 
   @Override
   public CompletionStage<@Nullable V> getAsync(K key) {
-    if (key == null) {
-      return CompletableFuture.failedFuture(new NullPointerException("a null key was given to getAsync"));
+    try {
+      cache.requireOpen();
+      requireNonNull(key, "a null key was given to getAsync");
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
     return order.idle(key) ? read(key) : order.after(key, () -> read(key));
   }
