@@ -7,7 +7,8 @@ import io.multitier.jcache.event.EventDispatcher;
 import io.multitier.jcache.management.JCacheStatistics;
 import io.multitier.jcache.tier.Store;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -115,7 +116,7 @@ final class AsyncOperations<K, V> implements AsyncCache<K, V> {
     try {
       cache.requireOpen();
       Arguments.requireNoNulls(keys, "getAllAsync");
-      Set<K> asked = new HashSet<>(keys);
+      Set<K> asked = new LinkedHashSet<>(keys);
       boolean idle = true;
       for (K key : asked) {
         idle &= order.idle(key);
@@ -185,7 +186,7 @@ final class AsyncOperations<K, V> implements AsyncCache<K, V> {
     try {
       cache.requireOpen();
       requireNonNull(map, "a null map was given to putAllAsync");
-      Map<K, V> kept = new HashMap<>((int) (map.size() / 0.75f) + 1);
+      Map<K, V> kept = new LinkedHashMap<>((int) (map.size() / 0.75f) + 1);
       map.forEach((key, value) -> kept.put(key, in(key, value, "putAllAsync")));
       return order.afterAll(kept.keySet(), () -> onExecutor(() -> {
         cache.putAll(kept);
@@ -253,7 +254,7 @@ final class AsyncOperations<K, V> implements AsyncCache<K, V> {
     try {
       cache.requireOpen();
       Arguments.requireNoNulls(keys, "removeAllAsync");
-      Set<K> removed = new HashSet<>(keys);
+      Set<K> removed = new LinkedHashSet<>(keys);
       return order.afterAll(removed, () -> onExecutor(() -> {
         cache.removeAll(removed);
         return null;
@@ -296,7 +297,7 @@ final class AsyncOperations<K, V> implements AsyncCache<K, V> {
       cache.requireOpen();
       Arguments.requireNoNulls(keys, "invokeAllAsync");
       requireNonNull(entryProcessor, "a null entry processor was given to invokeAllAsync");
-      Set<K> invoked = new HashSet<>(keys);
+      Set<K> invoked = new LinkedHashSet<>(keys);
       return order.afterAll(invoked, () -> onExecutor(() -> cache.invokeAll(invoked, entryProcessor, arguments)));
     } catch (RuntimeException | Error e) {
       return CompletableFuture.failedFuture(e);
