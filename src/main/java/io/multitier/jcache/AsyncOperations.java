@@ -68,21 +68,20 @@ final class AsyncOperations<K, V> implements AsyncCache<K, V> {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return order.idle(key) ? read(key) : order.after(key, () -> read(key));
+    return order.idle(key) ? read(key) : order.after(key, () -> {
+      cache.requireOpen();
+      return read(key);
+    });
   }
 
   private CompletableFuture<@Nullable V> read(K key) {
     try {
-      cache.requireOpen();
       long start = statistics.start();
-      CompletableFuture<V> found = store.getAsync(key).toCompletableFuture();
-      if (found.isDone() && !found.isCompletedExceptionally()) {
-        V value = found.join();
-        if (value != null) {
-          return CompletableFuture.completedFuture(hit(value, start));
-        }
+      V near = store.getNear(key);
+      if (near != null) {
+        return CompletableFuture.completedFuture(hit(near, start));
       }
-      return settled(found.thenCompose(value -> (value != null)
+      return settled(store.getAsync(key).thenCompose(value -> (value != null)
           ? CompletableFuture.completedFuture(hit(value, start)) : missed(key, start)));
     } catch (RuntimeException | Error e) {
       return CompletableFuture.failedFuture(e);

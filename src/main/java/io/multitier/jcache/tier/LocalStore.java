@@ -52,6 +52,20 @@ final class LocalStore<K, V> implements Store<K, V> {
   }
 
   @Override
+  public @Nullable V getNear(K key) {
+    V value = l1.get(key);
+    if (value != null) {
+      if (statistics.readsCounted()) {
+        statistics.l1Hits.increment();
+      }
+      if (accessTtl != null) {
+        accessed(key);
+      }
+    }
+    return value;
+  }
+
+  @Override
   public Map<K, V> getAll(Collection<? extends K> keys) {
     Map<K, V> found = l1.getAll(keys);
     if (statistics.readsCounted()) {

@@ -51,6 +51,14 @@ public interface Store<K, V> extends AutoCloseable {
     }
   }
 
+  /**
+   * Returns the value if this JVM's tier has it, counted and treated as a hit of {@link #get};
+   * {@code null} says only that {@link #getAsync} is to be asked, which answers for every tier.
+   */
+  default @Nullable V getNear(K key) {
+    return null;
+  }
+
   /** Returns the present values of the keys; each hit is an access for the expiry policy. */
   Map<K, V> getAll(Collection<? extends K> keys);
 

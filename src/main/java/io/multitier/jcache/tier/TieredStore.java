@@ -7,6 +7,7 @@ import io.multitier.jcache.spi.Health;
 import io.multitier.jcache.spi.L2CacheBackend;
 import io.multitier.jcache.spi.SharedEvent;
 import io.multitier.jcache.spi.StreamingBackend;
+import io.multitier.jcache.tier.NearTier.Copy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -84,6 +85,12 @@ final class TieredStore<K, V> implements Store<K, V> {
   @Override
   public @Nullable V get(K key) {
     return reads.get(key);
+  }
+
+  @Override
+  public @Nullable V getNear(K key) {
+    Copy<V> copy = reads.nearHit(key);
+    return (copy == null) ? null : copy.value;
   }
 
   @Override
