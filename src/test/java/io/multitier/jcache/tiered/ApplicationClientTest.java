@@ -124,6 +124,19 @@ final class ApplicationClientTest {
   }
 
   @Test
+  void aClientAlreadyShutDownIsRefused() {
+    Config config = new Config();
+    config.setLazyInitialization(true).useSingleServer().setAddress("redis://127.0.0.1:" + RedisServer.freePort());
+    RedissonClient client = Redisson.create(config);
+    client.shutdown();
+    try (ManagerFiles files = new ManagerFiles()) {
+      assertThatThrownBy(() -> open(files, "shut.yaml", CACHES, client))
+          .isInstanceOf(CacheException.class)
+          .hasMessageContaining("was handed a RedissonClient that is shut down");
+    }
+  }
+
+  @Test
   void aRedisSectionThatNamesNoServerNeedsTheApplicationsClient() {
     try (ManagerFiles files = new ManagerFiles()) {
       assertThatThrownBy(() -> files.open("redis:\n  keyPrefix: \"app:\"\n" + CACHES))
@@ -147,7 +160,7 @@ final class ApplicationClientTest {
   }
 
   /** Returns the server's connections not named as the application's client, this CLIENT LIST's own aside. */
-  static List<String> otherConnections(RedisServer redis) {
+  private static List<String> otherConnections(RedisServer redis) {
     return Arrays.stream(String.valueOf(redis.call("CLIENT", "LIST")).split("\n"))
         .map(String::strip)
         .filter(line -> !line.isEmpty() && !line.contains("cmd=client|list"))
