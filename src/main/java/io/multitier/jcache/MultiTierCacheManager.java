@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.multitier.jcache.configuration.ManagerSettings;
 import io.multitier.jcache.configuration.MultiTierConfiguration;
+import io.multitier.jcache.configuration.RedisSettings;
 import io.multitier.jcache.backend.redis.RedisConnection;
 import io.multitier.jcache.copy.AllowList;
 import java.net.URI;
@@ -24,23 +25,30 @@ import javax.cache.configuration.Configuration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.spi.CachingProvider;
 import org.jspecify.annotations.Nullable;
+import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The JSR-107 {@link CacheManager}: it creates, finds and destroys the caches of one URI and class
- * loader, and decides which tiers each cache gets.
+ * loader, and decides which tiers each cache gets. Its caches share a Redis when its file names one
+ * or when its properties hand it the application's client ({@link MultiTierCachingProvider#REDISSON_CLIENT}).
  */
 final class MultiTierCacheManager implements CacheManager {
 
   private static final Logger logger = LoggerFactory.getLogger(MultiTierCacheManager.class);
   private static final String REDISSON = "org.redisson.Redisson";
+  private static final String REDISSON_CLIENT_TYPE = "org.redisson.api.RedissonClient";
 
   private final MultiTierCachingProvider provider;
   private final URI uri;
   private final ClassLoader classLoader;
   private final Properties properties;
   private final ManagerSettings settings;
+  /** The application's {@code RedissonClient}, typed {@code Object} so that an L1-only JVM loads no Redisson; or {@code null}. */
+  private final @Nullable Object applicationClient;
+  /** Where the shared tier is, or {@code null} when every cache is L1-only. */
+  private final @Nullable RedisSettings shared;
   private @Nullable RedisConnection redis;
   private final ConcurrentMap<String, MultiTierCache<?, ?>> caches = new ConcurrentHashMap<>();
   private volatile boolean closed;
@@ -52,6 +60,8 @@ final class MultiTierCacheManager implements CacheManager {
     this.classLoader = requireNonNull(classLoader);
     this.properties = requireNonNull(properties);
     this.settings = ManagerSettings.forUri(uri, classLoader);
+    this.applicationClient = applicationClient(properties);
+    this.shared = sharedTier();
     Map<String, MultiTierConfiguration<?, ?>> declared = new LinkedHashMap<>();
     List<String> tiered = new ArrayList<>();
     for (String name : settings.declaredCaches()) {
@@ -63,7 +73,8 @@ final class MultiTierCacheManager implements CacheManager {
         warnIfRefused(name, config);
       }
     }
-    logger.info(StartLine.of(uri, settings, declared, (redis == null) ? null : redis.servers()));
+    logger.info(StartLine.of(uri, settings, shared, applicationClient != null, declared,
+        (redis == null) ? null : redis.servers()));
     warnIfRedisUnusable(tiered);
   }
 
@@ -216,12 +227,53 @@ final class MultiTierCacheManager implements CacheManager {
   }
 
   private <K, V> MultiTierCache<K, V> build(String name, MultiTierConfiguration<K, V> config) {
-    return CacheFactory.build(name, config, this, settings.redis().isPresent() ? cache -> redis(cache).backend(cache,
+    return CacheFactory.build(name, config, this, (shared != null) ? cache -> redis(cache).backend(cache,
         config.isClusterEvents() ? config.getClusterEventsMaxLength() : 0) : null);
   }
 
   private boolean isTiered(MultiTierConfiguration<?, ?> config) {
-    return config.isTiered() && settings.redis().isPresent();
+    return config.isTiered() && shared != null;
+  }
+
+  /**
+   * Returns the settings of the shared tier: the file's {@code redis:} section, or, with the
+   * application's client and no such section, the defaults (key prefix {@code mtj:}).
+   */
+  private @Nullable RedisSettings sharedTier() {
+    RedisSettings file = settings.redis().orElse(null);
+    if (applicationClient != null) {
+      return (file != null) ? file : new RedisSettings(null, null, null, null, null, null, null, null);
+    }
+    if (file != null && !file.namesServers()) {
+      throw new CacheException("Invalid configuration in " + settings.source() + ": redis: names no server; give "
+          + "address (redis://host:port) or redissonConfig (a Redisson YAML file), or hand the CacheManager the "
+          + "application's RedissonClient in its property " + MultiTierCachingProvider.REDISSON_CLIENT);
+    }
+    return file;
+  }
+
+  /**
+   * Returns the client the properties hand over, checked to be a {@code RedissonClient}, or {@code null}.
+   *
+   * @throws IllegalArgumentException naming the property if it holds anything else
+   */
+  private static @Nullable Object applicationClient(Properties properties) {
+    Object client = properties.get(MultiTierCachingProvider.REDISSON_CLIENT);
+    if (client == null) {
+      return null;
+    }
+    Class<?> type;
+    try {
+      type = Class.forName(REDISSON_CLIENT_TYPE, false, MultiTierCacheManager.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new IllegalArgumentException("The CacheManager property " + MultiTierCachingProvider.REDISSON_CLIENT
+          + " must hold an " + REDISSON_CLIENT_TYPE + ", but Redisson is not on the provider's class path", e);
+    }
+    if (!type.isInstance(client)) {
+      throw new IllegalArgumentException("The CacheManager property " + MultiTierCachingProvider.REDISSON_CLIENT
+          + " must hold an " + REDISSON_CLIENT_TYPE + ", not a " + client.getClass().getName());
+    }
+    return client;
   }
 
   /** Logs a declared key or value type that the cache's allow-list refuses: no JVM could read its entries back from Redis. */
@@ -263,11 +315,19 @@ final class MultiTierCacheManager implements CacheManager {
         (tiered.size() == 1) ? "its" : "their", why);
   }
 
-  /** Returns the link to Redis, opening it on first use (by the named cache). */
+  /**
+   * Returns the link to Redis, opening it on first use (by the named cache): over the application's
+   * client if it handed one, else over the provider's own client for the file's settings.
+   */
   private synchronized RedisConnection redis(String cacheName) {
     if (redis == null) {
-      requireRedisson(cacheName);
-      redis = RedisConnection.open(settings.redis().orElseThrow(), cacheName, uri, settings.source(), classLoader);
+      RedisSettings redisSettings = requireNonNull(shared, "a tiered cache has a shared tier");
+      if (applicationClient != null) {
+        redis = RedisConnection.overClient((RedissonClient) applicationClient, redisSettings, uri);
+      } else {
+        requireRedisson(cacheName);
+        redis = RedisConnection.open(redisSettings, cacheName, uri, settings.source(), classLoader);
+      }
     }
     return redis;
   }

@@ -20,13 +20,27 @@ import org.jspecify.annotations.Nullable;
  * {@code Caching.getCachingProvider()} finds it.
  *
  * <p>It keeps one {@link CacheManager} per class loader and URI. The default URI names the
- * embedded default: caches with only the in-process tier, unless the URI's configuration file or
- * the properties name a Redis server.
+ * embedded default: caches with only the in-process tier, unless the URI's configuration file
+ * names a Redis server or the properties hand over the application's client ({@link #REDISSON_CLIENT}).
  */
 public final class MultiTierCachingProvider implements CachingProvider {
 
   /** The URI of the default CacheManager. */
   public static final URI DEFAULT_URI = URI.create("multitier:default");
+
+  /**
+   * The CacheManager property that hands the provider the application's own
+   * {@code org.redisson.api.RedissonClient} ({@code properties.put(REDISSON_CLIENT, client)}), which
+   * the CacheManager's tiered caches then use instead of a client of their own: its connections,
+   * threads and topology. The configuration file's cache settings still apply, and of its
+   * {@code redis:} section only {@code keyPrefix} and {@code reconcileInterval}; a Redis that the file
+   * names is not used. The application keeps the client and shuts it down: closing the CacheManager
+   * releases only what the provider made on it (its subscriptions, listeners and reconciliation),
+   * and the provider never shuts down a client it did not build. A value of another type makes
+   * {@code getCacheManager} throw {@link IllegalArgumentException}. The properties count only when
+   * the CacheManager of that URI and class loader is created.
+   */
+  public static final String REDISSON_CLIENT = "io.multitier.jcache.redisson-client";
 
   private final Map<ClassLoader, Map<URI, MultiTierCacheManager>> managers = new WeakHashMap<>();
 

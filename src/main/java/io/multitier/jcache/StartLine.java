@@ -19,17 +19,18 @@ final class StartLine {
   /**
    * Returns the line.
    *
+   * @param redis the settings of the shared tier, or {@code null} if the caches are L1-only
+   * @param applicationClient whether the application handed over its own Redisson client
    * @param servers where the open Redisson client looks for Redis, or {@code null} if none is open yet
    */
-  static String of(URI uri, ManagerSettings settings, Map<String, MultiTierConfiguration<?, ?>> declared,
-      @Nullable String servers) {
+  static String of(URI uri, ManagerSettings settings, @Nullable RedisSettings redis, boolean applicationClient,
+      Map<String, MultiTierConfiguration<?, ?>> declared, @Nullable String servers) {
     StringBuilder line = new StringBuilder("CacheManager ").append(uri);
     if (!settings.source().equals(uri.toString())) {
       line.append(" (configuration ").append(settings.source()).append(')');
     }
     List<String> tiered = new ArrayList<>();
     List<String> local = new ArrayList<>();
-    RedisSettings redis = settings.redis().orElse(null);
     declared.forEach((name, config) -> {
       if (redis != null && config.isTiered()) {
         tiered.add(name + " (" + config.getDegradation() + ", l1MaxTtl " + format(config.getL1MaxTtl()) + ")");
@@ -40,9 +41,18 @@ final class StartLine {
     if (redis == null) {
       line.append(": no Redis");
     } else {
-      line.append(": Redis at ").append((servers != null) ? servers
-              : (redis.address() != null) ? redis.redactedAddress() : "the servers of the Redisson file " + redis.redissonConfig())
-          .append(", key prefix '").append((redis.keyPrefix() != null) ? redis.keyPrefix() : "mtj:").append('\'')
+      if (!applicationClient) {
+        line.append(": Redis at ").append((servers != null) ? servers
+            : (redis.address() != null) ? redis.redactedAddress() : "the servers of the Redisson file " + redis.redissonConfig());
+      } else {
+        line.append(": Redis ").append((servers != null) ? "at " + servers + " " : "")
+            .append("through the application's RedissonClient");
+        if (redis.namesServers()) {
+          line.append(" (").append((redis.address() != null) ? "redis.address " + redis.redactedAddress()
+              : "redis.redissonConfig " + redis.redissonConfig()).append(" of the file is ignored)");
+        }
+      }
+      line.append(", key prefix '").append((redis.keyPrefix() != null) ? redis.keyPrefix() : "mtj:").append('\'')
           .append("; tiered caches: ").append(tiered.isEmpty() ? "none declared" : String.join(", ", tiered));
     }
     if (!local.isEmpty()) {

@@ -8,7 +8,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Where the shared tier is: a plain address ({@code redis://host:port}, {@code rediss://…}) or a
  * Redisson configuration file in Redisson's own format (standalone, Sentinel or Cluster, with AUTH
- * and TLS), and what the keys of this CacheManager start with.
+ * and TLS), and what the keys of this CacheManager start with. Neither is given when the application
+ * hands the CacheManager its own client ({@code MultiTierCachingProvider.REDISSON_CLIENT}); a handed
+ * client is used in place of either, and only {@code keyPrefix} and {@code reconcileInterval} apply.
  *
  * <p>With an address, {@code timeout}, {@code retryAttempts} and {@code retryDelay} bound how long a
  * Redis command may take before it fails: at most about {@code (retryAttempts + 1) × timeout +
@@ -60,7 +62,7 @@ public record RedisSettings(
 
   /** Checks that exactly one way to reach Redis is given, and that an address has the form Redisson reads. */
   public RedisSettings {
-    if ((address == null) == (redissonConfig == null)) {
+    if (address != null && redissonConfig != null) {
       throw new IllegalArgumentException(
           "redis: give exactly one of address (redis://host:port) and redissonConfig (a Redisson YAML file)");
     }
@@ -72,10 +74,11 @@ public record RedisSettings(
     if (keyPrefix != null && (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0)) {
       throw new IllegalArgumentException("redis.keyPrefix may not contain '{' or '}': " + keyPrefix);
     }
-    if (redissonConfig != null && (timeout != null || retryAttempts != null || retryDelay != null
+    if (address == null && (timeout != null || retryAttempts != null || retryDelay != null
         || connectTimeout != null)) {
       throw new IllegalArgumentException("redis: timeout, retryAttempts, retryDelay and connectTimeout go with "
-          + "address; with redissonConfig, set them in the Redisson file");
+          + "address; with redissonConfig, set them in the Redisson file; with the application's RedissonClient, in "
+          + "its configuration");
     }
     if (retryAttempts != null && retryAttempts < 0) {
       throw new IllegalArgumentException("redis.retryAttempts must not be negative: " + retryAttempts);
@@ -88,6 +91,11 @@ public record RedisSettings(
     }
   }
 
+  /** Returns whether these settings say where Redis is: an address or a Redisson file. */
+  public boolean namesServers() {
+    return address != null || redissonConfig != null;
+  }
+
   /** Returns the address with any password in it replaced by {@code ***}, or {@code null}. */
   public @Nullable String redactedAddress() {
     return (address == null) ? null : redact(address);
@@ -95,7 +103,8 @@ public record RedisSettings(
 
   @Override
   public String toString() {
-    return "RedisSettings[" + ((address != null) ? "address=" + redactedAddress() : "redissonConfig=" + redissonConfig)
+    return "RedisSettings[" + ((address != null) ? "address=" + redactedAddress()
+        : (redissonConfig != null) ? "redissonConfig=" + redissonConfig : "the application's client")
         + ((keyPrefix == null) ? "" : ", keyPrefix=" + keyPrefix) + "]";
   }
 

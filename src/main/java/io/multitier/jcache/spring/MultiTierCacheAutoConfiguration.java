@@ -1,6 +1,8 @@
 package io.multitier.jcache.spring;
 
+import org.redisson.api.RedissonClient;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -14,8 +16,11 @@ import org.springframework.core.env.Environment;
  * {@code multiTierCache} ({@link TierHealthIndicator}); with Micrometer, the per-tier meters and
  * JCache statistics of the provider's caches ({@link TierMeterBinder}; set
  * {@code multitier.jcache.metrics.enable-statistics=false} to leave statistics as configured).
- * Without Actuator or Micrometer, nothing. {@code multitier.jcache.health.enabled=false} or
- * {@code multitier.jcache.metrics.enabled=false} turn either off.
+ * With Redisson, the application's {@code RedissonClient} bean handed to the CacheManager that Boot's
+ * JCache auto-configuration creates ({@link ApplicationClientCustomizer}). Without Actuator, Micrometer
+ * or Redisson, nothing of theirs. {@code multitier.jcache.health.enabled=false},
+ * {@code multitier.jcache.metrics.enabled=false} or {@code multitier.jcache.redisson-client.enabled=false}
+ * turn each off.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration")
 public class MultiTierCacheAutoConfiguration {
@@ -30,6 +35,19 @@ public class MultiTierCacheAutoConfiguration {
     @ConditionalOnMissingBean(name = "multiTierCacheHealthIndicator")
     TierHealthIndicator multiTierCacheHealthIndicator(ListableBeanFactory beans) {
       return new TierHealthIndicator(new ProviderCacheManagers(beans));
+    }
+  }
+
+  /** The hand-over of the application's RedissonClient, when Redisson is present. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.redisson.api.RedissonClient")
+  @ConditionalOnProperty(name = "multitier.jcache.redisson-client.enabled", matchIfMissing = true)
+  static class ApplicationClient {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "multiTierRedissonClientCustomizer")
+    ApplicationClientCustomizer multiTierRedissonClientCustomizer(ObjectProvider<RedissonClient> clients) {
+      return new ApplicationClientCustomizer(clients);
     }
   }
 

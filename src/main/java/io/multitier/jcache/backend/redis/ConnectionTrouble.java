@@ -29,13 +29,25 @@ final class ConnectionTrouble {
   private final List<String> passwords;
   private final Reachability reachability;
 
+  private ConnectionTrouble(String servers, String setting, List<String> passwords, Reachability reachability) {
+    this.servers = servers;
+    this.setting = setting;
+    this.passwords = passwords;
+    this.reachability = reachability;
+  }
+
   /** Creates the explanations for a client of these settings, read from the file {@code source}. */
   ConnectionTrouble(RedisSettings settings, Config config, String source, Reachability reachability) {
-    this.reachability = reachability;
-    this.servers = servers(settings, config);
-    this.setting = ((settings.address() != null) ? "redis.address"
-        : "the Redisson file " + settings.redissonConfig() + " (redis.redissonConfig)") + " in " + source;
-    this.passwords = passwords(settings, config);
+    this(servers(settings, config), ((settings.address() != null) ? "redis.address"
+        : "the Redisson file " + settings.redissonConfig() + " (redis.redissonConfig)") + " in " + source,
+        passwords(settings, config), reachability);
+  }
+
+  /** Creates the explanations for the application's own client, whose configuration is the application's. */
+  static ConnectionTrouble ofApplicationClient(Config config, Reachability reachability) {
+    RedisSettings none = new RedisSettings(null, null, null, null, null, null, null, null);
+    return new ConnectionTrouble(servers(none, config), "the configuration of the application's RedissonClient",
+        passwords(none, config), reachability);
   }
 
   /** Returns where the client looks for Redis, passwords replaced by {@code ***}. */
@@ -103,7 +115,8 @@ final class ConnectionTrouble {
     } else if (config.isSentinelConfig()) {
       addresses = config.useSentinelServers().getSentinelAddresses();
     } else {
-      return "the servers of the Redisson file " + settings.redissonConfig();
+      return (settings.redissonConfig() != null) ? "the servers of the Redisson file " + settings.redissonConfig()
+          : "the servers of the application's RedissonClient";
     }
     List<String> redacted = new ArrayList<>();
     addresses.forEach(address -> redacted.add(RedisSettings.redact(address)));

@@ -39,6 +39,7 @@ final class ExpiryNotifications implements Watcher<SharedEvents> {
   private final String servers;
   private final Map<String, Set<SharedEvents>> byTag = new ConcurrentHashMap<>();
   private @Nullable RPatternTopic topic;
+  private int listenerId;
   private boolean enabled;
 
   ExpiryNotifications(RedissonClient client, String keyPrefix, String servers) {
@@ -64,7 +65,7 @@ final class ExpiryNotifications implements Watcher<SharedEvents> {
     }
     RPatternTopic subscribed = client.getPatternTopic(CHANNELS, StringCodec.INSTANCE);
     try {
-      subscribed.addListener(String.class, (pattern, channel, key) -> expired(key));
+      listenerId = subscribed.addListener(String.class, (pattern, channel, key) -> expired(key));
       topic = subscribed;
     } catch (RuntimeException e) {
       logger.warn("Redis ({}) refused the subscription to {} ({}): tiered caches raise no EXPIRED events; an ACL "
@@ -81,11 +82,14 @@ final class ExpiryNotifications implements Watcher<SharedEvents> {
     }
   }
 
-  /** Stops listening. */
+  /**
+   * Stops listening: removes this CacheManager's listener only, since the client (the application's
+   * own, or one shared by CacheManagers) may have others on the same pattern.
+   */
   synchronized void close() {
     if (topic != null) {
       try {
-        topic.removeAllListeners();
+        topic.removeListener(listenerId);
       } catch (RuntimeException e) {
         logger.debug("Could not unsubscribe from {}", CHANNELS, e);
       }

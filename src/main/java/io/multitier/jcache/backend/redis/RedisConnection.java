@@ -22,8 +22,10 @@ import org.redisson.config.SingleServerConfig;
  * A CacheManager's link to Redis. CacheManagers with equal {@link RedisSettings} share one
  * Redisson client (its event loops and connections), which is shut down when the last of them
  * closes, or once no thread of the application is left ({@link ExitWatch}): its threads are
- * daemons ({@link DaemonThreads}), so an unclosed CacheManager never keeps a JVM alive. This is the only class the CacheManager touches in this package, so an application
- * without Redisson on its class path never loads Redisson.
+ * daemons ({@link DaemonThreads}), so an unclosed CacheManager never keeps a JVM alive. A
+ * CacheManager handed the application's own client ({@link #overClient}) uses that one instead and
+ * never shuts it down. This is the only class the CacheManager touches in this package, so an
+ * application without Redisson on its class path never loads Redisson.
  */
 public final class RedisConnection implements AutoCloseable {
 
@@ -34,7 +36,8 @@ public final class RedisConnection implements AutoCloseable {
   private static final ExitWatch exitWatch = new ExitWatch(RedisConnection::shutdownAll);
 
   private final RedisSettings settings;
-  private final Shared shared;
+  /** The provider's client this link shares, or {@code null} over the application's own client. */
+  private final @Nullable Shared shared;
   private final String keyPrefix;
   private final ConnectionTrouble trouble;
   private final Reconciler reconciler;
@@ -42,14 +45,15 @@ public final class RedisConnection implements AutoCloseable {
   private final BackendFactory backends;
   private boolean closed;
 
-  private RedisConnection(RedisSettings settings, Shared shared, String keyPrefix, ConnectionTrouble trouble) {
+  private RedisConnection(RedisSettings settings, RedissonClient client, @Nullable Shared shared,
+      ConnectionTrouble trouble) {
     this.settings = settings;
     this.shared = shared;
-    this.keyPrefix = keyPrefix;
+    this.keyPrefix = prefix(settings);
     this.trouble = trouble;
-    this.reconciler = new Reconciler(shared.client, settings.reconcileIntervalDuration());
-    this.expiries = new ExpiryNotifications(shared.client, keyPrefix, trouble.servers());
-    this.backends = BackendFactory.of(shared.client, keyPrefix, trouble, reconciler, expiries);
+    this.reconciler = new Reconciler(client, settings.reconcileIntervalDuration());
+    this.expiries = new ExpiryNotifications(client, keyPrefix, trouble.servers());
+    this.backends = BackendFactory.of(client, keyPrefix, trouble, reconciler, expiries);
   }
 
   /**
@@ -63,7 +67,6 @@ public final class RedisConnection implements AutoCloseable {
     requireNonNull(managerUri, "managerUri");
     String origin = "tiered cache '" + cacheName + "' of the CacheManager " + managerUri
         + (source.equals(managerUri.toString()) ? "" : " (configuration " + source + ")");
-    String prefix = (settings.keyPrefix() != null) ? settings.keyPrefix() : RedisBackend.DEFAULT_PREFIX;
     synchronized (clients) {
       Shared shared = clients.get(settings);
       ConnectionTrouble trouble;
@@ -78,8 +81,28 @@ public final class RedisConnection implements AutoCloseable {
       }
       shared.users++;
       exitWatch.start();
-      return new RedisConnection(settings, shared, prefix, trouble);
+      return new RedisConnection(settings, shared.client, shared, trouble);
     }
+  }
+
+  /**
+   * Opens the link for a CacheManager over the application's own client: its connections, threads
+   * and topology (standalone, Sentinel, Cluster) as the application configured them. Of
+   * {@code settings}, only the key prefix and the reconciliation interval apply. The application
+   * closes the client; {@link #close} releases only what this link made on it: its subscriptions,
+   * listeners and reconciliation task.
+   *
+   * @throws javax.cache.CacheException if the client is already shut down
+   */
+  public static RedisConnection overClient(RedissonClient client, RedisSettings settings, URI managerUri) {
+    requireNonNull(client, "client");
+    requireNonNull(settings, "settings");
+    if (client.isShutdown() || client.isShuttingDown()) {
+      throw new CacheException("The CacheManager " + requireNonNull(managerUri, "managerUri")
+          + " was handed a RedissonClient that is shut down");
+    }
+    ConnectionTrouble trouble = ConnectionTrouble.ofApplicationClient(client.getConfig(), new Reachability());
+    return new RedisConnection(settings, client, null, trouble);
   }
 
   /**
@@ -118,13 +141,19 @@ public final class RedisConnection implements AutoCloseable {
       closed = true;
       reconciler.close();
       expiries.close();
-      if (--shared.users == 0 && clients.remove(settings, shared)) {
+      if (shared != null && --shared.users == 0 && clients.remove(settings, shared)) {
         shared.shutdown();
         if (clients.isEmpty()) {
           exitWatch.stop();
         }
       }
     }
+  }
+
+  /** Returns what keys start with: the configured prefix, else {@link RedisBackend#DEFAULT_PREFIX}. */
+  private static String prefix(RedisSettings settings) {
+    String prefix = settings.keyPrefix();
+    return (prefix != null) ? prefix : RedisBackend.DEFAULT_PREFIX;
   }
 
   /**
@@ -162,7 +191,7 @@ public final class RedisConnection implements AutoCloseable {
       server.setConnectionMinimumIdleSize(MINIMUM_IDLE_CONNECTIONS);
       return config;
     }
-    URI uri = URI.create(settings.redissonConfig());
+    URI uri = URI.create(requireNonNull(settings.redissonConfig(), "an address or a Redisson file is named"));
     try {
       URL url;
       if ("classpath".equals(uri.getScheme())) {
