@@ -30,6 +30,28 @@ public final class Redis {
     return URI.create(address()).getPort();
   }
 
+  /** Returns the median round trip of 1,000 PINGs on one connection to {@code address}, in µs. */
+  static long pingMicros(String address) throws java.io.IOException {
+    URI uri = URI.create(address);
+    byte[] ping = "*1\r\n$4\r\nPING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    long[] micros = new long[1_000];
+    try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      socket.setTcpNoDelay(true);
+      java.io.InputStream in = socket.getInputStream();
+      byte[] reply = new byte[7];
+      for (int i = 0; i < micros.length; i++) {
+        long start = System.nanoTime();
+        socket.getOutputStream().write(ping);
+        for (int read = 0; read < reply.length; ) {
+          read += in.read(reply, read, reply.length - read);
+        }
+        micros[i] = (System.nanoTime() - start) / 1_000;
+      }
+    }
+    java.util.Arrays.sort(micros);
+    return micros[micros.length / 2];
+  }
+
   public static Object call(String... command) {
     return RedisServer.callAt(port(), command);
   }
