@@ -397,7 +397,7 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
 
   /**
    * Sets where the asynchronous API runs what may block; by default a virtual thread per task on
-   * JDK 21 and later, else a shared pool of daemon threads.
+   * JDK 21 and later, else a shared pool of up to 64 daemon threads.
    */
   public MultiTierConfiguration<K, V> setAsyncExecutor(Executor asyncExecutor) {
     this.asyncExecutor = requireNonNull(asyncExecutor, "asyncExecutor");

@@ -5,7 +5,7 @@ import java.lang.invoke.MethodType;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,11 +13,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Where the asynchronous API runs work that may block (loaders, writers, entry processors, writes)
  * unless a cache names an executor: a new virtual thread per task on a JDK that has them (21 and
- * later), else a shared pool of daemon threads that grows with demand and lets idle threads go
- * after a minute. Not {@code ForkJoinPool.commonPool()}: on a two-core machine it has one thread,
- * which one blocked writer would hold.
+ * later), else a shared pool of up to {@value #PLATFORM_THREADS} daemon threads, each let go after
+ * a minute idle, with a queue for the tasks beyond them. Not {@code ForkJoinPool.commonPool()}: on
+ * a two-core machine it has one thread, which one blocked writer would hold.
  */
 final class StandardAsyncExecutor {
+
+  /** How many platform threads the pool of a JDK without virtual threads has at most. */
+  static final int PLATFORM_THREADS = 64;
 
   private static final Executor INSTANCE = create();
 
@@ -42,10 +45,13 @@ final class StandardAsyncExecutor {
 
   private static Executor platformThreads() {
     AtomicInteger count = new AtomicInteger();
-    return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
-      Thread thread = new Thread(task, "multitier-async-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(PLATFORM_THREADS, PLATFORM_THREADS, 60, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), task -> {
+          Thread thread = new Thread(task, "multitier-async-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 }
