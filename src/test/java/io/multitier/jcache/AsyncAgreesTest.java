@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.multitier.jcache.configuration.MultiTierConfiguration;
 import io.multitier.jcache.management.JCacheStatistics;
 import io.multitier.jcache.testing.ManagerFiles;
+import io.multitier.jcache.testing.RecordingListener;
 import io.multitier.jcache.testing.RedisServer;
 import java.io.Serializable;
 import java.net.URI;
@@ -24,11 +25,6 @@ import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
 import javax.cache.configuration.FactoryBuilder;
-import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
-import javax.cache.event.CacheEntryCreatedListener;
-import javax.cache.event.CacheEntryEvent;
-import javax.cache.event.CacheEntryRemovedListener;
-import javax.cache.event.CacheEntryUpdatedListener;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
 import javax.cache.processor.EntryProcessor;
@@ -96,7 +92,7 @@ class AsyncAgreesTest {
     }
     assertThat(async.statistics()).as("statistics").isEqualTo(sync.statistics());
     assertThat(async.writer.calls).as("writer calls").isEqualTo(sync.writer.calls);
-    assertThat(async.listener.heard).as("events").isEqualTo(sync.listener.heard);
+    assertThat(async.listener.briefs()).as("events").isEqualTo(sync.listener.briefs());
     assertThat(async.contents()).as("contents").isEqualTo(sync.contents());
     sync.cache.close();
     async.cache.close();
@@ -207,7 +203,7 @@ class AsyncAgreesTest {
   static final class Side {
     final Cache<String, String> cache;
     final Writer writer = new Writer();
-    final Listener listener = new Listener();
+    final RecordingListener<String, String> listener = new RecordingListener<>();
 
     Side(CacheManager manager) {
       MultiTierConfiguration<String, String> config = new MultiTierConfiguration<>();
@@ -216,8 +212,7 @@ class AsyncAgreesTest {
       config.setReadThrough(true).setWriteThrough(true);
       config.setCacheLoaderFactory(FactoryBuilder.factoryOf(new Loader()));
       config.setCacheWriterFactory(FactoryBuilder.factoryOf(writer));
-      config.addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-          FactoryBuilder.factoryOf(listener), null, true, true));
+      config.addCacheEntryListenerConfiguration(listener.configuration(true));
       cache = manager.createCache("agree-" + caches.incrementAndGet(), config);
     }
 
@@ -279,33 +274,6 @@ class AsyncAgreesTest {
       keys.forEach(key -> deleted.add(String.valueOf(key)));
       deleted.sort(null);
       calls.add("deleteAll " + deleted);
-    }
-  }
-
-  static final class Listener implements CacheEntryCreatedListener<String, String>,
-      CacheEntryUpdatedListener<String, String>, CacheEntryRemovedListener<String, String>, Serializable {
-    final List<String> heard = new CopyOnWriteArrayList<>();
-
-    private void hear(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-      List<String> batch = new ArrayList<>();
-      events.forEach(e -> batch.add(e.getEventType() + " " + e.getKey() + " " + e.getOldValue() + "->" + e.getValue()));
-      batch.sort(null);
-      heard.addAll(batch);
-    }
-
-    @Override
-    public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-      hear(events);
-    }
-
-    @Override
-    public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-      hear(events);
-    }
-
-    @Override
-    public void onRemoved(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-      hear(events);
     }
   }
 }
