@@ -61,25 +61,7 @@ public final class RoundTrips {
           cache.invoke(keys[i], value);
         }
         Thread.sleep(200);
-        Map<String, IntConsumer> operations = new LinkedHashMap<>();
-        operations.put("get (L2 hit)", i -> {
-          if (cache.get(keys[i % keys.length]) == null) {
-            throw new IllegalStateException(impl + " missed");
-          }
-        });
-        operations.put("getAll(100) (L2 hits)", i -> {
-          if (cache.getAll(sets[i % SETS]).size() != 100) {
-            throw new IllegalStateException(impl + " getAll missed");
-          }
-        });
-        operations.put("put", i -> cache.put(keys[i % keys.length], value));
-        operations.put("putAll(100)", i -> cache.putAll(batches.get(i % SETS)));
-        operations.put("invoke", i -> cache.invoke(keys[i % keys.length], value));
-        operations.put("remove", i -> {
-          if (!cache.remove(keys[i])) {
-            throw new IllegalStateException(impl + " removed nothing");
-          }
-        });
+        Map<String, IntConsumer> operations = operations(impl, cache, keys, sets, batches, value);
         for (int threads : THREADS) {
           cache.fill(Data.entries(keys));
           for (Map.Entry<String, IntConsumer> operation : operations.entrySet()) {
@@ -93,6 +75,34 @@ public final class RoundTrips {
     }
     Files.createDirectories(output.toAbsolutePath().getParent());
     Files.writeString(output, "[\n" + String.join(",\n", lines) + "\n]\n", UTF_8);
+  }
+
+  /**
+   * The remote paths, each an operation on the i-th key (or key set) of a filled contender: an L2
+   * hit, a getAll of 100 L2 hits, a put, a putAll of 100, an invoke, a remove of a present key.
+   */
+  static Map<String, IntConsumer> operations(String impl, Contender cache, String[] keys, Set<String>[] sets,
+      List<Map<String, byte[]>> batches, byte[] value) {
+    Map<String, IntConsumer> operations = new LinkedHashMap<>();
+    operations.put("get (L2 hit)", i -> {
+      if (cache.get(keys[i % keys.length]) == null) {
+        throw new IllegalStateException(impl + " missed");
+      }
+    });
+    operations.put("getAll(100) (L2 hits)", i -> {
+      if (cache.getAll(sets[i % SETS]).size() != 100) {
+        throw new IllegalStateException(impl + " getAll missed");
+      }
+    });
+    operations.put("put", i -> cache.put(keys[i % keys.length], value));
+    operations.put("putAll(100)", i -> cache.putAll(batches.get(i % SETS)));
+    operations.put("invoke", i -> cache.invoke(keys[i % keys.length], value));
+    operations.put("remove", i -> {
+      if (!cache.remove(keys[i])) {
+        throw new IllegalStateException(impl + " removed nothing");
+      }
+    });
+    return operations;
   }
 
   private static String count(String impl, String operation, IntConsumer op, int threads) throws Exception {
@@ -131,8 +141,13 @@ public final class RoundTrips {
 
   /** Runs op(0) … op(N − 1), split over the threads (thread t takes t, t + threads, …). */
   private static void run(IntConsumer op, int threads) throws Exception {
+    run(op, threads, N);
+  }
+
+  /** Runs op(0) … op(n − 1), split over the threads (thread t takes t, t + threads, …). */
+  static void run(IntConsumer op, int threads, int n) throws Exception {
     if (threads == 1) {
-      for (int i = 0; i < N; i++) {
+      for (int i = 0; i < n; i++) {
         op.accept(i);
       }
       return;
@@ -143,7 +158,7 @@ public final class RoundTrips {
       for (int t = 0; t < threads; t++) {
         int first = t;
         done.add(pool.submit(() -> {
-          for (int i = first; i < N; i += threads) {
+          for (int i = first; i < n; i += threads) {
             op.accept(i);
           }
         }));
