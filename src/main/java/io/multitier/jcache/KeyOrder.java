@@ -41,8 +41,9 @@ final class KeyOrder {
   /** Starts {@code operation} once every earlier operation on the key's stripe has finished; returns its result. */
   <R> CompletableFuture<R> after(Object key, Supplier<? extends CompletionStage<R>> operation) {
     CompletableFuture<R> result = new CompletableFuture<>();
-    CompletableFuture<?> previous = last.getAndSet(stripe(key), result);
-    previous.whenComplete((ignored, failure) -> start(operation, result));
+    CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
+    CompletableFuture<?> previous = last.getAndSet(stripe(key), done);
+    previous.whenComplete((ignored, failure) -> start(operation, done, result));
     return result;
   }
 
@@ -65,21 +66,29 @@ final class KeyOrder {
   private <R> CompletableFuture<R> afterStripes(TreeSet<Integer> stripes,
       Supplier<? extends CompletionStage<R>> operation) {
     CompletableFuture<R> result = new CompletableFuture<>();
+    CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
     List<CompletableFuture<?>> previous = new ArrayList<>(stripes.size());
     severalKeys.lock();
     try {
-      stripes.forEach(stripe -> previous.add(last.getAndSet(stripe, result)));
+      stripes.forEach(stripe -> previous.add(last.getAndSet(stripe, done)));
     } finally {
       severalKeys.unlock();
     }
     CompletableFuture.allOf(previous.toArray(new CompletableFuture<?>[0]))
-        .whenComplete((ignored, failure) -> start(operation, result));
+        .whenComplete((ignored, failure) -> start(operation, done, result));
     return result;
   }
 
-  private static <R> void start(Supplier<? extends CompletionStage<R>> operation, CompletableFuture<R> result) {
+  /**
+   * Starts the operation; when it ends, marks it {@code done} (which starts the next ones, each
+   * without blocking) before it completes {@code result}, whose dependent actions are the caller's
+   * and may block: one that waits for a later operation on the same key then finds it started.
+   */
+  private static <R> void start(Supplier<? extends CompletionStage<R>> operation,
+      CompletableFuture<@Nullable Void> done, CompletableFuture<R> result) {
     try {
       operation.get().whenComplete((value, failure) -> {
+        done.complete(null);
         if (failure == null) {
           result.complete(value);
         } else {
@@ -88,6 +97,7 @@ final class KeyOrder {
         }
       });
     } catch (RuntimeException | Error e) {
+      done.complete(null);
       result.completeExceptionally(e);
     }
   }

@@ -240,6 +240,25 @@ final class AsyncCacheTest {
   }
 
   @Test
+  void aCallerWaitingInsideACallbackForALaterOperationOnTheSameKeyIsNotStuck() throws Exception {
+    MultiTierConfiguration<String, String> config = strings();
+    config.setCacheWriterFactory(FactoryBuilder.factoryOf(new GatedWriter()));
+    config.setWriteThrough(true);
+    Cache<String, String> cache = writerSide.createCache("callbacks", config);
+    AsyncCache<String, String> async = async(cache);
+    GatedWriter.gate = new java.util.concurrent.CountDownLatch(1);
+
+    CompletionStage<Void> first = async.putAsync("k", "1");
+    async.putAsync("k", "2");
+    CompletableFuture<String> readInCallback = new CompletableFuture<>();
+    first.thenRun(() -> readInCallback.complete(async.getAsync("k").toCompletableFuture().join()));
+    GatedWriter.gate.countDown();
+
+    assertThat(readInCallback.get(10, TimeUnit.SECONDS)).as("the second put ran while the callback waited")
+        .isEqualTo("2");
+  }
+
+  @Test
   void redissonsCacheAsyncIsAViewOfTheSameCache() throws Exception {
     Cache<String, String> cache = writerSide.createCache("redisson-view", strings());
     @SuppressWarnings("unchecked")
@@ -298,6 +317,29 @@ final class AsyncCacheTest {
     public void writeAll(Collection<Cache.Entry<? extends String, ? extends String>> entries) {
       throw new IllegalStateException("the writer failed");
     }
+
+    @Override
+    public void delete(Object key) {}
+
+    @Override
+    public void deleteAll(Collection<?> keys) {}
+  }
+
+  /** Holds the first write until the test opens the gate. */
+  static final class GatedWriter implements CacheWriter<String, String>, java.io.Serializable {
+    static volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
+
+    @Override
+    public void write(Cache.Entry<? extends String, ? extends String> entry) {
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public void writeAll(Collection<Cache.Entry<? extends String, ? extends String>> entries) {}
 
     @Override
     public void delete(Object key) {}
