@@ -14,6 +14,8 @@ import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
 import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.Duration;
 import org.redisson.config.Config;
 import org.redisson.jcache.configuration.RedissonConfiguration;
 
@@ -23,7 +25,8 @@ import org.redisson.jcache.configuration.RedissonConfiguration;
  * divided by 10,000. Each cache has its provider's default settings; ours names only its Redis,
  * the allow-list its values need to be read back and, for {@code mtj-java} or {@code mtj-kryo},
  * the codec. Also prints what the keys and values themselves take, so that the rest is Redis's own
- * cost of the layout (one key per entry, or one hash per cache).
+ * cost of the layout (one key per entry, or one hash per cache). With {@code -Dbench.expiring=true}
+ * every entry is created to expire in an hour, so that the cost of keeping its expiry shows too.
  *
  * <p>Usage: {@code RedisPerEntry <mtj|mtj-java|mtj-kryo|redisson-jcache>...}, with
  * {@code -Dbench.redis=redis://127.0.0.1:PORT} (a server of its own: it is flushed).
@@ -43,6 +46,9 @@ public final class RedisPerEntry {
       try (CacheManager manager = manager(contender)) {
         MutableConfiguration<String, Person> config = new MutableConfiguration<String, Person>()
             .setTypes(String.class, Person.class);
+        if (Boolean.getBoolean("bench.expiring")) {
+          config.setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(Duration.ONE_HOUR));
+        }
         Cache<String, Person> cache = manager.createCache(CACHE, contender.equals("redisson-jcache")
             ? RedissonConfiguration.fromConfig(redisson(), config) : config);
         for (int i = 0; i < ENTRIES; i++) {
@@ -52,7 +58,7 @@ public final class RedisPerEntry {
         if (read == null || read.id != Person.sample(42).id) {
           throw new IllegalStateException(contender + " lost an entry");
         }
-        Thread.sleep(200);
+        Thread.sleep(2000); // lets Redis finish rehashing the tables the entries grew
         long after = usedMemory();
         Map<String, Long> payload = payload();
         System.out.printf(Locale.ROOT, "%-16s %7.1f bytes per entry (used_memory), keys %d, of which per entry:"
