@@ -2,6 +2,7 @@ package io.multitier.jcache;
 
 import io.multitier.jcache.backend.caffeine.CaffeineBackend;
 import io.multitier.jcache.configuration.MultiTierConfiguration;
+import io.multitier.jcache.copy.Codec;
 import io.multitier.jcache.copy.Copier;
 import io.multitier.jcache.copy.SerializingCopier;
 import io.multitier.jcache.event.EventDispatcher;
@@ -19,8 +20,8 @@ import javax.cache.integration.CacheWriter;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Wires one cache: its expiry policy, loader, writer, copier, listeners and engine, L1-only or
- * tiered. The only place that decides which parts a cache is made of.
+ * Wires one cache: its expiry policy, loader, writer, codec, copier, listeners and engine, L1-only
+ * or tiered. The only place that decides which parts a cache is made of.
  */
 final class CacheFactory {
 
@@ -41,20 +42,22 @@ final class CacheFactory {
     CacheWriter<K, V> writer = (config.isWriteThrough() && config.getCacheWriterFactory() != null)
         ? cast(config.getCacheWriterFactory().create()) : null;
     NearTiers nearTiers = nearTiers(config);
+    @Nullable Function<String, L2CacheBackend<String, byte[]>> shared = config.isTiered() ? sharedTier : null;
+    Codec codec = Codec.orDefault(config.getCodec(), shared != null);
     Function<Removals<K, V>, Store<K, V>> engine;
-    if (config.isTiered() && sharedTier != null) {
+    if (shared != null) {
       if (config.isClusterEvents()) {
         dispatcher.deliverAsynchronousInStoreOrder();
       }
-      L2CacheBackend<String, byte[]> l2 = sharedTier.apply(name);
-      engine = removals -> Stores.tiered(name, config, l2, nearTiers, manager.getClassLoader(), expiry::access,
-          writer != null);
+      L2CacheBackend<String, byte[]> l2 = shared.apply(name);
+      engine = removals -> Stores.tiered(name, config, codec, l2, nearTiers, manager.getClassLoader(),
+          expiry::access, writer != null);
     } else {
       engine = removals -> Stores.local(nearTiers, config.getMaximumSize(), !expiry.neverExpires(),
           expiry.ignoresAccess() ? null : expiry::access, removals);
     }
     Copier copier = config.isStoreByValue()
-        ? new SerializingCopier(config.getCodec().forCopies())
+        ? new SerializingCopier(codec.forCopies())
         : Copier.identity();
     return new MultiTierCache<>(name, manager, config, engine, copier, expiry, loader, writer, dispatcher);
   }

@@ -61,7 +61,8 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
   /** {@code null} until set: the cache is then tiered if it stores by value. */
   private @Nullable Boolean tiered;
   private List<String> allowedClasses = new ArrayList<>();
-  private Codec codec = Codec.JAVA;
+  /** {@code null} until set: the cache then takes {@link Codec#orDefault}'s. */
+  private @Nullable Codec codec;
   private Compression compression = Compression.NONE;
   private int compressAbove = DEFAULT_COMPRESS_ABOVE;
   private @Nullable String eventStream;
@@ -176,15 +177,20 @@ public final class MultiTierConfiguration<K, V> extends MutableConfiguration<K, 
     return this;
   }
 
-  /** Returns the format of the values the cache shares with other JVMs and of its store-by-value copies. */
-  public Codec getCodec() {
+  /**
+   * Returns the format of the values the cache shares with other JVMs and of its store-by-value
+   * copies, or {@code null} if none is set: the cache then uses {@code kryo} if it is tiered and
+   * Kryo is on the class path, {@code java} otherwise ({@link Codec#orDefault}).
+   */
+  public @Nullable Codec getCodec() {
     return codec;
   }
 
   /**
    * Sets the format of the values the cache shares with other JVMs and of its store-by-value copies
-   * (default {@link Codec#JAVA}); every JVM that shares the cache must use the same one. Either
-   * reads back only what {@link #setAllowedClasses} allows.
+   * (by default {@code kryo} for a tiered cache, {@code java} for an L1-only one); every JVM that
+   * shares the cache must use the same one. Either reads back only what {@link #setAllowedClasses}
+   * allows.
    */
   public MultiTierConfiguration<K, V> setCodec(Codec codec) {
     this.codec = requireNonNull(codec, "codec");

@@ -10,11 +10,28 @@ import org.jspecify.annotations.Nullable;
 /**
  * The format of values that cross JVMs (and of store-by-value copies): {@code java}, Java
  * serialization, or {@code kryo}, Kryo 5, smaller and faster. Both read back only what the
- * allow-list ({@code allowedClasses}) names, and the bytes say which codec wrote them.
+ * allow-list ({@code allowedClasses}) names, and the bytes say which codec wrote them. A cache
+ * that names none gets {@link #orDefault}'s.
  */
 public enum Codec {
   JAVA,
   KRYO;
+
+  /** A class of Kryo 5 that Kryo 4 does not have. */
+  private static final String KRYO_5_CLASS = "com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy";
+
+  /**
+   * Returns the codec a cache uses: the one it names, else {@code kryo} if the cache is tiered and
+   * Kryo 5 is on the class path (Redisson 3.52 brings it and does not start without it), else
+   * {@code java}. An L1-only cache keeps Java serialization, so that it needs nothing but this jar
+   * and copies alike whatever else is on the class path; it takes {@code kryo} when it names it.
+   */
+  public static Codec orDefault(@Nullable Codec named, boolean tiered) {
+    if (named != null) {
+      return named;
+    }
+    return (tiered && KryoPresence.PRESENT) ? KRYO : JAVA;
+  }
 
   /** Returns the names of the codecs, as the configuration file spells them. */
   public static List<String> names() {
@@ -81,6 +98,21 @@ public enum Codec {
   private static CacheException kryoMissing(NoClassDefFoundError e) {
     return new CacheException("codec kryo needs Kryo 5 on the class path: add com.esotericsoftware:kryo:5.6.2"
         + " (Redisson 3.52 brings it) or set codec: java", e);
+  }
+
+  /** Whether Kryo 5 can be loaded, looked up once. */
+  private static final class KryoPresence {
+
+    static final boolean PRESENT = present();
+
+    private static boolean present() {
+      try {
+        Class.forName(KRYO_5_CLASS, false, Codec.class.getClassLoader());
+        return true;
+      } catch (ClassNotFoundException | LinkageError e) {
+        return false;
+      }
+    }
   }
 
   @Override

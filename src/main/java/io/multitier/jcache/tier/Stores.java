@@ -38,13 +38,14 @@ public final class Stores {
    *
    * @param name the cache's name
    * @param config the cache's configuration
+   * @param format the codec of its values and serialized keys, its own or the default
    * @param l2 the authoritative tier
    * @param nearTiers builds the near tier
    * @param classLoader where values read back from the tiers are resolved
    * @param accessTtl the expiry policy's rule for an access, asked on each hit
    * @param writesThrough whether the cache has a {@code CacheWriter}: its writes then hold the key's lease
    */
-  public static <K, V> Store<K, V> tiered(String name, MultiTierConfiguration<K, V> config,
+  public static <K, V> Store<K, V> tiered(String name, MultiTierConfiguration<K, V> config, Codec format,
       L2CacheBackend<String, byte[]> l2, NearTiers nearTiers, ClassLoader classLoader, Supplier<Duration> accessTtl,
       boolean writesThrough) {
     requireNonNull(config, "config");
@@ -54,7 +55,7 @@ public final class Stores {
     NearTier<K, V> near = new NearTier<>(l1, config.getTicker(), config.getL1MaxTtl(), statistics);
     StoreSettings settings = new StoreSettings(config.getDegradation(), config.getMaxKeyBytes(),
         config.getMaxValueBytes(), writesThrough, config.getWriteLease(), config.getStampedeLease());
-    Codec format = config.getCodec();
+    requireNonNull(format, "format");
     EntryCodec<K, V> codec = new SerializingCodec<>(format.forSharedTier(name, config.getAllowedClasses(),
         config.getCompression(), config.getCompressAbove(), config.getMaxValueBytes()), classLoader, (format == Codec.JAVA) ? 'j' : 'k');
     return new TieredStore<>(near, l2, LowerTiers.of(config.getLowerTiers(), name, classLoader), codec,

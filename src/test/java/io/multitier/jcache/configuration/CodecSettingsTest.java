@@ -14,8 +14,12 @@ final class CodecSettingsTest {
   private final ClassLoader loader = getClass().getClassLoader();
 
   @Test
-  void javaIsTheDefaultAndTheFileSetsTheCodecForEveryCacheOrOne() {
-    assertThat(new MultiTierConfiguration<>().getCodec()).isEqualTo(Codec.JAVA);
+  void kryoIsTheDefaultOfTieredCachesAndTheFileSetsTheCodecForEveryCacheOrOne() {
+    assertThat(new MultiTierConfiguration<>().getCodec()).as("none named: the provider's default").isNull();
+    assertThat(Codec.orDefault(null, true)).as("tiered, Kryo on the class path").isEqualTo(Codec.KRYO);
+    assertThat(Codec.orDefault(null, false)).as("L1-only").isEqualTo(Codec.JAVA);
+    assertThat(Codec.orDefault(Codec.JAVA, true)).isEqualTo(Codec.JAVA);
+    assertThat(Codec.orDefault(Codec.KRYO, false)).isEqualTo(Codec.KRYO);
     assertThat(new MultiTierConfiguration<>().getCompression()).isEqualTo(Compression.NONE);
     ManagerSettings settings = ManagerSettings.parse("defaults:\n  codec: kryo\n  compression: deflate\n"
         + "caches:\n  fast: {}\n  plain:\n    codec: JAVA\n    compressAbove: 4KiB\n", "app.yaml", loader);

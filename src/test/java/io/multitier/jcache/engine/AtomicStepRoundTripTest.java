@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.multitier.jcache.configuration.MultiTierConfiguration;
+import io.multitier.jcache.copy.Codec;
 import io.multitier.jcache.engine.WriterFailureTest.RefusingWriter;
 import io.multitier.jcache.testing.ManagerFiles;
 import io.multitier.jcache.testing.RedisServer;
@@ -44,6 +45,7 @@ final class AtomicStepRoundTripTest {
     var manager = managers.open(managers.separateClient(server, "rt:", "a", "pingConnectionInterval: 0\n"));
     MultiTierConfiguration<String, String> config = new MultiTierConfiguration<>();
     config.setTypes(String.class, String.class);
+    config.setCodec(Codec.JAVA); // a test plants a value in Java serialization's form
     plain = manager.createCache("plain", config);
     config.setWriteThrough(true);
     config.setCacheWriterFactory(FactoryBuilder.factoryOf(new RefusingWriter()));
@@ -91,6 +93,7 @@ final class AtomicStepRoundTripTest {
     var other = managers.open(managers.separateClient(server, "rt:", "b", "pingConnectionInterval: 0\n"));
     MultiTierConfiguration<String, String> config = new MultiTierConfiguration<>();
     config.setTypes(String.class, String.class);
+    config.setCodec(Codec.JAVA); // as the other JVM's
     Cache<String, String> cold = other.createCache("plain", config);
     server.resetStats();
     cold.invoke("k", (entry, args) -> {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * 256 MiB: a 15-byte value that declares 64 MiB and deflate bombs (64 MiB of zeros in about
  * 64 KB, one of them starting with Kryo's tag) are each a miss, a counted corrupt value and a log line, never an {@code OutOfMemoryError},
  * in a cache with default settings, in one with {@code codec: kryo} and {@code compression: deflate},
- * and in one whose {@code maxValueBytes} admits 64 MiB.
+ * and in one of {@code codec: java} whose {@code maxValueBytes} admits 64 MiB.
  */
 final class CompressionBombTest {
 
@@ -45,7 +45,7 @@ final class CompressionBombTest {
           + "  kryo: {keyType: java.lang.String, valueType: java.lang.String, codec: kryo, compression: deflate,"
           + " compressAbove: 1KiB, allowedClasses: [\"java.lang.String\"]}\n"
           // values up to 128 MiB: only the ratio of claimed to stored bytes stops the bombs
-          + "  roomy: {keyType: java.lang.String, valueType: java.lang.String, maxValueBytes: 134217728}\n";
+          + "  roomy: {keyType: java.lang.String, valueType: java.lang.String, codec: java, maxValueBytes: 134217728}\n";
       try (ChildJvm child = ChildJvm.start(files.write("child.yaml", yaml).toUri())) {
         for (String cache : CACHES) {
           setRaw(cache, "lying", lying);

@@ -49,6 +49,7 @@ final class HostileInputTest {
       + "    writeThrough: true\n"
       + "    writer: " + CountingWriter.class.getName() + "\n"
       + "  objects:\n"
+      + "    codec: java\n"
       + "    allowedClasses: [\"" + Allowed.class.getName() + "\"]\n";
 
   @RegisterExtension

@@ -16,8 +16,8 @@ import org.junit.platform.launcher.TestIdentifier;
  * redis-server for the whole run and points every CacheManager at it through a
  * system-wide configuration file ({@code multitier.config}), which also lets the TCK's own domain
  * classes be read back from Redis; {@code multitier.tck.codec} names the codec of every cache
- * ({@code java} when unset). Before each test the server is emptied, so no test sees the
- * entries of another. In any other mode it does nothing.
+ * (when unset the file names none, so every cache has the provider's default). Before each test
+ * the server is emptied, so no test sees the entries of another. In any other mode it does nothing.
  */
 public final class TieredTckSession implements LauncherSessionListener {
 
@@ -47,15 +47,15 @@ public final class TieredTckSession implements LauncherSessionListener {
         redis = "redis:\n  address: " + server.address() + "\n";
       }
       config = Files.createTempFile("multitier-tck-", ".yaml");
-      String codec = System.getProperty(CODEC, "java");
+      String codec = System.getProperty(CODEC);
       Files.writeString(config, redis
           + "defaults:\n  allowedClasses: [\"org.jsr107.**\", \"javax.cache.**\", \"domain.**\"]\n"
-          + "  codec: " + codec + "\n");
+          + ((codec == null) ? "" : "  codec: " + codec + "\n"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     System.setProperty("multitier.config", config.toUri().toString());
-    System.out.println("TCK in " + mode + " mode, codec " + System.getProperty(CODEC, "java") + ": every CacheManager uses "
+    System.out.println("TCK in " + mode + " mode, codec " + System.getProperty(CODEC, "the default") + ": every CacheManager uses "
         + ((cluster != null) ? "the Redis Cluster " + cluster.addresses() : server.address()));
     session.getLauncher().registerTestExecutionListeners(new TestExecutionListener() {
       @Override

@@ -9,6 +9,7 @@ import io.multitier.jcache.backend.redis.RedisConnection;
 import io.multitier.jcache.configuration.DegradationPolicy;
 import io.multitier.jcache.configuration.MultiTierConfiguration;
 import io.multitier.jcache.configuration.RedisSettings;
+import io.multitier.jcache.copy.Codec;
 import io.multitier.jcache.spi.NearCacheBackend;
 import io.multitier.jcache.spi.Ttl;
 import io.multitier.jcache.testing.FakeTicker;
@@ -190,7 +191,7 @@ final class AsyncReadTest {
     MultiTierConfiguration<String, String> config = new MultiTierConfiguration<String, String>()
         .setTicker(ticker).setDegradation(degradation);
     config.setTypes(String.class, String.class);
-    Store<String, String> store = Stores.tiered(cache, config, connection.backend(cache, 0), nearTiers(ticker),
+    Store<String, String> store = Stores.tiered(cache, config, Codec.JAVA, connection.backend(cache, 0), nearTiers(ticker),
         getClass().getClassLoader(), () -> Ttl.UNCHANGED, false);
     opened.add(store);
     return store;

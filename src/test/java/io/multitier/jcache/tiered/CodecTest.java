@@ -185,6 +185,25 @@ final class CodecTest {
   }
 
   @Test
+  void aTieredCacheThatNamesNoCodecStoresKryoAndCodecJavaKeepsJavaSerialization() {
+    redis.server().call("FLUSHALL");
+    try (ManagerFiles files = new ManagerFiles()) {
+      Cache<Object, Object> byDefault = files.open(file("default-codec:", "")).getCache("profiles");
+      Cache<Object, Object> java = files.open(file("java-codec:", "codec: java\n")).getCache("profiles");
+      byDefault.put("a", Profile.of(1));
+      java.put("a", Profile.of(1));
+      assertThat(redis.server().call("GETRANGE", "default-codec:{profiles}:s:a", "0", "0")).isEqualTo("K");
+      assertThat(redis.server().call("EVAL", "return string.byte(redis.call('GET', KEYS[1]), 1)", "1",
+          "java-codec:{profiles}:s:a")).as("Java serialization's stream magic").isEqualTo(0xACL);
+      Mutable unserializable = new Mutable(new ArrayList<>(List.of("a")));
+      byDefault.put("m", unserializable);
+      assertThat(((Mutable) byDefault.get("m")).items).as("copies and values in Kryo's form").containsExactly("a");
+      assertThatThrownBy(() -> java.put("m", unserializable)).isInstanceOf(CacheException.class)
+          .hasMessageContaining("not Serializable");
+    }
+  }
+
+  @Test
   void withoutKryoOnTheClassPathCodecKryoIsAnErrorThatSaysWhatToAdd() {
     try (ManagerFiles files = new ManagerFiles();
         ChildJvm child = ChildJvm.startWithout("/com/esotericsoftware/", CodecNode.class,

@@ -94,7 +94,8 @@ final class CodecSizeTest {
     try (ManagerFiles files = new ManagerFiles()) {
       CacheManager manager = files.open(ManagerFiles.sharedClient(redis.server(), PREFIX)
           + "defaults:\n  allowedClasses: [\"" + CodecSizeTest.class.getName() + "$*\", hibernate]\n"
-          + "caches:\n  pojo-java: {}\n  pojo-kryo: {codec: kryo}\n  hibernate-java: {}\n  hibernate-kryo: {codec: kryo}\n");
+          + "caches:\n  pojo-java: {codec: java}\n  pojo-kryo: {codec: kryo}\n  hibernate-java: {codec: java}\n"
+          + "  hibernate-kryo: {codec: kryo}\n");
       for (Map.Entry<String, Function<Integer, Object>> value : values.entrySet()) {
         String kind = value.getKey();
         Map<String, Long> usage = new LinkedHashMap<>();

@@ -1,0 +1,123 @@
+package io.multitier.bench;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.multitier.bench.Codecs.Person;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.Duration;
+import org.redisson.config.Config;
+import org.redisson.jcache.configuration.RedissonConfiguration;
+
+/**
+ * Bytes of Redis memory per entry of a ten-field POJO ({@link Codecs.Person}): {@code used_memory}
+ * after a {@code FLUSHALL}, before and after 10,000 {@code put}s through the standard JCache API,
+ * divided by 10,000. Each cache has its provider's default settings; ours names only its Redis,
+ * the allow-list its values need to be read back and, for {@code mtj-java} or {@code mtj-kryo},
+ * the codec. Also prints what the keys and values themselves take, so that the rest is Redis's own
+ * cost of the layout (one key per entry, or one hash per cache). With {@code -Dbench.expiring=true}
+ * every entry is created to expire in an hour, so that the cost of keeping its expiry shows too.
+ *
+ * <p>Usage: {@code RedisPerEntry <mtj|mtj-java|mtj-kryo|redisson-jcache>...}, with
+ * {@code -Dbench.redis=redis://127.0.0.1:PORT} (a server of its own: it is flushed).
+ */
+public final class RedisPerEntry {
+
+  private static final int ENTRIES = 10_000;
+  private static final String CACHE = "people";
+
+  private RedisPerEntry() {}
+
+  public static void main(String[] args) throws Exception {
+    for (String contender : args) {
+      Redis.call("FLUSHALL");
+      Thread.sleep(200);
+      long before = usedMemory();
+      try (CacheManager manager = manager(contender)) {
+        MutableConfiguration<String, Person> config = new MutableConfiguration<String, Person>()
+            .setTypes(String.class, Person.class);
+        if (Boolean.getBoolean("bench.expiring")) {
+          config.setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(Duration.ONE_HOUR));
+        }
+        Cache<String, Person> cache = manager.createCache(CACHE, contender.equals("redisson-jcache")
+            ? RedissonConfiguration.fromConfig(redisson(), config) : config);
+        for (int i = 0; i < ENTRIES; i++) {
+          cache.put(key(i), Person.sample(i));
+        }
+        Person read = cache.get(key(42));
+        if (read == null || read.id != Person.sample(42).id) {
+          throw new IllegalStateException(contender + " lost an entry");
+        }
+        Thread.sleep(2000); // lets Redis finish rehashing the tables the entries grew
+        long after = usedMemory();
+        Map<String, Long> payload = payload();
+        System.out.printf(Locale.ROOT, "%-16s %7.1f bytes per entry (used_memory), keys %d, of which per entry:"
+            + " key names %.1f, values %.1f, MEMORY USAGE %.1f%n", contender, (after - before) / (double) ENTRIES,
+            payload.get("keys"), payload.get("keyBytes") / (double) ENTRIES, payload.get("valueBytes") / (double) ENTRIES,
+            payload.get("usage") / (double) ENTRIES);
+      }
+    }
+  }
+
+  private static CacheManager manager(String contender) throws Exception {
+    if (contender.equals("redisson-jcache")) {
+      return Caching.getCachingProvider(Contenders.REDISSON)
+          .getCacheManager(URI.create("bench:redisson-" + System.nanoTime()), RedisPerEntry.class.getClassLoader());
+    }
+    String codec = contender.startsWith("mtj-") ? "  codec: " + contender.substring(4) + "\n" : "";
+    Path yaml = Files.createTempFile("bench-per-entry-", ".yaml");
+    yaml.toFile().deleteOnExit();
+    Files.writeString(yaml, "redis:\n  address: " + Redis.address() + "\n"
+        + "defaults:\n  allowedClasses: [\"" + Codecs.class.getName() + "$*\"]\n" + codec, UTF_8);
+    return Caching.getCachingProvider(Contenders.MTJ)
+        .getCacheManager(yaml.toUri(), RedisPerEntry.class.getClassLoader());
+  }
+
+  private static Config redisson() {
+    Config config = new Config();
+    config.useSingleServer().setAddress(Redis.address());
+    return config;
+  }
+
+  /** The number of keys, the bytes of their names and values, and their MEMORY USAGE, summed over the server. */
+  private static Map<String, Long> payload() {
+    @SuppressWarnings("unchecked")
+    List<Long> sums = (List<Long>) Redis.call("EVAL", "local keys, names, values, usage = 0, 0, 0, 0"
+        + " for _, k in ipairs(redis.call('KEYS', '*')) do"
+        + "  keys = keys + 1; names = names + #k"
+        + "  usage = usage + redis.call('MEMORY', 'USAGE', k, 'SAMPLES', '0')"
+        + "  local t = redis.call('TYPE', k)['ok']"
+        + "  if t == 'string' then values = values + redis.call('STRLEN', k)"
+        + "  elseif t == 'hash' then for i, v in ipairs(redis.call('HGETALL', k)) do values = values + #v end end"
+        + " end return {keys, names, values, usage}", "0");
+    Map<String, Long> payload = new LinkedHashMap<>();
+    payload.put("keys", sums.get(0));
+    payload.put("keyBytes", sums.get(1));
+    payload.put("valueBytes", sums.get(2));
+    payload.put("usage", sums.get(3));
+    return payload;
+  }
+
+  private static long usedMemory() {
+    for (String line : ((String) Redis.call("INFO", "memory")).split("\r\n")) {
+      if (line.startsWith("used_memory:")) {
+        return Long.parseLong(line.substring("used_memory:".length()));
+      }
+    }
+    throw new IllegalStateException("no used_memory in INFO memory");
+  }
+
+  private static String key(int i) {
+    return String.format(Locale.ROOT, "person-%06d", i);
+  }
+}
