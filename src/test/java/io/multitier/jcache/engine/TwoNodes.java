@@ -22,7 +22,9 @@ final class TwoNodes implements AutoCloseable {
   static TwoNodes start(RedisServer server, String keyPrefix, String caches) {
     System.setProperty(Resp.PORT, Integer.toString(server.port()));
     TwoNodes nodes = new TwoNodes();
-    String yaml = ManagerFiles.sharedClient(server, keyPrefix) + caches;
+    // these tests count what contending writers do, not how fast Redis answers: a timeout of 5 s,
+    // not the default 1 s, which a 2-core machine running other builds can miss
+    String yaml = ManagerFiles.sharedClient(server, keyPrefix) + "  timeout: 5s\n" + caches;
     try {
       nodes.manager = nodes.managers.open(yaml);
       nodes.child = ChildJvm.start(EngineNode.class, nodes.managers.write("child.yaml", yaml).toUri().toString(),
