@@ -168,7 +168,8 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
 
   /** Reads one batch of keys, adding the present ones to {@code found}. */
   private CompletableFuture<Void> readBatch(List<String> batch, Map<String, ValueWithTtl<byte[]>> found) {
-    List<Object> redisKeys = new ArrayList<>(batch.size());
+    List<Object> redisKeys = new ArrayList<>(batch.size() + 1);
+    redisKeys.add(namespace.expiringKey());
     batch.forEach(key -> redisKeys.add(namespace.key(key)));
     return link.<List<Object>>evalAsync("getAllWithTtl", Scripts.GET_ALL_WITH_TTL, ReturnType.MULTI, redisKeys)
         .thenAccept(reply -> {
@@ -222,6 +223,20 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   @Override
   public boolean remove(String key) {
     return write("remove", Scripts.REMOVE, ReturnType.BOOLEAN, key);
+  }
+
+  /** Removes the keys, one round trip per batch, each batch one notice naming its keys; returns how many were present. */
+  @Override
+  public int removeAll(Collection<? extends String> keys) {
+    requireNonNull(keys, "keys");
+    int removed = 0;
+    for (List<String> batch : batches(keys)) {
+      List<Object> redisKeys = new ArrayList<>(batch.size());
+      batch.forEach(key -> redisKeys.add(namespace.key(key)));
+      Long count = link.eval("removeAll", Scripts.REMOVE_ALL, ReturnType.INTEGER, redisKeys, writeArgs(0));
+      removed += count.intValue();
+    }
+    return removed;
   }
 
   @Override
