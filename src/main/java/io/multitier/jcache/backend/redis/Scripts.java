@@ -145,32 +145,35 @@ final class Scripts {
       """);
 
   /**
-   * KEYS[1] the cache's expiry mark, KEYS[2..] the entries; returns {index, value, pttl, ...} for the
-   * entries present, index counting from 1 over the entries. One MGET reads the mark with the
-   * entries: without the mark no entry of the cache has a time to live, so only the first hit's
-   * {@code PTTL} is asked, to find a mark that was lost (evicted, or never set by an older writer),
-   * which then is set again and every hit's {@code PTTL} asked; with it, every hit's.
+   * KEYS[1] the cache's expiry mark, KEYS[2..] the N entries; returns what {@code MGET} of all the
+   * keys answers (the mark, then each entry's value or nil), followed, if some entry of the cache
+   * may expire, by each entry's {@code PTTL} ({@code -2} for a missing one): N + 1 or 2N + 1 items,
+   * no number per entry when none expires. Without the mark no entry of the cache has a time to
+   * live, so only the first hit's {@code PTTL} is asked, to find a mark that was lost (evicted, or
+   * never set by an older writer), which then is set again.
    */
   static final Script GET_ALL_WITH_TTL = plain("getAllWithTtl", """
       local values = redis.call('mget', unpack(KEYS))
-      local expiring = values[1]
-      local found = {}
-      for i = 2, #KEYS do
-        if values[i] then
-          local pttl = -1
-          if expiring or #found == 0 then
-            pttl = redis.call('pttl', KEYS[i])
-            if not expiring and pttl ~= -1 then
-              redis.call('set', KEYS[1], '1')
-              expiring = true
+      if not values[1] then
+        local hit = false
+        for i = 2, #KEYS do
+          if values[i] then
+            hit = true
+            if redis.call('pttl', KEYS[i]) == -1 then
+              return values
             end
+            redis.call('set', KEYS[1], '1')
+            break
           end
-          found[#found + 1] = i - 1
-          found[#found + 1] = values[i]
-          found[#found + 1] = pttl
+        end
+        if not hit then
+          return values
         end
       end
-      return found
+      for i = 2, #KEYS do
+        values[#KEYS + i - 1] = values[i] and redis.call('pttl', KEYS[i]) or -2
+      end
+      return values
       """);
 
   /** KEYS[1]; ARGV[4] value, ARGV[5] ttl. */
