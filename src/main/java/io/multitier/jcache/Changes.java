@@ -198,7 +198,12 @@ final class Changes<K, V> {
         toRemove.removeAll(undeleted);
       }
     }
-    toRemove.forEach(key -> remove(key, WriteThrough.none()));
+    if (writer == null && !dispatcher.hasListeners() && toRemove.size() > 1) {
+      // no event to publish and no lease to hold: one step of the store, one round trip to a shared tier
+      outcomes.countRemovals(store.removeAll(toRemove));
+    } else {
+      toRemove.forEach(key -> remove(key, WriteThrough.none()));
+    }
     return failure;
   }
 

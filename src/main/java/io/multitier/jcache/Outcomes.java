@@ -57,6 +57,11 @@ final class Outcomes<K, V> {
     };
   }
 
+  /** Counts entries removed at once by a change that publishes no event (a removeAll without listeners). */
+  void countRemovals(long count) {
+    statistics.recordRemovals(count);
+  }
+
   /** Counts values stored at once by a change that publishes no event (a putAll without listeners). */
   void countPuts(long count) {
     statistics.recordPuts(count);

@@ -96,6 +96,17 @@ public interface CacheBackend<K, V> extends AutoCloseable {
     return present;
   }
 
+  /** Removes every key, in as few round trips as the tier allows; returns how many were present. */
+  default int removeAll(Collection<? extends K> keys) {
+    int removed = 0;
+    for (K key : keys) {
+      if (remove(key)) {
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   /** Removes the key and returns its value, or {@code null} if it was absent. */
   @Nullable V getAndRemove(K key);
 

@@ -151,6 +151,11 @@ final class LocalStore<K, V> implements Store<K, V> {
     });
   }
 
+  @Override
+  public int removeAll(Collection<K> keys) {
+    return l1.removeAll(keys);
+  }
+
   /**
    * Runs a write and its report under the key's stripe lock when its reports must keep the key's
    * order: Caffeine's own per-key lock is released before the report.

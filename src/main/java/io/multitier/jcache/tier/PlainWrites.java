@@ -6,6 +6,7 @@ import io.multitier.jcache.spi.Change;
 import io.multitier.jcache.spi.Expected;
 import io.multitier.jcache.spi.L2CacheBackend;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -222,6 +223,33 @@ final class PlainWrites<K, V> {
       return answer;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Removes every key in one call to L2; returns how many were present. */
+  int removeAll(Collection<K> keys) {
+    Map<String, K> encoded = new LinkedHashMap<>();
+    keys.forEach(key -> encoded.put(codec.encodeKey(key), key));
+    List<ReentrantLock> held = stripes.locks(keys);
+    held.forEach(ReentrantLock::lock);
+    try {
+      int removed;
+      try {
+        removed = shared.call(() -> l2.removeAll(encoded.keySet()), "removeAll");
+      } catch (CacheException e) {
+        keys.forEach(near::drop);
+        throw e;
+      }
+      encoded.forEach((encodedKey, key) -> {
+        shared.written(key);
+        lower.removed(encodedKey);
+        near.drop(key);
+      });
+      return removed;
+    } finally {
+      for (int i = held.size() - 1; i >= 0; i--) {
+        held.get(i).unlock();
+      }
     }
   }
 

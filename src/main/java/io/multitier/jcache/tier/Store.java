@@ -119,6 +119,12 @@ public interface Store<K, V> extends AutoCloseable {
   boolean remove(K key, WriteThrough writeThrough, Committed<? super Boolean> committed);
 
   /**
+   * Removes every key, in as few round trips as the tiers allow, telling no writer and without
+   * reports (the caller publishes no events for them); returns how many keys were present.
+   */
+  int removeAll(Collection<K> keys);
+
+  /**
    * Loads a missing key and keeps what the load says, as {@link #putLoaded} does, reporting it if
    * kept; returns the loaded value. In a shared tier one client loads at a time: the one that holds
    * the key's lease (held for at most {@code lease}) loads and keeps the value before it gives the

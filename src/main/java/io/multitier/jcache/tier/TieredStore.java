@@ -165,6 +165,11 @@ final class TieredStore<K, V> implements Store<K, V> {
     return writes.remove(key, committed);
   }
 
+  @Override
+  public int removeAll(Collection<K> keys) {
+    return writes.removeAll(keys);
+  }
+
   /** A put's or remove's decision in a cache that writes through, with the value it was made from. */
   private record Seen<V>(Action<V> action, @Nullable V current) implements Decision<V> {}
 

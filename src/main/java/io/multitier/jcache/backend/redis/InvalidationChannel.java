@@ -186,11 +186,11 @@ final class InvalidationChannel implements Invalidations {
         Reconciler.afterGrace(() -> checkMissing(seq - 1, "an invalidation notice was lost"));
       }
       if (!link.sender().equals(parsed.sender())) {
-        String key = parsed.key();
-        if (key == null) {
+        List<String> keys = parsed.keys();
+        if (keys == null) {
           tellAll();
         } else {
-          tell(listener -> listener.invalidated(key));
+          keys.forEach(key -> tell(listener -> listener.invalidated(key)));
         }
       }
     }

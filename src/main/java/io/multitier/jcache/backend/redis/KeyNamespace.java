@@ -77,6 +77,14 @@ final class KeyNamespace {
     return tag + "#seq";
   }
 
+  /**
+   * Returns the Redis key of the cache's expiry mark, in the cache's Cluster slot: set by every
+   * write that gives an entry a time to live, so its absence says that no entry expires.
+   */
+  String expiringKey() {
+    return tag + "#expiring";
+  }
+
   /** Returns the Redis key of one of the cache's streams, in the cache's Cluster slot. */
   String streamKey(String streamName) {
     return tag + "#stream:" + encodeName(streamName);

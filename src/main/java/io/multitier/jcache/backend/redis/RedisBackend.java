@@ -10,6 +10,7 @@ import static io.multitier.jcache.backend.redis.WireValues.TTL_REMOVE;
 import static io.multitier.jcache.backend.redis.WireValues.ZERO;
 import static io.multitier.jcache.backend.redis.WireValues.ascii;
 import static io.multitier.jcache.backend.redis.WireValues.batches;
+import static io.multitier.jcache.backend.redis.WireValues.eternal;
 import static io.multitier.jcache.backend.redis.WireValues.ttlToWire;
 import static io.multitier.jcache.backend.redis.WireValues.withTtl;
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -168,18 +169,27 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
 
   /** Reads one batch of keys, adding the present ones to {@code found}. */
   private CompletableFuture<Void> readBatch(List<String> batch, Map<String, ValueWithTtl<byte[]>> found) {
-    List<Object> redisKeys = new ArrayList<>(batch.size());
+    List<Object> redisKeys = new ArrayList<>(batch.size() + 1);
+    redisKeys.add(namespace.expiringKey());
     batch.forEach(key -> redisKeys.add(namespace.key(key)));
     return link.<List<Object>>evalAsync("getAllWithTtl", Scripts.GET_ALL_WITH_TTL, ReturnType.MULTI, redisKeys)
-        .thenAccept(reply -> {
-          for (int i = 0; i + 2 < reply.size(); i += 3) {
-            int index = ((Long) reply.get(i)).intValue() - 1;
-            ValueWithTtl<byte[]> value = withTtl(reply.get(i + 1), reply.get(i + 2));
-            if (value != null) {
-              found.put(batch.get(index), value);
-            }
-          }
-        });
+        .thenAccept(reply -> readReply(batch, reply, found));
+  }
+
+  /** Adds the present keys of a {@link Scripts#GET_ALL_WITH_TTL} reply to {@code found}: without times to live, eternal. */
+  private static void readReply(List<String> batch, List<Object> reply, Map<String, ValueWithTtl<byte[]>> found) {
+    int size = batch.size();
+    boolean expiring = reply.size() > size + 1;
+    for (int i = 0; i < size; i++) {
+      Object value = reply.get(i + 1);
+      if (value == null) {
+        continue;
+      }
+      ValueWithTtl<byte[]> read = expiring ? withTtl(value, reply.get(size + 1 + i)) : eternal(value);
+      if (read != null) {
+        found.put(batch.get(i), read);
+      }
+    }
   }
 
   @Override
@@ -222,6 +232,20 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   @Override
   public boolean remove(String key) {
     return write("remove", Scripts.REMOVE, ReturnType.BOOLEAN, key);
+  }
+
+  /** Removes the keys, one round trip per batch, each batch one notice naming its keys; returns how many were present. */
+  @Override
+  public int removeAll(Collection<? extends String> keys) {
+    requireNonNull(keys, "keys");
+    int removed = 0;
+    for (List<String> batch : batches(keys)) {
+      List<Object> redisKeys = new ArrayList<>(batch.size());
+      batch.forEach(key -> redisKeys.add(namespace.key(key)));
+      Long count = link.eval("removeAll", Scripts.REMOVE_ALL, ReturnType.INTEGER, redisKeys, writeArgs(0));
+      removed += count.intValue();
+    }
+    return removed;
   }
 
   @Override

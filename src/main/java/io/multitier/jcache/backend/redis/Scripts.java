@@ -12,9 +12,13 @@ import java.util.HexFormat;
  * <p>Scripts that change entries ({@link #publishing}) take {@code ARGV[1]} the invalidation
  * channel, {@code ARGV[2]} the message header naming the sender ({@code K:<sender>:<cache>:}) and
  * {@code ARGV[3]} the byte length of the key prefix, followed by {@code :<maxLength>} when the
- * cache keeps an event stream. They publish one message per written key in the same script, numbered: each notice advances the cache's
+ * cache keeps an event stream. They publish one message per written key in the same script (a
+ * bulk write one message naming all its keys), numbered: each notice advances the cache's
  * sequence number {@code <prefix>{<cache>}#seq} (in the cache's Cluster slot) and carries it, so
- * that a receiver can tell that it missed one. A cache with an event stream also appends each
+ * that a receiver can tell that it missed one. A script that gives an entry a time to live also
+ * sets the cache's expiry mark {@code <prefix>{<cache>}#expiring} (never removed), so that a cache
+ * whose entries never expire is read without asking each entry's {@code PTTL}
+ * ({@link #GET_ALL_WITH_TTL}). A cache with an event stream also appends each
  * change to {@code <prefix>{<cache>}#events} (trimmed to about {@code maxLength} entries), with the
  * fields {@code t} ({@code C} created, {@code U} updated, {@code R} removed, {@code E} expired by a
  * zero time to live), {@code k} the encoded key, {@code s} the sender, {@code v} the new value and
@@ -28,14 +32,14 @@ final class Scripts {
       local prefixBytes, eventsMax = string.match(ARGV[3], '^(%d+):?(%d*)$')
       prefixBytes = tonumber(prefixBytes)
       local events = eventsMax ~= ''
+      local marked = false
+      local function tagOf(key)
+        return string.sub(key, 1, prefixBytes - 1)
+      end
       local function before(key)
         return events and redis.call('get', key)
       end
-      local function changed(key, old, new, ttl)
-        local tag = string.sub(key, 1, prefixBytes - 1)
-        local encoded = string.sub(key, prefixBytes + 1)
-        local seq = redis.call('incr', tag .. '#seq')
-        redis.call('publish', ARGV[1], ARGV[2] .. seq .. ':' .. encoded)
+      local function recorded(key, old, new, ttl)
         if not events then
           return
         end
@@ -47,8 +51,8 @@ final class Scripts {
           new = false
         end
         if kind then
-          local entry = {'xadd', tag .. '#events', 'maxlen', '~', eventsMax, '*', 't', kind, 'k', encoded,
-              's', string.match(ARGV[2], '^K:([^:]*):')}
+          local entry = {'xadd', tagOf(key) .. '#events', 'maxlen', '~', eventsMax, '*', 't', kind,
+              'k', string.sub(key, prefixBytes + 1), 's', string.match(ARGV[2], '^K:([^:]*):')}
           if new then
             entry[#entry + 1] = 'v'
             entry[#entry + 1] = new
@@ -60,8 +64,28 @@ final class Scripts {
           redis.call(unpack(entry))
         end
       end
+      local function changed(key, old, new, ttl)
+        local seq = redis.call('incr', tagOf(key) .. '#seq')
+        redis.call('publish', ARGV[1], ARGV[2] .. seq .. ':' .. string.sub(key, prefixBytes + 1))
+        recorded(key, old, new, ttl)
+      end
+      local function announced(keys)
+        local seq = redis.call('incr', tagOf(keys[1]) .. '#seq')
+        local notice = {'M', string.sub(ARGV[2], 2), seq}
+        for _, key in ipairs(keys) do
+          local encoded = string.sub(key, prefixBytes + 1)
+          notice[#notice + 1] = ':' .. #encoded .. ':' .. encoded
+        end
+        redis.call('publish', ARGV[1], table.concat(notice))
+      end
       local function notify(key)
         changed(key, false, false, nil)
+      end
+      local function expiring(key)
+        if not marked then
+          redis.call('set', tagOf(key) .. '#expiring', '1')
+          marked = true
+        end
       end
       local function store(key, value, ttl)
         if ttl == '0' then
@@ -71,8 +95,43 @@ final class Scripts {
         elseif ttl == '-2' then
           redis.call('set', key, value, 'keepttl')
         else
+          expiring(key)
           redis.call('set', key, value, 'px', ttl)
         end
+      end
+      local function stored(key, value, ttl)
+        if ttl == '0' then
+          return redis.call('del', key) == 1
+        elseif ttl == '-1' then
+          return redis.call('set', key, value, 'get') and true or false
+        elseif ttl == '-2' then
+          return redis.call('set', key, value, 'keepttl', 'get') and true or false
+        end
+        expiring(key)
+        return redis.call('set', key, value, 'px', ttl, 'get') and true or false
+      end
+      local function put(key, value, ifAbsent, ifPresent)
+        if ifAbsent == ifPresent or (ifAbsent == '-1' and ifPresent == '-2') then
+          -- KEEPTTL leaves an absent key without expiry
+          return stored(key, value, ifPresent)
+        end
+        if ifAbsent ~= '0' and ifAbsent ~= '-2' then
+          local created
+          if ifAbsent == '-1' then
+            created = redis.call('set', key, value, 'nx')
+          else
+            expiring(key)
+            created = redis.call('set', key, value, 'px', ifAbsent, 'nx')
+          end
+          if created then
+            return false
+          end
+          store(key, value, ifPresent)
+          return true
+        end
+        local present = redis.call('exists', key) == 1
+        store(key, value, present and ifPresent or ifAbsent)
+        return present
       end
       """;
 
@@ -85,18 +144,36 @@ final class Scripts {
       return {value, redis.call('pttl', KEYS[1])}
       """);
 
-  /** KEYS; returns {index, value, pttl, ...} for the keys present, index counting from 1 (one MGET, a PTTL per hit). */
+  /**
+   * KEYS[1] the cache's expiry mark, KEYS[2..] the N entries; returns what {@code MGET} of all the
+   * keys answers (the mark, then each entry's value or nil), followed, if some entry of the cache
+   * may expire, by each entry's {@code PTTL} ({@code -2} for a missing one): N + 1 or 2N + 1 items,
+   * no number per entry when none expires. Without the mark no entry of the cache has a time to
+   * live, so only the first hit's {@code PTTL} is asked, to find a mark that was lost (evicted, or
+   * never set by an older writer), which then is set again.
+   */
   static final Script GET_ALL_WITH_TTL = plain("getAllWithTtl", """
       local values = redis.call('mget', unpack(KEYS))
-      local found = {}
-      for i = 1, #KEYS do
-        if values[i] then
-          found[#found + 1] = i
-          found[#found + 1] = values[i]
-          found[#found + 1] = redis.call('pttl', KEYS[i])
+      if not values[1] then
+        local hit = false
+        for i = 2, #KEYS do
+          if values[i] then
+            hit = true
+            if redis.call('pttl', KEYS[i]) == -1 then
+              return values
+            end
+            redis.call('set', KEYS[1], '1')
+            break
+          end
+        end
+        if not hit then
+          return values
         end
       end
-      return found
+      for i = 2, #KEYS do
+        values[#KEYS + i - 1] = values[i] and redis.call('pttl', KEYS[i]) or -2
+      end
+      return values
       """);
 
   /** KEYS[1]; ARGV[4] value, ARGV[5] ttl. */
@@ -107,13 +184,14 @@ final class Scripts {
       return 1
       """);
 
-  /** KEYS; ARGV[2i+2] value and ARGV[2i+3] ttl of KEYS[i]. */
+  /** KEYS; ARGV[2i+2] value and ARGV[2i+3] ttl of KEYS[i]; one notice names every key. */
   static final Script SET_ALL = publishing("setAllWithTtl", """
       for i, key in ipairs(KEYS) do
         local old = before(key)
         store(key, ARGV[2 * i + 2], ARGV[2 * i + 3])
-        changed(key, old, ARGV[2 * i + 2], ARGV[2 * i + 3])
+        recorded(key, old, ARGV[2 * i + 2], ARGV[2 * i + 3])
       end
+      announced(KEYS)
       return #KEYS
       """);
 
@@ -304,6 +382,7 @@ final class Scripts {
       elseif ttl == '-1' then
         redis.call('persist', KEYS[1])
       else
+        expiring(KEYS[1])
         redis.call('pexpire', KEYS[1], ttl)
       end
       notify(KEYS[1])
@@ -322,18 +401,35 @@ final class Scripts {
 
   /**
    * KEYS; ARGV[4] ttl if absent, ARGV[5] ttl if present, ARGV[5 + i] the value of KEYS[i]; returns
-   * per key 1 if it was present, else 0 (not the previous values).
+   * per key 1 if it was present, else 0 (not the previous values). One command per key where the
+   * times allow ({@code SET … GET}, {@code SET … NX}), and one notice names every key.
    */
   static final Script PUT_ALL = publishing("putAll", """
       local present = {}
       for i, key in ipairs(KEYS) do
-        present[i] = redis.call('exists', key)
         local old = before(key)
-        local ttl = (present[i] == 1) and ARGV[5] or ARGV[4]
-        store(key, ARGV[5 + i], ttl)
-        changed(key, old, ARGV[5 + i], ttl)
+        local was = put(key, ARGV[5 + i], ARGV[4], ARGV[5])
+        present[i] = was and 1 or 0
+        recorded(key, old, ARGV[5 + i], was and ARGV[5] or ARGV[4])
       end
+      announced(KEYS)
       return present
+      """);
+
+  /** KEYS; removes them with one {@code DEL} and one notice naming every key; returns how many were present. */
+  static final Script REMOVE_ALL = publishing("removeAll", """
+      local removed = 0
+      if events then
+        for _, key in ipairs(KEYS) do
+          local old = before(key)
+          removed = removed + redis.call('del', key)
+          recorded(key, old, false, nil)
+        end
+      else
+        removed = redis.call('del', unpack(KEYS))
+      end
+      announced(KEYS)
+      return removed
       """);
 
   /** KEYS[1]; ARGV[1] the bytes it must hold; returns 1 if it holds them. */

@@ -80,6 +80,11 @@ final class WireValues {
     return (ttl == null) ? null : new ValueWithTtl<>((byte[]) value, ttl);
   }
 
+  /** Returns a value read from a cache none of whose entries expires. */
+  static ValueWithTtl<byte[]> eternal(Object value) {
+    return new ValueWithTtl<>((byte[]) value, Ttl.ETERNAL);
+  }
+
   /** Cuts the keys into batches of at most {@link #BATCH}, in their order. */
   static List<List<String>> batches(Collection<? extends String> keys) {
     List<List<String>> batches = new ArrayList<>();

@@ -78,7 +78,8 @@ final class RedisBackendTest {
     cache.setWithTtl("k1", bytes("v1"), MINUTE);
 
     assertThat(redis.server().call("GET", "mtj:{users}:k1")).isEqualTo("v1");
-    assertThat((List<Object>) redis.server().call("KEYS", "*")).containsExactlyInAnyOrder("mtj:{users}#seq", "mtj:{users}:k1");
+    assertThat((List<Object>) redis.server().call("KEYS", "*")).containsExactlyInAnyOrder("mtj:{users}#seq", "mtj:{users}#expiring",
+        "mtj:{users}:k1");
   }
 
   @Test
@@ -208,7 +209,8 @@ final class RedisBackendTest {
     assertThat(cache.getAll(entries.keySet())).hasSize(2_500);
     assertThat(keys(cache)).isEqualTo(entries.keySet());
     cache.clear();
-    assertThat(redis.server().call("KEYS", "*")).as("only the count of changes is left").isEqualTo(List.of("mtj:{users}#seq"));
+    assertThat((List<Object>) redis.server().call("KEYS", "*")).as("only the count of changes and the expiry mark are left")
+        .containsExactlyInAnyOrder("mtj:{users}#seq", "mtj:{users}#expiring");
   }
 
   @Test
@@ -309,6 +311,143 @@ final class RedisBackendTest {
   }
 
   @Test
+  void putAllGivesEachKeyTheTimeToLiveOfWhetherItWasPresent() {
+    cache.setWithTtl("eternal", bytes("0"), Ttl.ETERNAL);
+    cache.setWithTtl("expiring", bytes("0"), Duration.ofMinutes(10));
+
+    // the same time to live either way: one SET ... GET per key
+    assertThat(cache.putAll(Map.of("eternal", bytes("1"), "a", bytes("1")), Ttl.ETERNAL, Ttl.ETERNAL))
+        .containsExactly("eternal");
+    assertThat(pttl("users", "a")).isEqualTo(-1L);
+    // created eternal, expiry kept on update (an eternal policy): one SET ... KEEPTTL GET per key
+    assertThat(cache.putAll(Map.of("expiring", bytes("1"), "z", bytes("1")), Ttl.ETERNAL, Ttl.UNCHANGED))
+        .containsExactly("expiring");
+    assertThat(pttl("users", "expiring")).isBetween(500_000L, 600_000L);
+    assertThat(pttl("users", "z")).isEqualTo(-1L);
+    // created with a time to live, kept on update: SET ... NX, then SET ... KEEPTTL for a present key
+    assertThat(cache.putAll(Map.of("expiring", bytes("2"), "b", bytes("2")), MINUTE, Ttl.UNCHANGED))
+        .containsExactly("expiring");
+    assertThat(pttl("users", "expiring")).isBetween(500_000L, 600_000L);
+    assertThat(pttl("users", "b")).isBetween(50_000L, 60_000L);
+    // a zero time to live for an update removes a present key, and creates the absent one
+    assertThat(cache.putAll(Map.of("b", bytes("3"), "c", bytes("3")), MINUTE, Duration.ZERO)).containsExactly("b");
+    assertThat(cache.get("b")).isNull();
+    assertThat(cache.get("c")).containsExactly(bytes("3"));
+    // created expired: an absent key is not stored, a present one is updated
+    assertThat(cache.putAll(Map.of("c", bytes("4"), "d", bytes("4")), Duration.ZERO, Ttl.UNCHANGED))
+        .containsExactly("c");
+    assertThat(cache.get("c")).containsExactly(bytes("4"));
+    assertThat(cache.get("d")).isNull();
+    assertThat(cache.putAll(Map.of("c", bytes("5"), "e", bytes("5")), Duration.ZERO, Duration.ZERO))
+        .containsExactly("c");
+    assertThat(cache.get("c")).isNull();
+    assertThat(cache.get("e")).isNull();
+  }
+
+  @Test
+  void removeAllRemovesEveryKeyAndCountsThePresentOnes() {
+    cache.setWithTtl("a", bytes("1"), MINUTE);
+    cache.setWithTtl("b", bytes("2"), Ttl.ETERNAL);
+
+    assertThat(cache.removeAll(List.of("a", "b", "absent"))).isEqualTo(2);
+    assertThat(cache.getAll(List.of("a", "b"))).isEmpty();
+    assertThat(cache.removeAll(List.of())).isZero();
+  }
+
+  @Test
+  void aCacheWithoutExpiringEntriesIsReadWithoutTheirTimesToLive() {
+    Map<String, byte[]> entries = new HashMap<>();
+    for (int i = 0; i < 100; i++) {
+      entries.put("k" + i, bytes("v" + i));
+    }
+    cache.putAll(entries, Ttl.ETERNAL, Ttl.ETERNAL);
+    assertThat(redis.server().call("EXISTS", "mtj:{users}#expiring")).as("no entry expires").isEqualTo(0L);
+
+    redis.server().resetStats();
+    Map<String, ValueWithTtl<byte[]>> found = cache.getAllWithTtl(entries.keySet());
+
+    assertThat(found).hasSize(100).allSatisfy((key, value) -> assertThat(value.ttl()).isEqualTo(Ttl.ETERNAL));
+    assertThat(redis.server().commandStats()).as("the first hit's PTTL checks that the mark was not lost")
+        .isEqualTo(Map.of("evalsha", 1L, "mget", 1L, "pttl", 1L));
+
+    cache.setWithTtl("k0", bytes("expiring"), MINUTE);
+    assertThat(redis.server().call("EXISTS", "mtj:{users}#expiring")).isEqualTo(1L);
+    found = cache.getAllWithTtl(entries.keySet());
+    assertThat(found.get("k0").ttl()).isPositive().isLessThanOrEqualTo(MINUTE);
+    assertThat(found.get("k1").ttl()).isEqualTo(Ttl.ETERNAL);
+  }
+
+  @Test
+  void everyWriteThatGivesAnEntryATimeToLiveSetsTheMark() {
+    List<Runnable> writes = List.of(
+        () -> cache.setWithTtl("k", bytes("v"), MINUTE),
+        () -> cache.setAllWithTtl(Map.of("k", bytes("v")), Map.of("k", MINUTE)),
+        () -> cache.putIfAbsent("k", bytes("v"), MINUTE),
+        () -> cache.put("k", bytes("v"), MINUTE, MINUTE),
+        () -> cache.getAndPut("k", bytes("v"), MINUTE, MINUTE),
+        () -> cache.putAll(Map.of("k", bytes("v")), MINUTE, Ttl.ETERNAL),
+        () -> cache.putAll(Map.of("k", bytes("v")), MINUTE, MINUTE),
+        () -> cache.commit("k", io.multitier.jcache.spi.Expected.absent(),
+            io.multitier.jcache.spi.Change.store(bytes("v"), MINUTE), io.multitier.jcache.spi.Lease.none()));
+    for (Runnable write : writes) {
+      redis.server().call("FLUSHALL");
+      write.run();
+      assertThat(pttl("users", "k")).isPositive();
+      assertThat(redis.server().call("EXISTS", "mtj:{users}#expiring")).isEqualTo(1L);
+    }
+
+    redis.server().call("FLUSHALL");
+    cache.setWithTtl("k", bytes("v"), Ttl.ETERNAL);
+    cache.setTtl("k", MINUTE);
+    assertThat(redis.server().call("EXISTS", "mtj:{users}#expiring")).as("setTtl").isEqualTo(1L);
+  }
+
+  @Test
+  void aLostMarkIsFoundByTheFirstHitAndSetAgain() {
+    cache.setWithTtl("a", bytes("1"), MINUTE);
+    cache.setWithTtl("b", bytes("2"), MINUTE);
+    redis.server().call("DEL", "mtj:{users}#expiring");
+
+    Map<String, ValueWithTtl<byte[]>> found = cache.getAllWithTtl(List.of("a", "b"));
+
+    assertThat(found.get("a").ttl()).isPositive().isLessThanOrEqualTo(MINUTE);
+    assertThat(found.get("b").ttl()).isPositive().isLessThanOrEqualTo(MINUTE);
+    assertThat(redis.server().call("EXISTS", "mtj:{users}#expiring")).isEqualTo(1L);
+  }
+
+  @Test
+  void oneNoticeNamesEveryKeyOfABulkWriteWithOneNumber() {
+    RedisBackend remote = backend(clientB, "users");
+    List<String> heard = new CopyOnWriteArrayList<>();
+    remote.onInvalidation(recordingInto(heard));
+    List<String> raw = new CopyOnWriteArrayList<>();
+    RTopic topic = clientB.getTopic("mtj:#invalidations", StringCodec.INSTANCE);
+    int listener = topic.addListener(String.class, (channel, message) -> raw.add(message));
+    try {
+      Map<String, byte[]> entries = new LinkedHashMap<>();
+      List<String> keys = List.of("plain", "with:colons:", "1:2", "ünïcødé ☃ 日本語 \uD83D\uDE00", "", ":");
+      keys.forEach(key -> entries.put(key, bytes("v")));
+
+      cache.putAll(entries, MINUTE, MINUTE);
+      cache.removeAll(keys);
+      cache.setWithTtl("last", bytes("1"), MINUTE);
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> heard.contains("last"));
+      List<String> twice = new ArrayList<>(keys);
+      twice.addAll(keys);
+      twice.add("last");
+      assertThat(heard).as("each key, and no lost notice").containsExactlyElementsOf(twice);
+      assertThat(redis.server().call("GET", "mtj:{users}#seq")).as("one number per notice").isEqualTo("3");
+      await().atMost(Duration.ofSeconds(10)).until(() -> raw.size() == 3);
+      assertThat(raw.get(0)).startsWith("M:" + cache.senderId() + ":users:1:5:plain:12:with:colons::3:1:2:");
+    } finally {
+      topic.removeListener(listener);
+    }
+    await().pollDelay(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    assertThat(heard).as("no hole was found in the numbers").doesNotContainNull();
+  }
+
+  @Test
   void holdsComparesTheBytes() {
     cache.setWithTtl("k1", bytes("v1"), MINUTE);
 
@@ -397,7 +536,8 @@ final class RedisBackendTest {
     globbed.clear();
 
     assertThat(globbed.get("k")).isNull();
-    assertThat(redis.server().call("DBSIZE")).as("the lookalikes and the cache's count of changes").isEqualTo(3L);
+    assertThat(redis.server().call("DBSIZE")).as("the lookalikes, the cache's count of changes and its expiry mark")
+        .isEqualTo(4L);
   }
 
   @Test
@@ -435,7 +575,8 @@ final class RedisBackendTest {
       assertThat(keys(readers.get(i))).containsExactly(key);
       await().atMost(Duration.ofSeconds(10)).until(() -> heard.get(name).equals(List.of(key)));
     }
-    assertThat((List<?>) redis.server().call("KEYS", "*")).as("an entry and a count of changes each").hasSize(2 * names.size());
+    assertThat((List<?>) redis.server().call("KEYS", "*")).as("an entry, a count of changes and an expiry mark each")
+        .hasSize(3 * names.size());
     for (String name : names) {
       String tag = KeyNamespace.encodeName(name);
       assertThat(tag).isNotEmpty().doesNotContain("{", "}", "*", "?", "[", "]", "\\", ":", " ");
@@ -591,7 +732,8 @@ final class RedisBackendTest {
     void setWithTtlPublishesInsideItsScript() {
       cache.setWithTtl("k1", bytes("v"), MINUTE);
 
-      assertThat(server.commandStats()).isEqualTo(numbered(Map.of("evalsha", 1L, "set", 1L, "publish", 1L)));
+      assertThat(server.commandStats()).as("the value and the cache's expiry mark")
+          .isEqualTo(numbered(Map.of("evalsha", 1L, "set", 2L, "publish", 1L)));
     }
 
     @Test
@@ -605,17 +747,35 @@ final class RedisBackendTest {
 
       cache.setAllWithTtl(entries, ttls);
 
-      assertThat(server.commandStats()).isEqualTo(numbered(Map.of("evalsha", 1L, "set", 100L, "publish", 100L)));
+      assertThat(server.commandStats()).as("the values, the cache's expiry mark once, one notice")
+          .isEqualTo(numbered(Map.of("evalsha", 1L, "set", 101L, "publish", 1L)));
+    }
+
+    @Test
+    void bulkWritesSendOneNotice() {
+      Map<String, byte[]> entries = new HashMap<>();
+      for (int i = 0; i < 100; i++) {
+        entries.put("n" + i, bytes("v"));
+      }
+
+      assertCommands(() -> cache.putAll(entries, Ttl.ETERNAL, Ttl.ETERNAL),
+          Map.of("evalsha", 1L, "set", 100L, "publish", 1L));
+      assertCommands(() -> cache.removeAll(entries.keySet()), Map.of("evalsha", 1L, "del", 1L, "publish", 1L));
+      assertCommands(() -> cache.putAll(entries, MINUTE, Ttl.UNCHANGED),
+          Map.of("evalsha", 1L, "set", 101L, "publish", 1L));
+      assertCommands(() -> cache.putAll(entries, MINUTE, Ttl.UNCHANGED),
+          Map.of("evalsha", 1L, "set", 201L, "publish", 1L));
     }
 
     @Test
     void everyOtherOperationIsOneCommand() {
       assertCommands(() -> cache.get("k0"), Map.of("get", 1L));
       assertCommands(() -> cache.getAll(List.of("k0", "k1", "k2")), Map.of("mget", 1L));
+      // a write that gives an entry a time to live also sets the cache's expiry mark
       assertCommands(() -> cache.putIfAbsent("p", bytes("v"), MINUTE),
-          Map.of("evalsha", 1L, "exists", 1L, "set", 1L, "publish", 1L));
+          Map.of("evalsha", 1L, "exists", 1L, "set", 2L, "publish", 1L));
       assertCommands(() -> cache.replace("k0", bytes("v"), bytes("w"), MINUTE),
-          Map.of("evalsha", 1L, "get", 1L, "set", 1L, "publish", 1L));
+          Map.of("evalsha", 1L, "get", 1L, "set", 2L, "publish", 1L));
       assertCommands(() -> cache.remove("k2"), Map.of("evalsha", 1L, "del", 1L, "publish", 1L));
       assertCommands(() -> cache.remove("k4", bytes("v")),
           Map.of("evalsha", 1L, "get", 1L, "del", 1L, "publish", 1L));
