@@ -97,7 +97,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     this.streams = new RedisStreams(client, namespace);
     this.keyScan = new KeyScan(link);
     this.writeHeader = new Object[] {
-        namespace.channel().getBytes(UTF_8),
+        link.tracking() ? EMPTY : namespace.channel().getBytes(UTF_8),
         InvalidationMessage.keyHeader(sender, namespace.encodedName()).getBytes(UTF_8),
         ascii(namespace.keyPrefixBytes() + ((eventsMaxLength > 0) ? ":" + eventsMaxLength : ""))};
   }

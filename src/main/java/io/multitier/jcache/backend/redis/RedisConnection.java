@@ -38,6 +38,7 @@ public final class RedisConnection implements AutoCloseable {
   private final String keyPrefix;
   private final ConnectionTrouble trouble;
   private final Reconciler reconciler;
+  private final @Nullable Tracking tracking;
   private final ExpiryNotifications expiries;
   private final BackendFactory backends;
   private boolean closed;
@@ -49,7 +50,10 @@ public final class RedisConnection implements AutoCloseable {
     this.trouble = trouble;
     this.reconciler = new Reconciler(shared.client, settings.reconcileIntervalDuration());
     this.expiries = new ExpiryNotifications(shared.client, keyPrefix, trouble.servers());
-    this.backends = BackendFactory.of(shared.client, keyPrefix, trouble, reconciler, expiries);
+    // a Cluster keeps the published notices: tracking there is per master, and not done yet
+    this.tracking = (settings.tracking() && !shared.config.isClusterConfig())
+        ? new Tracking(shared.client, keyPrefix, settings.reconcileIntervalDuration()) : null;
+    this.backends = BackendFactory.of(shared.client, keyPrefix, trouble, reconciler, expiries, tracking);
   }
 
   /**
@@ -117,6 +121,9 @@ public final class RedisConnection implements AutoCloseable {
       }
       closed = true;
       reconciler.close();
+      if (tracking != null) {
+        tracking.close();
+      }
       expiries.close();
       if (--shared.users == 0 && clients.remove(settings, shared)) {
         shared.shutdown();

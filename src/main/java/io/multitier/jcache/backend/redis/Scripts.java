@@ -14,7 +14,10 @@ import java.util.HexFormat;
  * {@code ARGV[3]} the byte length of the key prefix, followed by {@code :<maxLength>} when the
  * cache keeps an event stream. They publish one message per written key in the same script, numbered: each notice advances the cache's
  * sequence number {@code <prefix>{<cache>}#seq} (in the cache's Cluster slot) and carries it, so
- * that a receiver can tell that it missed one. A cache with an event stream also appends each
+ * that a receiver can tell that it missed one. With an empty channel ({@code invalidation:
+ * tracking}) they publish nothing, Redis's client-side tracking tells the readers of each key
+ * ({@link Tracking}), and they read each written key back so that the connection that wrote it
+ * goes on being told of its changes. A cache with an event stream also appends each
  * change to {@code <prefix>{<cache>}#events} (trimmed to about {@code maxLength} entries), with the
  * fields {@code t} ({@code C} created, {@code U} updated, {@code R} removed, {@code E} expired by a
  * zero time to live), {@code k} the encoded key, {@code s} the sender, {@code v} the new value and
@@ -34,8 +37,14 @@ final class Scripts {
       local function changed(key, old, new, ttl)
         local tag = string.sub(key, 1, prefixBytes - 1)
         local encoded = string.sub(key, prefixBytes + 1)
-        local seq = redis.call('incr', tag .. '#seq')
-        redis.call('publish', ARGV[1], ARGV[2] .. seq .. ':' .. encoded)
+        if ARGV[1] == '' then
+          -- tracked: reading the key back keeps the writing connection tracking it, which the write
+          -- itself ended (Redis forgets who read a key once it changes)
+          redis.call('exists', key)
+        else
+          local seq = redis.call('incr', tag .. '#seq')
+          redis.call('publish', ARGV[1], ARGV[2] .. seq .. ':' .. encoded)
+        end
         if not events then
           return
         end
@@ -251,6 +260,12 @@ final class Scripts {
         elseif left > 0 and left < tonumber(ARGV[i]) then
           redis.call('pexpire', key, ARGV[i])
           extended = extended + 1
+        else
+          left = 0
+        end
+        if left > 0 then
+          -- a tracked connection that changed a key's expiry reads it back to go on tracking it
+          redis.call('exists', key)
         end
       end
       return extended

@@ -1,0 +1,246 @@
+package io.multitier.jcache.backend.redis;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.RedisClient;
+import org.redisson.client.RedisConnection;
+import org.redisson.connection.ConnectionManager;
+import org.redisson.connection.MasterSlaveEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One CacheManager's invalidations through Redis's client-side tracking ({@code invalidation:
+ * tracking}): its caches' commands go, for each master, on one connection that Redis tracks
+ * ({@link TrackedNode}, default mode, not {@code BCAST}), so a change is announced only to the
+ * CacheManagers that read the key since its last change, whoever made it (another JVM, an
+ * operator's {@code DEL}, an eviction, an expiry), and the write scripts publish nothing.
+ * Redis's message names the Redis key; this maps it back to the cache and the key.
+ *
+ * <p>Lost messages have no numbers to detect them by. Instead: a node whose connection drops, or
+ * that Redis says no longer tracks (checked every {@code reconcileInterval}: {@code CLIENT
+ * TRACKINGINFO} on the command connection, a PING on the subscription), tells every cache that
+ * every key may have changed, and the caches' commands go through Redisson's pool until a new node
+ * is open, which tells them again (copies read meanwhile were not tracked). A restart or a
+ * failover drops the connections, so it flushes too; a {@code FLUSHALL} is a flush message. The
+ * answers of those checks vouch for the caches' copies, as the reconciliation does with numbered
+ * notices: a cache whose nodes have not all answered within {@code reconcileInterval} +
+ * {@link Reconciler#GRACE} is told it is not hearing every change.
+ */
+final class Tracking implements TrackedConnections, Watcher<TrackingChannel>, AutoCloseable {
+
+  private static final Logger logger = LoggerFactory.getLogger(Tracking.class);
+  /** How long after a failed opening a node is opened again. */
+  private static final long REOPEN_MILLIS = 200;
+
+  private final ConnectionManager servers;
+  private final String keyPrefix;
+  private final Map<RedisClient, TrackedNode> nodes = new ConcurrentHashMap<>();
+  private final Map<String, Set<TrackingChannel>> caches = new ConcurrentHashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean checking = new AtomicBoolean();
+  private final long boundNanos;
+  private final ScheduledFuture<?> heartbeat;
+
+  /** Tracks the keys of the caches under {@code keyPrefix}, checking the nodes every {@code interval}. */
+  Tracking(RedissonClient client, String keyPrefix, Duration interval) {
+    this.servers = ((Redisson) requireNonNull(client, "client")).getCommandExecutor().getConnectionManager();
+    this.keyPrefix = requireNonNull(keyPrefix, "keyPrefix");
+    long intervalMillis = Math.max(1, interval.toMillis());
+    this.boundNanos = TimeUnit.MILLISECONDS.toNanos(intervalMillis) + Reconciler.GRACE.toNanos();
+    this.heartbeat = Reconciler.every(this::check, intervalMillis);
+  }
+
+  @Override
+  public boolean enabled() {
+    return true;
+  }
+
+  @Override
+  public @Nullable RedisConnection connection(String routingKey) {
+    if (closed.get()) {
+      return null;
+    }
+    MasterSlaveEntry entry = servers.getEntry(routingKey);
+    RedisClient master = (entry == null) ? null : entry.getClient();
+    if (master == null) {
+      return null;
+    }
+    TrackedNode node = nodes.get(master);
+    if (node == null) {
+      open(master);
+      return null;
+    }
+    return node.commands();
+  }
+
+  /** Starts telling the cache of its keys' invalidations; the first cache opens the nodes of the known masters. */
+  @Override
+  public void watch(TrackingChannel cache) {
+    caches.computeIfAbsent(cache.encodedName(), name -> ConcurrentHashMap.newKeySet()).add(cache);
+    for (MasterSlaveEntry entry : servers.getEntrySet()) {
+      RedisClient master = entry.getClient();
+      if (master != null) {
+        open(master);
+      }
+    }
+    Reconciler.later(this::checkHearing, boundNanos);
+  }
+
+  @Override
+  public void unwatch(TrackingChannel cache) {
+    caches.computeIfPresent(cache.encodedName(), (name, channels) -> {
+      channels.remove(cache);
+      return channels.isEmpty() ? null : channels;
+    });
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      heartbeat.cancel(false);
+      nodes.values().forEach(TrackedNode::shutdown);
+      nodes.clear();
+      caches.clear();
+    }
+  }
+
+  /** Opens the node of a master unless there is one. */
+  private void open(RedisClient master) {
+    if (closed.get() || master.isShutdown()) {
+      return;
+    }
+    TrackedNode node = new TrackedNode(master, this::heard, () -> lost(master));
+    if (nodes.putIfAbsent(master, node) != null) {
+      return;
+    }
+    node.open().whenComplete((done, failure) -> {
+      if (failure != null) {
+        logger.debug("Could not open the {}; trying again", node, failure);
+      } else {
+        // copies read before the node tracked them, through the pool, are not vouched for
+        everyCache(TrackingChannel::invalidatedAll);
+      }
+    });
+  }
+
+  /** Drops a lost node, tells every cache that every key may have changed, and opens a new one soon. */
+  private void lost(RedisClient master) {
+    TrackedNode node = nodes.remove(master);
+    if (closed.get() || node == null) {
+      return;
+    }
+    logger.debug("The {} was lost; dropping the L1 copies of caches under '{}'", node, keyPrefix);
+    everyCache(TrackingChannel::invalidatedAll);
+    Reconciler.later(() -> reopen(master), TimeUnit.MILLISECONDS.toNanos(REOPEN_MILLIS));
+  }
+
+  /** Opens the master's node again if it is still the master of an entry (after a failover, the new master's is opened on use). */
+  private void reopen(RedisClient master) {
+    for (MasterSlaveEntry entry : servers.getEntrySet()) {
+      if (entry.getClient() == master) {
+        open(master);
+        return;
+      }
+    }
+  }
+
+  /** Hands one invalidation message to the cache it concerns; {@code null} (a flush) concerns every cache. */
+  private void heard(TrackedNode node, @Nullable String redisKey) {
+    if (redisKey == null) {
+      everyCache(TrackingChannel::invalidatedAll);
+      return;
+    }
+    if (!redisKey.startsWith(keyPrefix) || redisKey.length() <= keyPrefix.length()
+        || redisKey.charAt(keyPrefix.length()) != '{') {
+      return;
+    }
+    int end = redisKey.indexOf("}:", keyPrefix.length() + 1);
+    if (end < 0) {
+      return; // a lease, a count or a stream of a cache: no copy depends on it
+    }
+    Set<TrackingChannel> channels = caches.get(redisKey.substring(keyPrefix.length() + 1, end));
+    if (channels != null) {
+      String encodedKey = redisKey.substring(end + 2);
+      channels.forEach(channel -> channel.invalidated(encodedKey));
+    }
+  }
+
+  private void everyCache(java.util.function.Consumer<TrackingChannel> notice) {
+    caches.values().forEach(channels -> channels.forEach(notice));
+  }
+
+  /**
+   * Asks every node whether it still tracks; when all do, their answers vouch for every cache's
+   * copies as of when they were asked. Masters without a node (a new master after a failover) get one.
+   */
+  private void check() {
+    if (caches.isEmpty() || !checking.compareAndSet(false, true)) {
+      return;
+    }
+    long askedAt = System.nanoTime();
+    List<CompletableFuture<Boolean>> answers = new ArrayList<>();
+    for (MasterSlaveEntry entry : servers.getEntrySet()) {
+      RedisClient master = entry.getClient();
+      TrackedNode node = (master == null) ? null : nodes.get(master);
+      if (node == null) {
+        if (master != null) {
+          open(master);
+        }
+        answers.add(CompletableFuture.completedFuture(false));
+      } else {
+        answers.add(node.check().toCompletableFuture()
+            .completeOnTimeout(false, boundNanos, TimeUnit.NANOSECONDS));
+      }
+    }
+    CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).whenComplete((done, failure) -> {
+      try {
+        if (failure == null && !answers.isEmpty() && answers.stream().allMatch(CompletableFuture::join)) {
+          everyCache(cache -> cache.confirmed(askedAt));
+        }
+        Reconciler.later(this::checkHearing, 0);
+        Reconciler.later(this::checkHearing, askedAt + boundNanos - System.nanoTime());
+      } finally {
+        checking.set(false);
+      }
+    });
+  }
+
+  /** Tells each cache whether it hears every change; runs on the reconciliation thread. */
+  private void checkHearing() {
+    long now = System.nanoTime();
+    int lost = 0;
+    int back = 0;
+    for (Set<TrackingChannel> channels : caches.values()) {
+      for (TrackingChannel cache : channels) {
+        switch (cache.checkHearing(now, boundNanos)) {
+          case LOST -> lost++;
+          case BACK -> back++;
+          default -> { }
+        }
+      }
+    }
+    if (lost > 0) {
+      logger.warn("Redis has not confirmed the tracking connections within {} ms (reconcileInterval + {} ms), "
+          + "caches: {}; their L1 copies may be stale: FAIL_FAST caches stop serving them, SERVE_LOCAL caches "
+          + "serve them counted in l1.unvouched", TimeUnit.NANOSECONDS.toMillis(boundNanos),
+          Reconciler.GRACE.toMillis(), lost);
+    }
+    if (back > 0) {
+      logger.info("Redis confirms the tracking connections again, caches: {}; dropping their L1 copies", back);
+    }
+  }
+}
