@@ -1,6 +1,7 @@
 package io.multitier.jcache.coherence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.multitier.jcache.TieredCache;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.cache.Cache;
+import javax.cache.CacheException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,7 +110,7 @@ final class TrackingTest {
     Cache<String, String> reader = nodes.get(1);
     for (String kill : List.of("pubsub", "tracked")) {
       writer.put("x", "held");
-      assertThat(reader.get("x")).isEqualTo("held");
+      await().atMost(BOUND).until(() -> "held".equals(reader.get("x")));
       long flushes = stats(reader).l1Flushes();
       if (kill.equals("pubsub")) {
         server.call("CLIENT", "KILL", "TYPE", "pubsub");
@@ -146,6 +148,54 @@ final class TrackingTest {
     awaitTracking(2);
     writer.put("r", "later");
     await().atMost(BOUND).until(() -> "later".equals(reader.get("r")));
+  }
+
+  /** Under tracking a plain put and an L2 hit are still one round trip each, and nothing is published. */
+  @Test
+  void aPutAndAnL2HitAreOneRoundTripEach() {
+    List<Cache<String, String>> nodes = open(2, "items");
+    server.resetStats();
+    nodes.get(0).put("k", "v");
+    assertThat(server.commandStats()).containsEntry("evalsha", 1L).doesNotContainKeys("publish", "incr", "eval");
+    server.resetStats();
+    assertThat(nodes.get(1).get("k")).isEqualTo("v");
+    assertThat(server.commandStats()).containsEntry("evalsha", 1L).containsEntry("get", 1L)
+        .doesNotContainKeys("publish", "eval");
+    assertThat(stats(nodes.get(1)).l2Hits()).isEqualTo(1);
+  }
+
+  /** An ACL user needs the channel of the invalidations besides its prefix; without it, its calls fail and Redis logs why. */
+  @Test
+  void anAclUserWithTheInvalidationChannelIsTrackedAndOneWithoutItIsRefused() {
+    String login = "username: \"tracked\"\npassword: \"s3cret\"\ntimeout: 3000\nretryAttempts: 1\n";
+    server.call("ACL", "LOG", "RESET");
+    server.call("ACL", "SETUSER", "tracked", "reset", "on", ">s3cret", "~" + PREFIX + "*", "&" + PREFIX + "*",
+        "&__redis__:invalidate", "+@all", "-@dangerous");
+    try {
+      Cache<String, String> a = aclCache(login);
+      Cache<String, String> b = aclCache(login);
+      a.put("k", "v1");
+      assertThat(b.get("k")).isEqualTo("v1");
+      a.put("k", "v2");
+      await().atMost(BOUND).until(() -> "v2".equals(b.get("k")));
+      assertThat(server.call("ACL", "LOG")).as("no command was refused").asList().isEmpty();
+
+      server.call("ACL", "SETUSER", "tracked", "resetchannels", "&" + PREFIX + "*");
+      Cache<String, String> refused = aclCache(login);
+      assertThatThrownBy(() -> refused.put("k", "v3")).isInstanceOf(CacheException.class)
+          .hasMessageContaining("L2 redis");
+      assertThat(server.call("ACL", "LOG")).as("Redis logged the refusal").asList().isNotEmpty();
+    } finally {
+      managers.close();
+      managers = new ManagerFiles();
+      server.call("ACL", "DELUSER", "tracked");
+    }
+  }
+
+  private Cache<String, String> aclCache(String login) {
+    MultiTierConfiguration<String, String> config = new MultiTierConfiguration<>();
+    config.setTypes(String.class, String.class);
+    return managers.open(managers.single(server.address(), PREFIX, login) + SETTINGS).createCache("acl", config);
   }
 
   /**

@@ -21,6 +21,7 @@ import org.redisson.api.redisnode.RedisNodes;
 import org.redisson.client.RedisConnection;
 import org.redisson.client.RedisException;
 import org.redisson.client.RedisNoScriptException;
+import org.redisson.client.WriteRedisConnectionException;
 import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.client.protocol.RedisCommand;
 import org.redisson.config.Config;
@@ -101,8 +102,7 @@ final class CacheLink {
   <R> CompletableFuture<R> evalAsync(String operation, Script source, ReturnType type, List<Object> keys,
       Object... args) {
     String routingKey = (String) keys.get(0);
-    return Retries.unsentAgainAsync(() -> {
-      RedisConnection connection = tracked.connection(routingKey);
+    return Retries.unsentAgainAsync(() -> tracked.connection(routingKey).thenCompose(connection -> {
       if (connection != null) {
         return evalOn(connection, source, type, keys, args);
       }
@@ -110,7 +110,7 @@ final class CacheLink {
           .exceptionallyCompose(failure -> (Retries.unwrapped(failure) instanceof RedisNoScriptException)
               ? script.<R>evalAsync(routingKey, Mode.READ_WRITE, source.source(), type, keys, args)
               : CompletableFuture.<R>failedFuture(failure));
-    }, this::serverAnswersAsync, cause -> failed(operation, cause));
+    }), this::serverAnswersAsync, cause -> failed(operation, cause));
   }
 
   /**
@@ -126,7 +126,18 @@ final class CacheLink {
         .exceptionallyCompose(failure -> (Retries.unwrapped(failure) instanceof RedisNoScriptException)
             ? connection.<R, R>async(ByteArrayCodec.INSTANCE, eval, evalParams(source.source(), keys, args))
                 .toCompletableFuture()
-            : CompletableFuture.<R>failedFuture(failure));
+            : CompletableFuture.<R>failedFuture(unsent(failure)));
+  }
+
+  /**
+   * Returns the failure of a command on a tracked connection, a failure to write it (a connection
+   * closed under it: it never left this JVM) as Redisson's pool reports one, so that it is sent
+   * again on the connection that replaces it.
+   */
+  private static Throwable unsent(Throwable failure) {
+    Throwable cause = Retries.unwrapped(failure);
+    return (cause instanceof RedisException) ? failure
+        : new WriteRedisConnectionException("The tracked connection was closed before the command was written", cause);
   }
 
   @SuppressWarnings("unchecked")

@@ -1,12 +1,15 @@
 package io.multitier.jcache.backend.redis;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 import org.redisson.client.RedisConnection;
 
 /**
  * Where a cache's commands are sent: with {@code invalidation: tracking}, on the connection that
- * Redis tracks for this CacheManager ({@link Tracking}); otherwise, and while that connection is
- * being opened again, through Redisson's pool.
+ * Redis tracks for this CacheManager ({@link Tracking}), never through the pool (a key written or
+ * read there would be kept in L1 untracked, and never heard of again); otherwise through Redisson's
+ * pool.
  */
 interface TrackedConnections {
 
@@ -18,14 +21,17 @@ interface TrackedConnections {
     }
 
     @Override
-    public @Nullable RedisConnection connection(String routingKey) {
-      return null;
+    public CompletionStage<@Nullable RedisConnection> connection(String routingKey) {
+      return CompletableFuture.completedFuture(null);
     }
   };
 
   /** Returns whether other JVMs hear of changes through tracking, so that the write scripts publish nothing. */
   boolean enabled();
 
-  /** Returns the tracked connection to the master of the key, or {@code null} to use Redisson's pool. */
-  @Nullable RedisConnection connection(String routingKey);
+  /**
+   * Returns the tracked connection to the master of the key once it tracks, or {@code null} to use
+   * Redisson's pool; the stage fails if the connection cannot be opened.
+   */
+  CompletionStage<@Nullable RedisConnection> connection(String routingKey);
 }

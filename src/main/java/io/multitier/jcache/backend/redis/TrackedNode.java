@@ -8,10 +8,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.redisson.client.ChannelName;
 import org.redisson.client.RedisClient;
 import org.redisson.client.RedisConnection;
+import org.redisson.client.RedisConnectionException;
+import org.redisson.client.RedisException;
 import org.redisson.client.RedisPubSubConnection;
 import org.redisson.client.RedisPubSubListener;
 import org.redisson.client.codec.StringCodec;
@@ -37,9 +40,10 @@ final class TrackedNode {
 
   private final RedisClient server;
   private final RedisPubSubListener<Object> invalidations;
-  private final Runnable lost;
+  private final Consumer<TrackedNode> lost;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CompletableFuture<Void> subscribed = new CompletableFuture<>();
+  private final CompletableFuture<RedisConnection> ready = new CompletableFuture<>();
   private volatile @Nullable RedisPubSubConnection notices;
   private volatile @Nullable RedisConnection commands;
   private volatile long redirectId = -1;
@@ -48,7 +52,7 @@ final class TrackedNode {
    * Creates the node of one master, not yet open: {@code heard} is told each invalidation message
    * ({@code null} for "every key", a flush), {@code lost} once when the node drops.
    */
-  TrackedNode(RedisClient server, BiConsumer<TrackedNode, @Nullable String> heard, Runnable lost) {
+  TrackedNode(RedisClient server, BiConsumer<TrackedNode, @Nullable String> heard, Consumer<TrackedNode> lost) {
     this.server = requireNonNull(server, "server");
     requireNonNull(heard, "heard");
     this.lost = requireNonNull(lost, "lost");
@@ -74,25 +78,32 @@ final class TrackedNode {
 
   /**
    * Opens both connections and turns tracking on; the stage completes once every key read on the
-   * command connection from then on is tracked, or fails (the node is then closed).
+   * command connection from then on is tracked, or fails (then {@link #close} the node).
    */
   CompletionStage<Void> open() {
-    // closing fails the opening wherever it is
-    subscribed.orTimeout(server.getConfig().getConnectTimeout() + server.getCommandTimeout(), TimeUnit.MILLISECONDS);
-    CompletableFuture<Void> opened = server.connectPubSubAsync().toCompletableFuture()
+    return server.connectPubSubAsync().toCompletableFuture()
         .thenCompose(this::subscribe)
         .thenCompose(id -> server.connectAsync().toCompletableFuture()
-            .thenCompose(connection -> track(connection, id)));
-    return opened.whenComplete((done, failure) -> {
-      if (failure != null) {
-        close();
-      }
-    });
+            .thenCompose(connection -> track(connection, id)))
+        .whenComplete((done, failure) -> {
+          if (failure != null) {
+            // the commands waiting for this node fail with the reason
+            ready.completeExceptionally(Retries.unwrapped(failure));
+          }
+        });
   }
 
-  /** Returns the command connection while both connections are up, else {@code null}. */
-  @Nullable RedisConnection commands() {
-    return closed.get() ? null : commands;
+  /**
+   * Returns the command connection once it tracks; the stage fails if the node closes before. A
+   * connection that closed since fails the commands sent on it as never written.
+   */
+  CompletionStage<RedisConnection> ready() {
+    return ready;
+  }
+
+  /** Returns whether the node was closed (a connection dropped, a check failed). */
+  boolean isClosed() {
+    return closed.get();
   }
 
   /**
@@ -125,6 +136,7 @@ final class TrackedNode {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    ready.completeExceptionally(new RedisConnectionException(this + " was closed before it tracked"));
     RedisConnection tracked = commands;
     RedisPubSubConnection subscribed = notices;
     if (tracked != null) {
@@ -133,12 +145,13 @@ final class TrackedNode {
     if (subscribed != null) {
       subscribed.closeAsync();
     }
-    lost.run();
+    lost.accept(this);
   }
 
   /** Closes both connections without reporting the node lost: its CacheManager is closing. */
   void shutdown() {
     if (closed.compareAndSet(false, true)) {
+      ready.completeExceptionally(new RedisConnectionException(this + " was shut down"));
       RedisConnection tracked = commands;
       RedisPubSubConnection subscribed = notices;
       if (tracked != null) {
@@ -162,7 +175,20 @@ final class TrackedNode {
     // a subscribed RESP2 connection takes no other command: its id is asked first
     return connection.async(RedisCommands.CLIENT_ID).toCompletableFuture().thenCompose(id -> {
       connection.addListener(ChannelName.TRACKING, invalidations);
-      connection.subscribe(StringCodec.INSTANCE, ChannelName.TRACKING);
+      // the command's own stage only fails (a refusal: an ACL without the channel); the listener
+      // hears the subscription confirmed
+      CompletableFuture<Void> refused = new CompletableFuture<>();
+      refused.whenComplete((done, failure) -> {
+        if (failure != null) {
+          subscribed.completeExceptionally(failure);
+        }
+      });
+      connection.subscribe(refused, StringCodec.INSTANCE, ChannelName.TRACKING);
+      // Redisson only logs a refused SUBSCRIBE (an ACL user without the channel): no confirmation comes
+      long wait = server.getCommandTimeout();
+      Reconciler.later(() -> subscribed.completeExceptionally(new RedisException("Redis did not confirm the "
+          + "subscription to " + ChannelName.TRACKING + " within " + wait + " ms (a Redis user needs the channel: "
+          + "&" + ChannelName.TRACKING + ")")), TimeUnit.MILLISECONDS.toNanos(wait));
       return subscribed.thenApply(done -> (Long) id);
     });
   }
@@ -177,6 +203,7 @@ final class TrackedNode {
           if (closed.get()) {
             connection.closeAsync();
           }
+          ready.complete(connection);
         });
   }
 

@@ -8,15 +8,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisClient;
 import org.redisson.client.RedisConnection;
+import org.redisson.client.RedisConnectionException;
+import org.redisson.client.RedisException;
 import org.redisson.connection.ConnectionManager;
 import org.redisson.connection.MasterSlaveEntry;
 import org.slf4j.Logger;
@@ -52,6 +57,11 @@ final class Tracking implements TrackedConnections, Watcher<TrackingChannel>, Au
   private final Map<String, Set<TrackingChannel>> caches = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean checking = new AtomicBoolean();
+  /** Whether Redis refused the last opening with an error answer (an ACL), so that it is told once. */
+  private final AtomicBoolean refused = new AtomicBoolean();
+  /** How many openings failed in a row. */
+  private final AtomicInteger failures = new AtomicInteger();
+  private final long intervalMillis;
   private final long boundNanos;
   private final ScheduledFuture<?> heartbeat;
 
@@ -59,7 +69,7 @@ final class Tracking implements TrackedConnections, Watcher<TrackingChannel>, Au
   Tracking(RedissonClient client, String keyPrefix, Duration interval) {
     this.servers = ((Redisson) requireNonNull(client, "client")).getCommandExecutor().getConnectionManager();
     this.keyPrefix = requireNonNull(keyPrefix, "keyPrefix");
-    long intervalMillis = Math.max(1, interval.toMillis());
+    this.intervalMillis = Math.max(1, interval.toMillis());
     this.boundNanos = TimeUnit.MILLISECONDS.toNanos(intervalMillis) + Reconciler.GRACE.toNanos();
     this.heartbeat = Reconciler.every(this::check, intervalMillis);
   }
@@ -70,21 +80,18 @@ final class Tracking implements TrackedConnections, Watcher<TrackingChannel>, Au
   }
 
   @Override
-  public @Nullable RedisConnection connection(String routingKey) {
-    if (closed.get()) {
-      return null;
-    }
+  public CompletionStage<@Nullable RedisConnection> connection(String routingKey) {
     MasterSlaveEntry entry = servers.getEntry(routingKey);
     RedisClient master = (entry == null) ? null : entry.getClient();
-    if (master == null) {
-      return null;
+    if (closed.get() || master == null) {
+      return CompletableFuture.failedFuture(
+          new RedisConnectionException("no tracked connection for " + routingKey + ": no master, or closed"));
     }
     TrackedNode node = nodes.get(master);
-    if (node == null) {
-      open(master);
-      return null;
+    if (node == null || node.isClosed()) {
+      node = open(master);
     }
-    return node.commands();
+    return node.ready().thenApply(connection -> connection);
   }
 
   /** Starts telling the cache of its keys' invalidations; the first cache opens the nodes of the known masters. */
@@ -118,34 +125,54 @@ final class Tracking implements TrackedConnections, Watcher<TrackingChannel>, Au
     }
   }
 
-  /** Opens the node of a master unless there is one. */
-  private void open(RedisClient master) {
-    if (closed.get() || master.isShutdown()) {
-      return;
+  /** Opens the node of a master unless it has one; returns the master's node. */
+  private TrackedNode open(RedisClient master) {
+    TrackedNode node = new TrackedNode(master, this::heard, this::lost);
+    TrackedNode current = nodes.compute(master, (key, old) -> (old == null || old.isClosed()) ? node : old);
+    if (current != node) {
+      return current;
     }
-    TrackedNode node = new TrackedNode(master, this::heard, () -> lost(master));
-    if (nodes.putIfAbsent(master, node) != null) {
-      return;
+    if (closed.get()) {
+      node.shutdown();
+      return node;
     }
     node.open().whenComplete((done, failure) -> {
-      if (failure != null) {
-        logger.debug("Could not open the {}; trying again", node, failure);
-      } else {
-        // copies read before the node tracked them, through the pool, are not vouched for
+      if (failure == null) {
+        refused.set(false);
+        failures.set(0);
+        // copies read before the node tracked them (through the pool, or before a lost node was
+        // replaced) may have changed unheard
         everyCache(TrackingChannel::invalidatedAll);
+        return;
       }
+      failures.incrementAndGet();
+      if (Retries.unwrapped(failure) instanceof RedisException refusal && refused.compareAndSet(false, true)) {
+        // told once: a user without the channel in its ACL hears nothing until it is granted
+        logger.warn("Redis refused the client-side tracking of caches under '{}' ({}): {}; their calls fail "
+            + "until it is granted", keyPrefix, node, refusal.getMessage());
+      } else {
+        logger.debug("Could not open the {}; trying again", node, failure);
+      }
+      node.close();
     });
+    return node;
   }
 
-  /** Drops a lost node, tells every cache that every key may have changed, and opens a new one soon. */
-  private void lost(RedisClient master) {
-    TrackedNode node = nodes.remove(master);
-    if (closed.get() || node == null) {
+  /**
+   * Drops a lost node and opens a new one soon. The copies are dropped once the new node is open,
+   * not now: as with a lost subscription, copies are served while Redis cannot be reached, within
+   * the staleness bound ({@link #checkHearing}), and under {@code SERVE_LOCAL} beyond it.
+   */
+  private void lost(TrackedNode node) {
+    RedisClient master = node.server();
+    if (closed.get() || !nodes.remove(master, node)) {
       return;
     }
-    logger.debug("The {} was lost; dropping the L1 copies of caches under '{}'", node, keyPrefix);
-    everyCache(TrackingChannel::invalidatedAll);
-    Reconciler.later(() -> reopen(master), TimeUnit.MILLISECONDS.toNanos(REOPEN_MILLIS));
+    logger.debug("The {} was lost; the L1 copies of caches under '{}' are dropped once it is open again", node,
+        keyPrefix);
+    // 200 ms after a loss, doubling while openings fail, at most the interval (the check opens it then too)
+    long delay = Math.min(intervalMillis, REOPEN_MILLIS << Math.min(failures.get(), 10));
+    Reconciler.later(() -> reopen(master), TimeUnit.MILLISECONDS.toNanos(delay));
   }
 
   /** Opens the master's node again if it is still the master of an entry (after a failover, the new master's is opened on use). */
@@ -179,7 +206,7 @@ final class Tracking implements TrackedConnections, Watcher<TrackingChannel>, Au
     }
   }
 
-  private void everyCache(java.util.function.Consumer<TrackingChannel> notice) {
+  private void everyCache(Consumer<TrackingChannel> notice) {
     caches.values().forEach(channels -> channels.forEach(notice));
   }
 
