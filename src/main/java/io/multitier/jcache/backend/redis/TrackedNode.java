@@ -87,8 +87,10 @@ final class TrackedNode {
             .thenCompose(connection -> track(connection, id)))
         .whenComplete((done, failure) -> {
           if (failure != null) {
-            // the commands waiting for this node fail with the reason
-            ready.completeExceptionally(Retries.unwrapped(failure));
+            // the commands waiting for this node fail with the reason, a connection's as Redisson's pool tells it
+            Throwable cause = Retries.unwrapped(failure);
+            ready.completeExceptionally((cause instanceof RedisException) ? cause
+                : new RedisConnectionException("Unable to connect to Redis server: " + server.getAddr(), cause));
           }
         });
   }

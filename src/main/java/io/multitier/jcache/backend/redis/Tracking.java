@@ -146,7 +146,9 @@ final class Tracking implements TrackedConnections, Watcher<TrackingChannel>, Au
         return;
       }
       failures.incrementAndGet();
-      if (Retries.unwrapped(failure) instanceof RedisException refusal && refused.compareAndSet(false, true)) {
+      Throwable cause = Retries.unwrapped(failure);
+      if (cause instanceof RedisException refusal && !(cause instanceof RedisConnectionException)
+          && refused.compareAndSet(false, true)) {
         // told once: a user without the channel in its ACL hears nothing until it is granted
         logger.warn("Redis refused the client-side tracking of caches under '{}' ({}): {}; their calls fail "
             + "until it is granted", keyPrefix, node, refusal.getMessage());
