@@ -36,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  * @param invalidation how other JVMs hear of a change: {@code publish} (a numbered notice to every
  *     JVM of the key prefix) or {@code tracking} (Redis's client-side tracking: only the JVMs that
  *     read the key since its last change, and changes made by any client); {@code null} for
- *     {@link #DEFAULT_INVALIDATION}. A Redis Cluster is always told by {@code publish}.
+ *     {@link #DEFAULT_INVALIDATION}
  */
 public record RedisSettings(
     @JsonProperty("address") @Nullable String address,

@@ -50,8 +50,7 @@ public final class RedisConnection implements AutoCloseable {
     this.trouble = trouble;
     this.reconciler = new Reconciler(shared.client, settings.reconcileIntervalDuration());
     this.expiries = new ExpiryNotifications(shared.client, keyPrefix, trouble.servers());
-    // a Cluster keeps the published notices: tracking there is per master, and not done yet
-    this.tracking = (settings.tracking() && !shared.config.isClusterConfig())
+    this.tracking = settings.tracking()
         ? new Tracking(shared.client, keyPrefix, settings.reconcileIntervalDuration()) : null;
     this.backends = BackendFactory.of(shared.client, keyPrefix, trouble, reconciler, expiries, tracking);
   }

@@ -37,10 +37,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lost messages have no numbers to detect them by. Instead: a node whose connection drops, or
  * that Redis says no longer tracks (checked every {@code reconcileInterval}: {@code CLIENT
- * TRACKINGINFO} on the command connection, a PING on the subscription), tells every cache that
- * every key may have changed, and the caches' commands go through Redisson's pool until a new node
- * is open, which tells them again (copies read meanwhile were not tracked). A restart or a
- * failover drops the connections, so it flushes too; a {@code FLUSHALL} is a flush message. The
+ * TRACKINGINFO} on the command connection, a PING on the subscription), is closed and replaced;
+ * the caches' commands wait for the new node (never the pool: a copy of a key read or written
+ * untracked would never be invalidated), and once it is open every cache is told that every key
+ * may have changed. A restart or a failover drops the connections, so it flushes too; a
+ * {@code FLUSHALL} is a flush message. The
  * answers of those checks vouch for the caches' copies, as the reconciliation does with numbered
  * notices: a cache whose nodes have not all answered within {@code reconcileInterval} +
  * {@link Reconciler#GRACE} is told it is not hearing every change.
