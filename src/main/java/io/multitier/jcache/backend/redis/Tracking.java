@@ -60,6 +60,8 @@ final class Tracking implements TrackedConnections, Watcher<TrackingChannel>, Au
   private final AtomicBoolean checking = new AtomicBoolean();
   /** Whether Redis refused the last opening with an error answer (an ACL), so that it is told once. */
   private final AtomicBoolean refused = new AtomicBoolean();
+  /** Whether a node was lost since the copies were last dropped: the next node to open drops them. */
+  private final AtomicBoolean unheard = new AtomicBoolean();
   /** How many openings failed in a row. */
   private final AtomicInteger failures = new AtomicInteger();
   private final long intervalMillis;
@@ -141,9 +143,11 @@ final class Tracking implements TrackedConnections, Watcher<TrackingChannel>, Au
       if (failure == null) {
         refused.set(false);
         failures.set(0);
-        // copies read before the node tracked them (through the pool, or before a lost node was
-        // replaced) may have changed unheard
-        everyCache(TrackingChannel::invalidatedAll);
+        if (unheard.getAndSet(false)) {
+          // copies read on a node that was lost since may have changed unheard; the first nodes
+          // drop nothing, since every command waited for its node
+          everyCache(TrackingChannel::invalidatedAll);
+        }
         return;
       }
       failures.incrementAndGet();
@@ -171,6 +175,7 @@ final class Tracking implements TrackedConnections, Watcher<TrackingChannel>, Au
     if (closed.get() || !nodes.remove(master, node)) {
       return;
     }
+    unheard.set(true);
     logger.debug("The {} was lost; the L1 copies of caches under '{}' are dropped once it is open again", node,
         keyPrefix);
     // 200 ms after a loss, doubling while openings fail, at most the interval (the check opens it then too)
