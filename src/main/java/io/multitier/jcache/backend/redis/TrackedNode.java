@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.redisson.client.ChannelName;
@@ -52,14 +51,14 @@ final class TrackedNode {
    * Creates the node of one master, not yet open: {@code heard} is told each invalidation message
    * ({@code null} for "every key", a flush), {@code lost} once when the node drops.
    */
-  TrackedNode(RedisClient server, BiConsumer<TrackedNode, @Nullable String> heard, Consumer<TrackedNode> lost) {
+  TrackedNode(RedisClient server, Consumer<@Nullable String> heard, Consumer<TrackedNode> lost) {
     this.server = requireNonNull(server, "server");
     requireNonNull(heard, "heard");
     this.lost = requireNonNull(lost, "lost");
     this.invalidations = new RedisPubSubListener<>() {
       @Override
-      public void onMessage(CharSequence channel, Object message) {
-        heard.accept(TrackedNode.this, (message == null) ? null : message.toString());
+      public void onMessage(CharSequence channel, @Nullable Object message) {
+        heard.accept((message == null) ? null : message.toString());
       }
 
       @Override
@@ -135,10 +134,22 @@ final class TrackedNode {
 
   /** Closes both connections; the first close reports the node lost. */
   void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
+    if (closeConnections("was closed before it tracked")) {
+      lost.accept(this);
     }
-    ready.completeExceptionally(new RedisConnectionException(this + " was closed before it tracked"));
+  }
+
+  /** Closes both connections without reporting the node lost: its CacheManager is closing. */
+  void shutdown() {
+    closeConnections("was shut down");
+  }
+
+  /** Closes both connections and fails the commands waiting for the node; returns whether this call closed it. */
+  private boolean closeConnections(String why) {
+    if (!closed.compareAndSet(false, true)) {
+      return false;
+    }
+    ready.completeExceptionally(new RedisConnectionException(this + " " + why));
     RedisConnection tracked = commands;
     RedisPubSubConnection subscribed = notices;
     if (tracked != null) {
@@ -147,22 +158,7 @@ final class TrackedNode {
     if (subscribed != null) {
       subscribed.closeAsync();
     }
-    lost.accept(this);
-  }
-
-  /** Closes both connections without reporting the node lost: its CacheManager is closing. */
-  void shutdown() {
-    if (closed.compareAndSet(false, true)) {
-      ready.completeExceptionally(new RedisConnectionException(this + " was shut down"));
-      RedisConnection tracked = commands;
-      RedisPubSubConnection subscribed = notices;
-      if (tracked != null) {
-        tracked.closeAsync();
-      }
-      if (subscribed != null) {
-        subscribed.closeAsync();
-      }
-    }
+    return true;
   }
 
   @Override

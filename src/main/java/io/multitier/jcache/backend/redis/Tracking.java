@@ -194,7 +194,7 @@ final class Tracking implements TrackedConnections, Watcher<TrackingChannel>, Au
   }
 
   /** Hands one invalidation message to the cache it concerns; {@code null} (a flush) concerns every cache. */
-  private void heard(TrackedNode node, @Nullable String redisKey) {
+  private void heard(@Nullable String redisKey) {
     if (redisKey == null) {
       everyCache(TrackingChannel::invalidatedAll);
       return;
