@@ -33,7 +33,12 @@ import org.jspecify.annotations.Nullable;
  * @param retryDelay how long to wait before sending it again ({@code 100ms}, not {@code eternal}), or {@code null}
  * @param connectTimeout how long opening one connection may take ({@code 250ms}), or {@code null}
  * @param reconcileInterval how often each cache's count of changes in Redis is compared with the
- *     invalidation notices this JVM heard, to catch a lost one ({@code 5s}), or {@code null} for 5 s
+ *     invalidation notices this JVM heard, to catch a lost one ({@code 5s}), or {@code null} for 5 s;
+ *     with {@code invalidation: tracking}, how often the tracking connections are checked
+ * @param invalidation how other JVMs hear of a change: {@code publish} (a numbered notice to every
+ *     JVM of the key prefix) or {@code tracking} (Redis's client-side tracking: only the JVMs that
+ *     read the key since its last change, and changes made by any client); {@code null} for
+ *     {@link #DEFAULT_INVALIDATION}
  */
 public record RedisSettings(
     @JsonProperty("address") @Nullable String address,
@@ -43,7 +48,11 @@ public record RedisSettings(
     @JsonProperty("retryAttempts") @Nullable Integer retryAttempts,
     @JsonProperty("retryDelay") @Nullable String retryDelay,
     @JsonProperty("connectTimeout") @Nullable String connectTimeout,
-    @JsonProperty("reconcileInterval") @Nullable String reconcileInterval) {
+    @JsonProperty("reconcileInterval") @Nullable String reconcileInterval,
+    @JsonProperty("invalidation") @Nullable String invalidation) {
+
+  /** How other JVMs hear of a change when {@code invalidation} is not set. */
+  public static final String DEFAULT_INVALIDATION = "publish";
 
   /** How often caches are reconciled when {@code reconcileInterval} is not set. */
   public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofSeconds(5);
@@ -89,6 +98,22 @@ public record RedisSettings(
     if (retryDelay != null) {
       Durations.finite(retryDelay, "redis.retryDelay");
     }
+    if (invalidation != null && !invalidation.equals("publish") && !invalidation.equals("tracking")) {
+      throw new IllegalArgumentException("redis.invalidation must be publish or tracking: " + invalidation);
+    }
+  }
+
+  /** Creates the settings with the default way of telling other JVMs of a change. */
+  public RedisSettings(@Nullable String address, @Nullable String redissonConfig, @Nullable String keyPrefix,
+      @Nullable String timeout, @Nullable Integer retryAttempts, @Nullable String retryDelay,
+      @Nullable String connectTimeout, @Nullable String reconcileInterval) {
+    this(address, redissonConfig, keyPrefix, timeout, retryAttempts, retryDelay, connectTimeout, reconcileInterval,
+        null);
+  }
+
+  /** Returns whether other JVMs hear of changes through Redis's client-side tracking rather than published notices. */
+  public boolean tracking() {
+    return "tracking".equals((invalidation == null) ? DEFAULT_INVALIDATION : invalidation);
   }
 
   /** Returns whether these settings say where Redis is: an address or a Redisson file. */

@@ -165,6 +165,51 @@ final class ClusterTest {
     assertThat(ports).as("masters holding the caches").hasSizeGreaterThan(1);
   }
 
+  /**
+   * With {@code invalidation: tracking}, each master tracks its own keys: on caches of every master,
+   * a write is heard by the CacheManager that holds the key and not by one that holds another key,
+   * and an operator's {@code DEL} on the master drops the holder's copy.
+   */
+  @Test
+  void underTrackingEachMasterTellsOnlyTheHoldersOfItsKeys() throws InterruptedException {
+    cluster.flushAll();
+    StringBuilder caches = new StringBuilder("caches:\n");
+    for (int i = 0; i < 6; i++) {
+      caches.append("  tracked-").append(i).append(":\n    keyType: java.lang.String\n")
+          .append("    valueType: java.lang.String\n");
+    }
+    String settings = "  invalidation: tracking\n  reconcileInterval: 1s\n";
+    CacheManager writer = managers.open(managers.redis("tracked:", cluster.redissonYaml("timeout: 3000\n")) + settings + caches);
+    CacheManager holder = managers.open(managers.redis("tracked:", cluster.redissonYaml("timeout: 3000\n")) + settings + caches);
+    CacheManager other = managers.open(managers.redis("tracked:", cluster.redissonYaml("timeout: 3000\n")) + settings + caches);
+    for (int i = 0; i < 6; i++) {
+      writer.getCache("tracked-" + i, String.class, String.class).put("k", "v1");
+      holder.getCache("tracked-" + i, String.class, String.class).get("k");
+      other.getCache("tracked-" + i, String.class, String.class).get("elsewhere");
+    }
+    // every master's tracking connections are open, and their first flush is done
+    Thread.sleep(500);
+    Set<Integer> ports = new HashSet<>();
+    for (int i = 0; i < 6; i++) {
+      String name = "tracked-" + i;
+      Cache<String, String> there = writer.getCache(name, String.class, String.class);
+      Cache<String, String> here = holder.getCache(name, String.class, String.class);
+      Cache<String, String> elsewhere = other.getCache(name, String.class, String.class);
+      assertThat(here.get("k")).isEqualTo("v1");
+      assertThat(elsewhere.get("elsewhere")).isNull();
+      long heardElsewhere = elsewhere.unwrap(TieredCache.class).tierStatistics().invalidationsReceived();
+
+      there.put("k", "v2");
+      await().atMost(INVALIDATION_BOUND).until(() -> "v2".equals(here.get("k")));
+      ports.add(onItsMaster(name, "return redis.call('del', KEYS[1])", "tracked:{" + name + "}:s:k"));
+      await().atMost(INVALIDATION_BOUND).until(() -> here.get("k") == null);
+      assertThat(elsewhere.get("elsewhere")).isNull();
+      assertThat(elsewhere.unwrap(TieredCache.class).tierStatistics().invalidationsReceived() - heardElsewhere)
+          .as("invalidations of %s heard by a CacheManager that holds none of the changed keys", name).isZero();
+    }
+    assertThat(ports).as("masters holding the caches").hasSizeGreaterThan(1);
+  }
+
   /** Runs a script on the master of the cache's slot; returns that master's port. */
   private static int onItsMaster(String cache, String script, String... keys) {
     String[] command = new String[3 + keys.length];

@@ -1,6 +1,7 @@
 package io.multitier.jcache.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.multitier.jcache.TieredCache;
 import io.multitier.jcache.spi.Health;
@@ -14,6 +15,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
@@ -99,6 +101,31 @@ final class TlsTest {
     assertThat(provider).isNotEmpty().allMatch(line -> line.contains("laddr=127.0.0.1:" + tlsPort + " "));
     // and the TLS port speaks no plain text
     assertThat(plainPing(tlsPort)).doesNotContain("PONG");
+  }
+
+  /** Under {@code invalidation: tracking} the tracking connections come in over TLS too, and a write reaches the holder. */
+  @Test
+  void trackingWorksOverTls() {
+    String tls = "sslTruststore: \"" + trustStore.toUri() + "\"\n"
+        + "sslTruststorePassword: \"changeit\"\n"
+        + "timeout: 3000\n";
+    String address = "rediss://127.0.0.1:" + tlsPort;
+    String tracking = "  invalidation: tracking\n";
+    Cache<String, String> a = managers.open(managers.single(address, "tls-tracked:", tls) + tracking + CACHES)
+        .getCache("users", String.class, String.class);
+    Cache<String, String> b = managers.open(managers.single(address, "tls-tracked:", tls) + tracking + CACHES)
+        .getCache("users", String.class, String.class);
+
+    Workload.run(a, b);
+    a.put("k", "over tls");
+    assertThat(b.get("k")).isEqualTo("over tls");
+    a.put("k", "changed over tls");
+    await().atMost(Duration.ofSeconds(2)).until(() -> "changed over tls".equals(b.get("k")));
+
+    String clients = (String) server.call("CLIENT", "LIST");
+    List<String> tracked = clients.lines().filter(line -> line.matches(".* flags=[^ ]*t[^ ]* .*")).toList();
+    assertThat(tracked).as("the tracked connections").hasSizeGreaterThanOrEqualTo(2)
+        .allMatch(line -> line.contains("laddr=127.0.0.1:" + tlsPort + " "));
   }
 
   private static String plainPing(int port) throws IOException {

@@ -2,13 +2,14 @@ package io.multitier.jcache.backend.redis;
 
 import static java.util.Objects.requireNonNull;
 
+import org.jspecify.annotations.Nullable;
 import org.redisson.api.RedissonClient;
 
 /**
  * Builds the Redis backends of one CacheManager from what its caches share: the client, the key
  * prefix, how failures are explained, the reconciliation of notices and Redis's expiry
- * notifications. Each backend gets its own {@link CacheLink}, {@link InvalidationChannel} and
- * {@link SharedEvents}.
+ * notifications. Each backend gets its own {@link CacheLink}, {@link InvalidationChannel} (or,
+ * under client-side tracking, {@link TrackingChannel}) and {@link SharedEvents}.
  */
 final class BackendFactory {
 
@@ -17,25 +18,28 @@ final class BackendFactory {
   private final Diagnosis diagnosis;
   private final Watcher<InvalidationChannel> reconciliation;
   private final Watcher<SharedEvents> expiries;
+  private final @Nullable Tracking tracking;
 
   private BackendFactory(RedissonClient client, String keyPrefix, Diagnosis diagnosis,
-      Watcher<InvalidationChannel> reconciliation, Watcher<SharedEvents> expiries) {
+      Watcher<InvalidationChannel> reconciliation, Watcher<SharedEvents> expiries, @Nullable Tracking tracking) {
     this.client = requireNonNull(client, "client");
     this.keyPrefix = requireNonNull(keyPrefix, "keyPrefix");
     this.diagnosis = diagnosis;
     this.reconciliation = reconciliation;
     this.expiries = expiries;
+    this.tracking = tracking;
   }
 
   /**
    * Returns the factory of a CacheManager's backends: failures to reach Redis explained by
    * {@code trouble}, notices compared with Redis's count by {@code reconciler}, Redis's expiries
-   * heard through {@code expiries}.
+   * heard through {@code expiries}; with {@code tracking}, changes are heard through Redis's
+   * client-side tracking instead of published notices.
    */
   static BackendFactory of(RedissonClient client, String keyPrefix, ConnectionTrouble trouble, Reconciler reconciler,
-      ExpiryNotifications expiries) {
+      ExpiryNotifications expiries, @Nullable Tracking tracking) {
     return new BackendFactory(client, keyPrefix, Diagnosis.of(requireNonNull(trouble, "trouble")), requireNonNull(reconciler, "reconciler"),
-        requireNonNull(expiries, "expiries"));
+        requireNonNull(expiries, "expiries"), tracking);
   }
 
   /**
@@ -43,7 +47,7 @@ final class BackendFactory {
    * of notices, no expiry events.
    */
   static BackendFactory standalone(RedissonClient client, String keyPrefix) {
-    return new BackendFactory(client, keyPrefix, Diagnosis.plain(), Watcher.none(), Watcher.none());
+    return new BackendFactory(client, keyPrefix, Diagnosis.plain(), Watcher.none(), Watcher.none(), null);
   }
 
   /**
@@ -53,8 +57,14 @@ final class BackendFactory {
    * @throws IllegalArgumentException if the key prefix holds a brace
    */
   RedisBackend backend(String cacheName, long eventsMaxLength) {
-    CacheLink link = new CacheLink(client, keyPrefix, cacheName, diagnosis);
-    return new RedisBackend(link, eventsMaxLength, new InvalidationChannel(link, reconciliation),
+    Tracking tracked = tracking;
+    if (tracked == null) {
+      CacheLink link = new CacheLink(client, keyPrefix, cacheName, diagnosis, TrackedConnections.NONE);
+      return new RedisBackend(link, eventsMaxLength, new InvalidationChannel(link, reconciliation),
+          new SharedEvents(link, eventsMaxLength, expiries));
+    }
+    CacheLink link = new CacheLink(client, keyPrefix, cacheName, diagnosis, tracked);
+    return new RedisBackend(link, eventsMaxLength, new TrackingChannel(link, tracked),
         new SharedEvents(link, eventsMaxLength, expiries));
   }
 }

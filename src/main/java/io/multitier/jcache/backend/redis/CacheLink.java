@@ -18,9 +18,12 @@ import org.redisson.api.RScript.ReturnType;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.redisnode.BaseRedisNodes;
 import org.redisson.api.redisnode.RedisNodes;
+import org.redisson.client.RedisConnection;
 import org.redisson.client.RedisException;
 import org.redisson.client.RedisNoScriptException;
+import org.redisson.client.WriteRedisConnectionException;
 import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.client.protocol.RedisCommand;
 import org.redisson.config.Config;
 
 /**
@@ -42,14 +45,17 @@ final class CacheLink {
   private final String sender = UUID.randomUUID().toString();
   private final RScript script;
   private final Diagnosis diagnosis;
+  private final TrackedConnections tracked;
 
   /**
    * Creates the link of one cache.
    *
    * @param diagnosis says what went wrong with Redis
+   * @param tracked where the cache's scripts are sent when Redis tracks what this CacheManager reads
    */
-  CacheLink(RedissonClient client, String keyPrefix, String cacheName, Diagnosis diagnosis) {
+  CacheLink(RedissonClient client, String keyPrefix, String cacheName, Diagnosis diagnosis, TrackedConnections tracked) {
     this.client = requireNonNull(client, "client");
+    this.tracked = requireNonNull(tracked, "tracked");
     this.cacheName = requireNonNull(cacheName, "cacheName");
     this.namespace = new KeyNamespace(keyPrefix, cacheName);
     this.diagnosis = requireNonNull(diagnosis, "diagnosis");
@@ -73,6 +79,11 @@ final class CacheLink {
     return namespace;
   }
 
+  /** Returns whether other JVMs hear of this cache's changes through tracking rather than published notices. */
+  boolean tracking() {
+    return tracked.enabled();
+  }
+
   /** Returns the id this instance puts in its invalidation messages and change stream entries. */
   String sender() {
     return sender;
@@ -91,12 +102,58 @@ final class CacheLink {
   <R> CompletableFuture<R> evalAsync(String operation, Script source, ReturnType type, List<Object> keys,
       Object... args) {
     String routingKey = (String) keys.get(0);
-    return Retries.unsentAgainAsync(
-        () -> script.<R>evalShaAsync(routingKey, Mode.READ_WRITE, source.sha(), type, keys, args)
-            .exceptionallyCompose(failure -> (Retries.unwrapped(failure) instanceof RedisNoScriptException)
-                ? script.<R>evalAsync(routingKey, Mode.READ_WRITE, source.source(), type, keys, args)
-                : CompletableFuture.<R>failedFuture(failure)),
-        this::serverAnswersAsync, cause -> failed(operation, cause));
+    return Retries.unsentAgainAsync(() -> tracked.connection(routingKey).thenCompose(connection -> {
+      if (connection != null) {
+        return evalOn(connection, source, type, keys, args);
+      }
+      return script.<R>evalShaAsync(routingKey, Mode.READ_WRITE, source.sha(), type, keys, args)
+          .exceptionallyCompose(failure -> (Retries.unwrapped(failure) instanceof RedisNoScriptException)
+              ? script.<R>evalAsync(routingKey, Mode.READ_WRITE, source.source(), type, keys, args)
+              : CompletableFuture.<R>failedFuture(failure));
+    }), this::serverAnswersAsync, cause -> failed(operation, cause));
+  }
+
+  /**
+   * Runs the script on a tracked connection, as Redisson's {@code RScript} does on a pooled one:
+   * by its SHA, then by its source if Redis does not know it yet.
+   */
+  private static <R> CompletableFuture<R> evalOn(RedisConnection connection, Script source, ReturnType type,
+      List<Object> keys, Object[] args) {
+    RedisCommand<R> eval = castCommand(type.getCommand());
+    RedisCommand<R> evalSha = new RedisCommand<>(eval, "EVALSHA");
+    return connection.<R, R>async(ByteArrayCodec.INSTANCE, evalSha, evalParams(source.sha(), keys, args))
+        .toCompletableFuture()
+        .exceptionallyCompose(failure -> (Retries.unwrapped(failure) instanceof RedisNoScriptException)
+            ? connection.<R, R>async(ByteArrayCodec.INSTANCE, eval, evalParams(source.source(), keys, args))
+                .toCompletableFuture()
+            : CompletableFuture.<R>failedFuture(unsent(failure)));
+  }
+
+  /**
+   * Returns the failure of a command on a tracked connection, a failure to write it (a connection
+   * closed under it: it never left this JVM) as Redisson's pool reports one, so that it is sent
+   * again on the connection that replaces it.
+   */
+  private static Throwable unsent(Throwable failure) {
+    Throwable cause = Retries.unwrapped(failure);
+    return (cause instanceof RedisException) ? failure
+        : new WriteRedisConnectionException("The tracked connection was closed before the command was written", cause);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <R> RedisCommand<R> castCommand(RedisCommand<?> command) {
+    return (RedisCommand<R>) command;
+  }
+
+  private static Object[] evalParams(String script, List<Object> keys, Object[] args) {
+    Object[] params = new Object[2 + keys.size() + args.length];
+    params[0] = script;
+    params[1] = keys.size();
+    for (int i = 0; i < keys.size(); i++) {
+      params[2 + i] = keys.get(i);
+    }
+    System.arraycopy(args, 0, params, 2 + keys.size(), args.length);
+    return params;
   }
 
   /**

@@ -6,10 +6,7 @@ import io.multitier.jcache.spi.BackendException;
 import io.multitier.jcache.spi.InvalidationListener;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.redisson.api.RScript.ReturnType;
 import org.redisson.api.RTopic;
@@ -34,13 +31,9 @@ final class InvalidationChannel implements Invalidations {
   private final KeyNamespace namespace;
   private final Watcher<InvalidationChannel> reconciliation;
   private final NoticeSequence sequence = new NoticeSequence();
-  private final List<InvalidationListener<String>> listeners = new CopyOnWriteArrayList<>();
+  private final InvalidationListeners listeners = new InvalidationListeners(this);
   private final List<Integer> topicListenerIds = new ArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
-  /** When ({@code System.nanoTime()}) the last question that Redis answered was asked: the subscription, or a reconciliation. */
-  private final AtomicLong confirmedAt = new AtomicLong();
-  /** Whether the listeners were last told that this JVM hears every change; only the reconciliation thread reads and writes it. */
-  private boolean hearing = true;
   private @Nullable RTopic topic;
 
   /**
@@ -115,7 +108,7 @@ final class InvalidationChannel implements Invalidations {
    * before then was heard, or is being checked ({@link #compare}).
    */
   void confirmed(long askedAt) {
-    confirmedAt.accumulateAndGet(askedAt, Math::max);
+    listeners.confirmed(askedAt);
   }
 
   /**
@@ -123,18 +116,8 @@ final class InvalidationChannel implements Invalidations {
    * confirmed within {@code boundNanos}, or that it is again; returns what changed. Called
    * on the reconciliation thread only.
    */
-  Hearing checkHearing(long now, long boundNanos) {
-    boolean heard = now - confirmedAt.get() < boundNanos;
-    if (heard == hearing) {
-      return Hearing.UNCHANGED;
-    }
-    hearing = heard;
-    if (heard) {
-      tell(InvalidationListener::hearingAgain);
-      return Hearing.BACK;
-    }
-    tell(InvalidationListener::notHearing);
-    return Hearing.LOST;
+  InvalidationListeners.Hearing checkHearing(long now, long boundNanos) {
+    return listeners.checkHearing(now, boundNanos);
   }
 
   @Override
@@ -190,7 +173,7 @@ final class InvalidationChannel implements Invalidations {
         if (keys == null) {
           tellAll();
         } else {
-          keys.forEach(key -> tell(listener -> listener.invalidated(key)));
+          keys.forEach(listeners::invalidated);
         }
       }
     }
@@ -202,21 +185,8 @@ final class InvalidationChannel implements Invalidations {
   }
 
   private void tellAll() {
-    tell(InvalidationListener::invalidatedAll);
+    listeners.invalidatedAll();
   }
-
-  private void tell(Consumer<InvalidationListener<String>> notice) {
-    for (InvalidationListener<String> listener : listeners) {
-      try {
-        notice.accept(listener);
-      } catch (RuntimeException e) {
-        logger.warn("An invalidation listener of {} failed", link, e);
-      }
-    }
-  }
-
-  /** What {@link #checkHearing} changed. */
-  enum Hearing { UNCHANGED, LOST, BACK }
 
   /** Tells the listeners that notices may have been missed whenever the subscription is restored. */
   private final class Resubscribed implements StatusListener {

@@ -4,8 +4,9 @@ import io.multitier.jcache.spi.InvalidationListener;
 
 /**
  * Tells this JVM which of one cache's keys other clients changed, the transport's own business:
- * {@link InvalidationChannel} hears the notices the write scripts publish; another transport (Redis
- * client-side tracking) may replace it without touching the commands of {@link RedisBackend}.
+ * {@link InvalidationChannel} hears the notices the write scripts publish, {@link TrackingChannel}
+ * what Redis's client-side tracking tells ({@code invalidation: tracking}); the commands of
+ * {@link RedisBackend} are the same under both.
  */
 interface Invalidations extends AutoCloseable {
 

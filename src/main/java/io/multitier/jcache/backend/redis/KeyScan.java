@@ -7,6 +7,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.redisson.api.RKeys;
 import org.redisson.api.RScript.ReturnType;
 import org.redisson.api.options.KeysScanOptions;
@@ -43,10 +44,31 @@ final class KeyScan {
 
   /**
    * Unlinks every key of the cache, then tells the other clients that every key may have changed,
-   * even if the unlinking failed part of the way.
+   * even if the unlinking failed part of the way. Under client-side tracking, unlinking the keys
+   * tells the clients that read them, and nothing more is sent.
    */
   void clear() {
-    RuntimeException failure = null;
+    RuntimeException failure = unlinkAll();
+    if (!link.tracking()) {
+      try {
+        link.eval("clear", Scripts.NOTIFY_CLEARED, ReturnType.INTEGER, List.<Object>of(namespace.sequenceKey()),
+            namespace.channel().getBytes(UTF_8),
+            InvalidationMessage.clearAll(link.sender(), namespace.encodedName()).getBytes(UTF_8));
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw link.failed("clear", failure);
+    }
+  }
+
+  /** Unlinks every key of the cache; returns the failure that stopped it, if one did. */
+  private @Nullable RuntimeException unlinkAll() {
     try {
       RKeys rkeys = link.client().getKeys();
       List<String> batch = new ArrayList<>(BATCH);
@@ -60,22 +82,9 @@ final class KeyScan {
       if (!batch.isEmpty()) {
         rkeys.unlink(batch.toArray(String[]::new));
       }
+      return null;
     } catch (RuntimeException e) {
-      failure = e;
-    }
-    try {
-      link.eval("clear", Scripts.NOTIFY_CLEARED, ReturnType.INTEGER, List.<Object>of(namespace.sequenceKey()),
-          namespace.channel().getBytes(UTF_8),
-          InvalidationMessage.clearAll(link.sender(), namespace.encodedName()).getBytes(UTF_8));
-    } catch (RuntimeException e) {
-      if (failure == null) {
-        failure = e;
-      } else {
-        failure.addSuppressed(e);
-      }
-    }
-    if (failure != null) {
-      throw link.failed("clear", failure);
+      return e;
     }
   }
 

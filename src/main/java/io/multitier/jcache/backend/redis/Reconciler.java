@@ -154,6 +154,16 @@ final class Reconciler implements Watcher<InvalidationChannel>, AutoCloseable {
     }
   }
 
+  /** Runs a task on the reconciliation thread {@code nanos} from now. */
+  static void later(Runnable task, long nanos) {
+    SCHEDULER.schedule(task, Math.max(0, nanos), TimeUnit.NANOSECONDS);
+  }
+
+  /** Runs a task on the reconciliation thread every {@code millis}, the first time one interval from now. */
+  static ScheduledFuture<?> every(Runnable task, long millis) {
+    return SCHEDULER.scheduleWithFixedDelay(task, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
   /** Runs the check on the reconciliation thread once a notice had {@link #GRACE} to arrive. */
   static void afterGrace(Runnable check) {
     SCHEDULER.schedule(check, GRACE.toMillis(), TimeUnit.MILLISECONDS);

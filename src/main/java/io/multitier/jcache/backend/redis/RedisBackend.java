@@ -56,7 +56,8 @@ import org.redisson.client.codec.ByteArrayCodec;
  * bytes as given, and a time to live is Redis's own {@code PX} expiry. Every operation is one round
  * trip, a Lua script for all but {@link #get} and {@link #getAll}; a script that changes a key also
  * publishes an {@link InvalidationMessage} naming it, so other JVMs hear of the change in the same
- * round trip; {@link Invalidations} hears them, and {@link SharedEvents} Redis's expiries and the
+ * round trip (under {@code invalidation: tracking} it publishes nothing: Redis tells the JVMs that
+ * read the key); {@link Invalidations} hears them, and {@link SharedEvents} Redis's expiries and the
  * change stream. Each instance has its own sender id ({@link CacheLink}) and ignores its own messages.
  *
  * <p>{@link #keys()} and {@link #clear()} walk this cache's keys with {@code SCAN} ({@link KeyScan}).
@@ -98,7 +99,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     this.streams = new RedisStreams(client, namespace);
     this.keyScan = new KeyScan(link);
     this.writeHeader = new Object[] {
-        namespace.channel().getBytes(UTF_8),
+        link.tracking() ? EMPTY : namespace.channel().getBytes(UTF_8),
         InvalidationMessage.keyHeader(sender, namespace.encodedName()).getBytes(UTF_8),
         ascii(namespace.keyPrefixBytes() + ((eventsMaxLength > 0) ? ":" + eventsMaxLength : ""))};
   }

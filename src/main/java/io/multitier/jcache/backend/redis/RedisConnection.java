@@ -50,6 +50,7 @@ public final class RedisConnection implements AutoCloseable {
   private final String keyPrefix;
   private final ConnectionTrouble trouble;
   private final Reconciler reconciler;
+  private final @Nullable Tracking tracking;
   private final ExpiryNotifications expiries;
   private final BackendFactory backends;
   private boolean closed;
@@ -62,7 +63,9 @@ public final class RedisConnection implements AutoCloseable {
     this.trouble = trouble;
     this.reconciler = new Reconciler(client, settings.reconcileIntervalDuration());
     this.expiries = new ExpiryNotifications(client, keyPrefix, trouble.servers());
-    this.backends = BackendFactory.of(client, keyPrefix, trouble, reconciler, expiries);
+    this.tracking = settings.tracking()
+        ? new Tracking(client, keyPrefix, settings.reconcileIntervalDuration()) : null;
+    this.backends = BackendFactory.of(client, keyPrefix, trouble, reconciler, expiries, tracking);
   }
 
   /**
@@ -149,6 +152,9 @@ public final class RedisConnection implements AutoCloseable {
       }
       closed = true;
       reconciler.close();
+      if (tracking != null) {
+        tracking.close();
+      }
       expiries.close();
       if (shared != null && --shared.users == 0 && clients.remove(settings, shared)) {
         shared.shutdown();

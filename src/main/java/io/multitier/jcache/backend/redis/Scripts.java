@@ -15,10 +15,14 @@ import java.util.HexFormat;
  * cache keeps an event stream. They publish one message per written key in the same script (a
  * bulk write one message naming all its keys), numbered: each notice advances the cache's
  * sequence number {@code <prefix>{<cache>}#seq} (in the cache's Cluster slot) and carries it, so
- * that a receiver can tell that it missed one. A script that gives an entry a time to live also
- * sets the cache's expiry mark {@code <prefix>{<cache>}#expiring} (never removed), so that a cache
- * whose entries never expire is read without asking each entry's {@code PTTL}
- * ({@link #GET_ALL_WITH_TTL}). A cache with an event stream also appends each
+ * that a receiver can tell that it missed one; {@code putAll} and {@code removeAll} announce all
+ * their keys in one notice. With an empty channel ({@code invalidation: tracking}) they publish
+ * nothing, Redis's client-side tracking tells the readers of each key ({@link Tracking}), and they
+ * read each written key back so that the connection that wrote it goes on being told of its
+ * changes. A script that gives an entry a time to live also sets the cache's expiry mark
+ * {@code <prefix>{<cache>}#expiring} (never removed), so that a cache whose entries never expire
+ * is read without asking each entry's {@code PTTL} ({@link #GET_ALL_WITH_TTL}). A cache with an
+ * event stream also appends each
  * change to {@code <prefix>{<cache>}#events} (trimmed to about {@code maxLength} entries), with the
  * fields {@code t} ({@code C} created, {@code U} updated, {@code R} removed, {@code E} expired by a
  * zero time to live), {@code k} the encoded key, {@code s} the sender, {@code v} the new value and
@@ -65,11 +69,23 @@ final class Scripts {
         end
       end
       local function changed(key, old, new, ttl)
-        local seq = redis.call('incr', tagOf(key) .. '#seq')
-        redis.call('publish', ARGV[1], ARGV[2] .. seq .. ':' .. string.sub(key, prefixBytes + 1))
+        if ARGV[1] == '' then
+          -- tracked: reading the key back keeps the writing connection tracking it, which the write
+          -- itself ended (Redis forgets who read a key once it changes)
+          redis.call('exists', key)
+        else
+          local seq = redis.call('incr', tagOf(key) .. '#seq')
+          redis.call('publish', ARGV[1], ARGV[2] .. seq .. ':' .. string.sub(key, prefixBytes + 1))
+        end
         recorded(key, old, new, ttl)
       end
       local function announced(keys)
+        if ARGV[1] == '' then
+          for _, key in ipairs(keys) do
+            redis.call('exists', key)
+          end
+          return
+        end
         local seq = redis.call('incr', tagOf(keys[1]) .. '#seq')
         local notice = {'M', string.sub(ARGV[2], 2), seq}
         for _, key in ipairs(keys) do
@@ -329,6 +345,12 @@ final class Scripts {
         elseif left > 0 and left < tonumber(ARGV[i]) then
           redis.call('pexpire', key, ARGV[i])
           extended = extended + 1
+        else
+          left = 0
+        end
+        if left > 0 then
+          -- a tracked connection that changed a key's expiry reads it back to go on tracking it
+          redis.call('exists', key)
         end
       end
       return extended

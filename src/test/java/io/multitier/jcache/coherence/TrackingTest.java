@@ -1,0 +1,301 @@
+package io.multitier.jcache.coherence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.multitier.jcache.TieredCache;
+import io.multitier.jcache.configuration.MultiTierConfiguration;
+import io.multitier.jcache.tier.TierStatistics;
+import io.multitier.jcache.testing.ManagerFiles;
+import io.multitier.jcache.testing.RedisServer;
+import io.multitier.jcache.testing.RedisServerExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code invalidation: tracking}: CacheManagers with Redisson clients of their own over one Redis
+ * (to Redis, as many JVMs) hear of a change only if they read the key since its last change, hear of
+ * changes any client makes, and drop their copies when a tracking connection is lost or Redis
+ * restarts.
+ */
+final class TrackingTest {
+
+  private static final String PREFIX = "trk:";
+  private static final Duration BOUND = Duration.ofSeconds(2);
+  private static final String SETTINGS = "  invalidation: tracking\n  reconcileInterval: 1s\n";
+
+  @RegisterExtension
+  static final RedisServerExtension redis = new RedisServerExtension();
+
+  private final RedisServer server = redis.server();
+  private ManagerFiles managers;
+
+  @BeforeEach
+  void emptyServer() {
+    server.call("FLUSHALL");
+    managers = new ManagerFiles();
+  }
+
+  @AfterEach
+  void close() {
+    managers.close();
+  }
+
+  /** A write reaches the nodes that read the key, and no other. */
+  @Test
+  void aWriteIsDeliveredOnlyToTheNodesThatHoldTheKey() {
+    List<Cache<String, String>> nodes = open(8, "items");
+    Cache<String, String> writer = nodes.get(0);
+    writer.put("x", "1");
+    writer.put("fence", "f");
+    for (int holders = 1; holders <= 7; holders += 3) {
+      long[] before = new long[nodes.size()];
+      for (int i = 1; i < nodes.size(); i++) {
+        Cache<String, String> node = nodes.get(i);
+        // the last round's fence: a node that reads it has heard of every earlier change
+        await().atMost(BOUND).until(() -> "f".equals(node.get("fence")));
+        assertThat(nodes.get(i).get(i <= holders ? "x" : "other-" + i)).isEqualTo(i <= holders ? "1" : null);
+        before[i] = stats(nodes.get(i)).invalidationsReceived();
+      }
+      writer.put("x", "2");
+      // every node holds the fence: once each has heard of its change, each has heard of x's before it
+      writer.put("fence", "g");
+      for (int i = 1; i < nodes.size(); i++) {
+        Cache<String, String> node = nodes.get(i);
+        await().atMost(BOUND).until(() -> "g".equals(node.get("fence")));
+      }
+      for (int i = 1; i < nodes.size(); i++) {
+        long heard = stats(nodes.get(i)).invalidationsReceived() - before[i];
+        assertThat(heard).as("invalidations node %d heard, %d holders of x", i, holders)
+            .isEqualTo(i <= holders ? 2 : 1);
+      }
+      System.out.printf("%d holders of x: each heard x and the fence, the %d others the fence only%n",
+          holders, nodes.size() - 1 - holders);
+      writer.put("x", "1");
+      writer.put("fence", "f");
+    }
+  }
+
+  /** An operator's DEL, by a client of its own, drops every node's copy. */
+  @Test
+  void aKeyDeletedByAnotherClientIsDroppedFromEveryL1() {
+    List<Cache<String, String>> nodes = open(4, "items");
+    nodes.get(0).put("x", "v");
+    for (Cache<String, String> node : nodes) {
+      assertThat(node.get("x")).isEqualTo("v");
+      assertThat(node.get("x")).isEqualTo("v");
+    }
+    long deleted = System.nanoTime();
+    assertThat(server.call("DEL", PREFIX + "{items}:s:x")).isEqualTo(1L);
+    for (Cache<String, String> node : nodes) {
+      await().atMost(BOUND).until(() -> node.get("x") == null);
+    }
+    System.out.printf("An operator's DEL dropped the copies of 4 nodes within %d ms%n",
+        (System.nanoTime() - deleted) / 1_000_000);
+  }
+
+  /** A killed subscription or tracked connection drops the copies, and the node hears changes again after. */
+  @Test
+  void aLostTrackingConnectionDropsTheCopiesAndIsReplaced() {
+    List<Cache<String, String>> nodes = open(2, "items");
+    Cache<String, String> writer = nodes.get(0);
+    Cache<String, String> reader = nodes.get(1);
+    for (String kill : List.of("pubsub", "tracked")) {
+      writer.put("x", "held");
+      await().atMost(BOUND).until(() -> "held".equals(reader.get("x")));
+      long flushes = stats(reader).l1Flushes();
+      if (kill.equals("pubsub")) {
+        server.call("CLIENT", "KILL", "TYPE", "pubsub");
+      } else {
+        for (String id : trackingClientIds()) {
+          server.call("CLIENT", "KILL", "ID", id);
+        }
+      }
+      await().atMost(BOUND).until(() -> stats(reader).l1Flushes() > flushes);
+      awaitTracking(2);
+      writer.put("x", "before-" + kill);
+      await().atMost(BOUND).until(() -> ("before-" + kill).equals(reader.get("x")));
+      long l1Hits = stats(reader).l1Hits();
+      assertThat(reader.get("x")).isEqualTo("before-" + kill);
+      assertThat(stats(reader).l1Hits() - l1Hits).as("the reader holds a copy again").isEqualTo(1);
+      writer.put("x", "after-" + kill);
+      await().atMost(BOUND).until(() -> ("after-" + kill).equals(reader.get("x")));
+    }
+  }
+
+  /** After Redis restarted, no node serves a copy it read before. */
+  @Test
+  void aRestartedRedisLeavesNoOldCopy() {
+    List<Cache<String, String>> nodes = open(2, "items");
+    Cache<String, String> writer = nodes.get(0);
+    Cache<String, String> reader = nodes.get(1);
+    writer.put("r", "before-restart");
+    assertThat(reader.get("r")).isEqualTo("before-restart");
+    server.restart();
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+      writer.put("r", "after-restart");
+      return true;
+    });
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> "after-restart".equals(reader.get("r")));
+    awaitTracking(2);
+    writer.put("r", "later");
+    await().atMost(BOUND).until(() -> "later".equals(reader.get("r")));
+  }
+
+  /** Under tracking a plain put and an L2 hit are still one round trip each, and nothing is published. */
+  @Test
+  void aPutAndAnL2HitAreOneRoundTripEach() {
+    List<Cache<String, String>> nodes = open(2, "items");
+    server.resetStats();
+    nodes.get(0).put("k", "v");
+    assertThat(server.commandStats()).containsEntry("evalsha", 1L).doesNotContainKeys("publish", "incr", "eval");
+    server.resetStats();
+    assertThat(nodes.get(1).get("k")).isEqualTo("v");
+    assertThat(server.commandStats()).containsEntry("evalsha", 1L).containsEntry("get", 1L)
+        .doesNotContainKeys("publish", "eval");
+    assertThat(stats(nodes.get(1)).l2Hits()).isEqualTo(1);
+  }
+
+  /** An ACL user needs the channel of the invalidations besides its prefix; without it, its calls fail and Redis logs why. */
+  @Test
+  void anAclUserWithTheInvalidationChannelIsTrackedAndOneWithoutItIsRefused() {
+    String login = "username: \"tracked\"\npassword: \"s3cret\"\ntimeout: 3000\nretryAttempts: 1\n";
+    server.call("ACL", "LOG", "RESET");
+    server.call("ACL", "SETUSER", "tracked", "reset", "on", ">s3cret", "~" + PREFIX + "*", "&" + PREFIX + "*",
+        "&__redis__:invalidate", "+@all", "-@dangerous");
+    try {
+      Cache<String, String> a = aclCache(login);
+      Cache<String, String> b = aclCache(login);
+      a.put("k", "v1");
+      assertThat(b.get("k")).isEqualTo("v1");
+      a.put("k", "v2");
+      await().atMost(BOUND).until(() -> "v2".equals(b.get("k")));
+      assertThat(server.call("ACL", "LOG")).as("no command was refused").asList().isEmpty();
+
+      server.call("ACL", "SETUSER", "tracked", "resetchannels", "&" + PREFIX + "*");
+      Cache<String, String> refused = aclCache(login);
+      assertThatThrownBy(() -> refused.put("k", "v3")).isInstanceOf(CacheException.class)
+          .hasMessageContaining("L2 redis");
+      assertThat(server.call("ACL", "LOG")).as("Redis logged the refusal").asList().isNotEmpty();
+    } finally {
+      managers.close();
+      managers = new ManagerFiles();
+      server.call("ACL", "DELUSER", "tracked");
+    }
+  }
+
+  private Cache<String, String> aclCache(String login) {
+    MultiTierConfiguration<String, String> config = new MultiTierConfiguration<>();
+    config.setTypes(String.class, String.class);
+    return managers.open(managers.single(server.address(), PREFIX, login) + SETTINGS).createCache("acl", config);
+  }
+
+  /**
+   * Redis's CPU per put from one caller, with 8 other CacheManagers connected that hold none of the
+   * written keys, beside none; the same with published notices. Prints the numbers.
+   */
+  @Test
+  void redisCpuPerPutDoesNotGrowWithNodesThatHoldNothing() {
+    for (String mode : List.of("tracking", "publish")) {
+      String settings = "  invalidation: " + mode + "\n";
+      double alone = cpuPerPut(settings, 0, mode);
+      double withEight = cpuPerPut(settings, 8, mode);
+      System.out.printf("Redis CPU per put, invalidation: %s: %.1f us alone, %.1f us with 8 other nodes "
+          + "holding none of the keys (%.2fx)%n", mode, alone, withEight, withEight / alone);
+      if (mode.equals("tracking")) {
+        assertThat(withEight / alone).as("tracking: 8 nodes that hold nothing against none").isLessThan(1.6);
+      }
+    }
+  }
+
+  private double cpuPerPut(String settings, int others, String tag) {
+    int puts = 20_000;
+    try (ManagerFiles files = new ManagerFiles()) {
+      Cache<String, String> writer = cache(files, tag + "-w", settings, "cpu");
+      for (int i = 0; i < others; i++) {
+        Cache<String, String> other = cache(files, tag + "-" + i, settings, "cpu");
+        assertThat(other.get("elsewhere-" + i)).isNull();
+      }
+      for (int i = 0; i < 2_000; i++) {
+        writer.put("k" + (i % 1_000), "warm");
+      }
+      double before = redisCpuSeconds();
+      for (int i = 0; i < puts; i++) {
+        writer.put("k" + (i % 1_000), "v" + i);
+      }
+      return (redisCpuSeconds() - before) * 1e6 / puts;
+    }
+  }
+
+  private double redisCpuSeconds() {
+    double seconds = 0;
+    for (String line : ((String) server.call("INFO", "cpu")).split("\r\n")) {
+      if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
+        seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1));
+      }
+    }
+    return seconds;
+  }
+
+  private List<Cache<String, String>> open(int count, String name) {
+    List<Cache<String, String>> nodes = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      nodes.add(cache(managers, "n" + i, SETTINGS, name));
+    }
+    awaitTracking(count);
+    return nodes;
+  }
+
+  private Cache<String, String> cache(ManagerFiles files, String tag, String settings, String name) {
+    MultiTierConfiguration<String, String> config = new MultiTierConfiguration<>();
+    config.setTypes(String.class, String.class);
+    config.setStatisticsEnabled(true);
+    Cache<String, String> cache = files.open(files.separateClient(server, PREFIX, tag, "") + settings)
+        .createCache(name, config);
+    cache.get("warm-up");
+    return cache;
+  }
+
+  /** Waits until this many connections are tracked, and a little longer for their nodes' first flush. */
+  private void awaitTracking(int count) {
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+        .until(() -> trackingClientIds().size() >= count);
+    try {
+      Thread.sleep(200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Returns the ids of the connections that Redis tracks (flag {@code t} in {@code CLIENT LIST}). */
+  private List<String> trackingClientIds() {
+    List<String> ids = new ArrayList<>();
+    for (String line : ((String) server.call("CLIENT", "LIST")).split("\n")) {
+      String id = null;
+      boolean tracked = false;
+      for (String field : line.trim().split(" ")) {
+        if (field.startsWith("id=")) {
+          id = field.substring(3);
+        } else if (field.startsWith("flags=")) {
+          tracked = field.substring(6).contains("t");
+        }
+      }
+      if (tracked && id != null) {
+        ids.add(id);
+      }
+    }
+    return ids;
+  }
+
+  private static TierStatistics stats(Cache<String, String> cache) {
+    return cache.unwrap(TieredCache.class).tierStatistics();
+  }
+}
