@@ -141,8 +141,10 @@ public final class Contenders {
       try {
         Path yaml = Files.createTempFile("bench-tiered-", ".yaml");
         yaml.toFile().deleteOnExit();
+        String invalidation = System.getProperty("bench.invalidation", "");
         String redis = "redis:\n  address: " + Redis.address() + "\n"
-            + (keyPrefix == null ? "" : "  keyPrefix: \"" + keyPrefix + "\"\n");
+            + (keyPrefix == null ? "" : "  keyPrefix: \"" + keyPrefix + "\"\n")
+            + (invalidation.isEmpty() ? "" : "  invalidation: " + invalidation + "\n");
         Files.writeString(yaml, redis, StandardCharsets.UTF_8);
         uri = URI.create("file:" + yaml.toAbsolutePath());
       } catch (IOException e) {

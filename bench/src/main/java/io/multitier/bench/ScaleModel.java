@@ -34,7 +34,9 @@ import java.util.concurrent.TimeUnit;
  * Redis's side over the write window: {@code INFO commandstats} (calls and usec_per_call of evalsha
  * and publish) and {@code INFO cpu}. Usage: {@code ScaleModel <scale.json>} with
  * {@code -Dbench.redis=redis://127.0.0.1:PORT}; {@code -Dscale.nodes=2,4,8},
- * {@code -Dscale.idleMillis=4000}, {@code -Dscale.writeMillis=8000}.
+ * {@code -Dscale.idleMillis=4000}, {@code -Dscale.writeMillis=8000}; {@code -Dscale.reads=own} makes
+ * each node read only its own share of the keys (else every node reads every key), and
+ * {@code -Dbench.invalidation=tracking} gives every CacheManager Redis's client-side tracking.
  */
 public final class ScaleModel {
 
@@ -62,6 +64,7 @@ public final class ScaleModel {
     long write = Long.getLong("scale.writeMillis", 8_000);
     double rate = Double.parseDouble(System.getProperty("scale.rate", "500"));
     double nodeRate = Double.parseDouble(System.getProperty("scale.nodeRate", "200"));
+    boolean ownShare = System.getProperty("scale.reads", "all").equals("own");
 
     Redis.call("FLUSHALL");
     try (Contender filler = cache()) {
@@ -72,14 +75,14 @@ public final class ScaleModel {
       List<Node> nodes = new ArrayList<>();
       try {
         for (int i = 0; i < n; i++) {
-          nodes.add(Node.start(i));
+          nodes.add(Node.start(i, ownShare ? n : 1));
         }
         for (Node node : nodes) {
           node.await("ready", 120);
         }
         long subscribers = subscribers();
         if (subscribers != n) {
-          throw new IllegalStateException(n + " nodes but " + subscribers + " subscribers of " + CHANNEL);
+          throw new IllegalStateException(n + " nodes but " + subscribers + " subscribers of " + channel());
         }
         round(nodes, "warm-up", 1_000, Long.getLong("scale.warmupMillis", 10_000), i -> i == 0 ? 1_000 : 0);
         rounds.add(round(nodes, "one-writer", idle, write, i -> i == 0 ? rate : 0));
@@ -161,8 +164,13 @@ public final class ScaleModel {
   }
 
   private static long subscribers() {
-    List<?> reply = (List<?>) Redis.call("PUBSUB", "NUMSUB", CHANNEL);
+    List<?> reply = (List<?>) Redis.call("PUBSUB", "NUMSUB", channel());
     return (Long) reply.get(1);
+  }
+
+  /** The channel every node subscribes to: ours under {@code publish}, Redis's under {@code tracking}. */
+  private static String channel() {
+    return System.getProperty("bench.invalidation", "publish").equals("tracking") ? "__redis__:invalidate" : CHANNEL;
   }
 
   private static double redisCpuSeconds() {
@@ -209,11 +217,12 @@ public final class ScaleModel {
       });
     }
 
-    static Node start(int index) {
+    static Node start(int index, int shares) {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       ProcessBuilder builder = new ProcessBuilder(java, "-Xmx64m", "-XX:+UseSerialGC",
+          "-Dbench.invalidation=" + System.getProperty("bench.invalidation", ""),
           "-cp", System.getProperty("java.class.path"), ScaleNode.class.getName(), Redis.address(),
-          Integer.toString(index));
+          Integer.toString(index), Integer.toString(shares));
       try {
         return new Node(builder.start());
       } catch (IOException e) {

@@ -14,7 +14,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One node of the {@link ScaleModel}: a JVM with one CacheManager over the shared redis-server and
- * the one cache every node has, its L1 holding all {@value ScaleModel#KEYS} keys. On
+ * the one cache every node has, its L1 holding all {@value ScaleModel#KEYS} keys, or, given the
+ * number of nodes, only its own share of them (the keys whose index is its own modulo that number). On
  * {@code go <idle ms> <write ms> <writes/s>} (stdin) it measures an idle window, then a window in
  * which it writes at that rate (0: not at all) on uniformly chosen keys, says {@code @written <n>},
  * goes on counting until the coordinator says {@code stop} (every node has written, and the notices
@@ -22,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
  * the invalidation notices it received (its tier statistics), plus the writes it made and, over the
  * write window, the CPU time of the writing thread, of the other Java threads (Redisson's, which
  * receive the notices; {@code ThreadMXBean}) and the time spent in GC.
- * Usage: {@code ScaleNode <redis address> <node index>}; lines to the coordinator start with {@code @}.
+ * Usage: {@code ScaleNode <redis address> <node index> [<node count>]}; lines to the coordinator start with {@code @}.
  */
 public final class ScaleNode {
 
@@ -48,6 +49,8 @@ public final class ScaleNode {
   public static void main(String[] args) throws Exception {
     System.setProperty("bench.redis", args[0]);
     int index = Integer.parseInt(args[1]);
+    // with a node count, the node reads only its own share of the keys (index mod count), else all
+    int count = (args.length > 2) ? Integer.parseInt(args[2]) : 1;
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -55,9 +58,9 @@ public final class ScaleNode {
     byte[] value = Data.value(index);
     try (Contenders.JCacheContender cache = ScaleModel.cache()) {
       TierStatistics tiers = cache.cache().unwrap(TieredCache.class).tierStatistics();
-      for (String key : keys) {
-        if (cache.get(key) == null) {
-          throw new IllegalStateException("node " + index + " found no " + key);
+      for (int k = index % count; k < keys.length; k += count) {
+        if (cache.get(keys[k]) == null) {
+          throw new IllegalStateException("node " + index + " found no " + keys[k]);
         }
       }
       System.out.println("@ready");

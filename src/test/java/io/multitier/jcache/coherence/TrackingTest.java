@@ -198,53 +198,6 @@ final class TrackingTest {
     return managers.open(managers.single(server.address(), PREFIX, login) + SETTINGS).createCache("acl", config);
   }
 
-  /**
-   * Redis's CPU per put from one caller, with 8 other CacheManagers connected that hold none of the
-   * written keys, beside none; the same with published notices. Prints the numbers.
-   */
-  @Test
-  void redisCpuPerPutDoesNotGrowWithNodesThatHoldNothing() {
-    for (String mode : List.of("tracking", "publish")) {
-      String settings = "  invalidation: " + mode + "\n";
-      double alone = cpuPerPut(settings, 0, mode);
-      double withEight = cpuPerPut(settings, 8, mode);
-      System.out.printf("Redis CPU per put, invalidation: %s: %.1f us alone, %.1f us with 8 other nodes "
-          + "holding none of the keys (%.2fx)%n", mode, alone, withEight, withEight / alone);
-      if (mode.equals("tracking")) {
-        assertThat(withEight / alone).as("tracking: 8 nodes that hold nothing against none").isLessThan(1.6);
-      }
-    }
-  }
-
-  private double cpuPerPut(String settings, int others, String tag) {
-    int puts = 20_000;
-    try (ManagerFiles files = new ManagerFiles()) {
-      Cache<String, String> writer = cache(files, tag + "-w", settings, "cpu");
-      for (int i = 0; i < others; i++) {
-        Cache<String, String> other = cache(files, tag + "-" + i, settings, "cpu");
-        assertThat(other.get("elsewhere-" + i)).isNull();
-      }
-      for (int i = 0; i < 2_000; i++) {
-        writer.put("k" + (i % 1_000), "warm");
-      }
-      double before = redisCpuSeconds();
-      for (int i = 0; i < puts; i++) {
-        writer.put("k" + (i % 1_000), "v" + i);
-      }
-      return (redisCpuSeconds() - before) * 1e6 / puts;
-    }
-  }
-
-  private double redisCpuSeconds() {
-    double seconds = 0;
-    for (String line : ((String) server.call("INFO", "cpu")).split("\r\n")) {
-      if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
-        seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1));
-      }
-    }
-    return seconds;
-  }
-
   private List<Cache<String, String>> open(int count, String name) {
     List<Cache<String, String>> nodes = new ArrayList<>();
     for (int i = 0; i < count; i++) {
