@@ -42,12 +42,7 @@ public final class CpuPerOp {
     String[] keys = Data.keys(KEYS);
     @SuppressWarnings("unchecked")
     Set<String>[] sets = Data.keySets(keys, SETS, 100, 3);
-    List<Map<String, byte[]>> batches = new ArrayList<>();
-    for (Set<String> set : sets) {
-      Map<String, byte[]> batch = new LinkedHashMap<>();
-      set.forEach(key -> batch.put(key, Data.value(2)));
-      batches.add(batch);
-    }
+    List<Map<String, byte[]>> batches = RoundTrips.batches(sets);
     byte[] value = Data.value(1);
     com.sun.management.OperatingSystemMXBean process =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();

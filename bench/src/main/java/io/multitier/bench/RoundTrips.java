@@ -44,12 +44,7 @@ public final class RoundTrips {
     List<String> lines = new ArrayList<>();
     String[] keys = Data.keys(1024);
     Set<String>[] sets = Data.keySets(keys, SETS, 100, 3);
-    List<Map<String, byte[]>> batches = new ArrayList<>();
-    for (Set<String> set : sets) {
-      Map<String, byte[]> batch = new LinkedHashMap<>();
-      set.forEach(key -> batch.put(key, Data.value(2)));
-      batches.add(batch);
-    }
+    List<Map<String, byte[]>> batches = batches(sets);
     byte[] value = Data.value(1);
     for (String impl : List.of("mtj-tiered", "redisson-jcache", "raw-redisson")) {
       try (Contender cache = Contenders.create(impl, true, 1, false)) {
@@ -75,6 +70,17 @@ public final class RoundTrips {
     }
     Files.createDirectories(output.toAbsolutePath().getParent());
     Files.writeString(output, "[\n" + String.join(",\n", lines) + "\n]\n", UTF_8);
+  }
+
+  /** Returns a putAll batch for each key set, every value {@code Data.value(2)}. */
+  static List<Map<String, byte[]>> batches(Set<String>[] sets) {
+    List<Map<String, byte[]>> batches = new ArrayList<>();
+    for (Set<String> set : sets) {
+      Map<String, byte[]> batch = new LinkedHashMap<>();
+      set.forEach(key -> batch.put(key, Data.value(2)));
+      batches.add(batch);
+    }
+    return batches;
   }
 
   /**
