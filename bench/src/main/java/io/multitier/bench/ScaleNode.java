@@ -65,6 +65,9 @@ public final class ScaleNode {
       }
       System.out.println("@ready");
       BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      // one sequence for all rounds: a round that started it anew would rewrite the keys the round
+      // before wrote, which (under tracking) no node holds any more
+      SplittableRandom random = new SplittableRandom(index);
       for (String line = in.readLine(); line != null && !line.equals("quit"); line = in.readLine()) {
         String[] go = line.split(" ");
         long idleMillis = Long.parseLong(go[1]);
@@ -86,7 +89,6 @@ public final class ScaleNode {
         long writes = 0;
         long start = System.nanoTime();
         long end = start + writeMillis * 1_000_000;
-        SplittableRandom random = new SplittableRandom(index);
         if (rate > 0) {
           long interval = (long) (1e9 / rate);
           for (long next = start; next < end; next += interval) {
