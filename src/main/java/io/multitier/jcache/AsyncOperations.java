@@ -356,8 +356,7 @@ final class AsyncOperations<K, V> implements AsyncCache<K, V> {
       if (failure == null) {
         settled.complete(value);
       } else {
-        settled.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
-            ? failure.getCause() : failure);
+        settled.completeExceptionally(KeyOrder.unwrapped(failure));
       }
     });
     return settled;

@@ -3,6 +3,7 @@ package io.multitier.jcache;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -10,6 +11,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,6 +25,8 @@ import org.jspecify.annotations.Nullable;
 final class KeyOrder {
 
   private static final int STRIPES = 256;
+  private static final Set<Integer> EVERY_STRIPE =
+      IntStream.range(0, STRIPES).boxed().collect(Collectors.toUnmodifiableSet());
   private static final CompletableFuture<@Nullable Void> DONE = CompletableFuture.completedFuture(null);
 
   private final AtomicReferenceArray<CompletableFuture<?>> last = new AtomicReferenceArray<>(STRIPES);
@@ -56,14 +61,10 @@ final class KeyOrder {
 
   /** Does {@link #after} for an operation on every key there is. */
   <R> CompletableFuture<R> afterEvery(Supplier<? extends CompletionStage<R>> operation) {
-    TreeSet<Integer> stripes = new TreeSet<>();
-    for (int i = 0; i < STRIPES; i++) {
-      stripes.add(i);
-    }
-    return afterStripes(stripes, operation);
+    return afterStripes(EVERY_STRIPE, operation);
   }
 
-  private <R> CompletableFuture<R> afterStripes(TreeSet<Integer> stripes,
+  private <R> CompletableFuture<R> afterStripes(Set<Integer> stripes,
       Supplier<? extends CompletionStage<R>> operation) {
     CompletableFuture<R> result = new CompletableFuture<>();
     CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
@@ -92,14 +93,18 @@ final class KeyOrder {
         if (failure == null) {
           result.complete(value);
         } else {
-          result.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
-              ? failure.getCause() : failure);
+          result.completeExceptionally(unwrapped(failure));
         }
       });
     } catch (RuntimeException | Error e) {
       done.complete(null);
       result.completeExceptionally(e);
     }
+  }
+
+  /** Returns the exception a {@link CompletionException} carries, or the failure itself. */
+  static Throwable unwrapped(Throwable failure) {
+    return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
   }
 
   private static int stripe(Object key) {

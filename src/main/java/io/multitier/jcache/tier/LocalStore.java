@@ -41,12 +41,9 @@ final class LocalStore<K, V> implements Store<K, V> {
 
   @Override
   public @Nullable V get(K key) {
-    V value = l1.get(key);
-    if (statistics.readsCounted()) {
-      (value == null ? statistics.misses : statistics.l1Hits).increment();
-    }
-    if (value != null && accessTtl != null) {
-      accessed(key);
+    V value = getNear(key);
+    if (value == null && statistics.readsCounted()) {
+      statistics.misses.increment();
     }
     return value;
   }
