@@ -58,11 +58,11 @@ public final class CpuPerOp {
                   : operation.getKey().equals("remove") ? KEYS : single;
               cache.fill(Data.entries(keys));
               long clientBefore = process.getProcessCpuTime();
-              double redisBefore = redisCpuSeconds();
+              double redisBefore = Redis.cpuSeconds();
               long wallBefore = System.nanoTime();
               RoundTrips.run(operation.getValue(), threads, n);
               long wall = System.nanoTime() - wallBefore;
-              double redisMicros = (redisCpuSeconds() - redisBefore) * 1e6 / n;
+              double redisMicros = (Redis.cpuSeconds() - redisBefore) * 1e6 / n;
               double clientMicros = (process.getProcessCpuTime() - clientBefore) / 1e3 / n;
               if (pass >= WARM_UP_PASSES) {
                 runs.computeIfAbsent(operation.getKey() + "\t" + threads + "\t" + n, k -> new ArrayList<>())
@@ -90,16 +90,5 @@ public final class CpuPerOp {
   private static double median(List<double[]> measurements, int column) {
     double[] values = measurements.stream().mapToDouble(m -> m[column]).sorted().toArray();
     return values[values.length / 2];
-  }
-
-  /** Returns redis-server's CPU time, user and system, in seconds. */
-  private static double redisCpuSeconds() {
-    double seconds = 0;
-    for (String line : ((String) Redis.call("INFO", "cpu")).split("\r\n")) {
-      if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
-        seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1).strip());
-      }
-    }
-    return seconds;
   }
 }

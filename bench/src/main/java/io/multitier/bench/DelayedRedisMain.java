@@ -3,8 +3,6 @@ package io.multitier.bench;
 import io.multitier.jcache.testing.DelayProxy;
 import io.multitier.jcache.testing.RedisServer;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -29,10 +27,7 @@ public final class DelayedRedisMain {
     System.out.println("redis-server " + server.address() + " behind a proxy at " + proxy.address() + ", "
         + delayMicros + " µs each way; PING round trip, median of 1,000: direct "
         + Redis.pingMicros(server.address()) + " µs, through the proxy " + Redis.pingMicros(proxy.address()) + " µs");
-    Path file = Path.of(args[0]);
-    Path partial = file.resolveSibling(file.getFileName() + ".partial");
-    Files.writeString(partial, proxy.address(), StandardCharsets.UTF_8);
-    Files.move(partial, file);
+    RedisMain.announce(Path.of(args[0]), proxy.address());
     Thread.currentThread().join();
   }
 }

@@ -52,11 +52,11 @@ public final class InvalidationCpu {
       for (int i = 0; i < 2_000; i++) {
         writer.put("k" + (i % 1_000), "warm");
       }
-      double before = redisCpuSeconds(server);
+      double before = Redis.cpuSeconds((String) server.call("INFO", "cpu"));
       for (int i = 0; i < puts; i++) {
         writer.put("k" + (i % 1_000), "v" + i);
       }
-      return (redisCpuSeconds(server) - before) * 1e6 / puts;
+      return (Redis.cpuSeconds((String) server.call("INFO", "cpu")) - before) * 1e6 / puts;
     }
   }
 
@@ -67,15 +67,5 @@ public final class InvalidationCpu {
         .createCache("cpu", config);
     cache.get("warm-up");
     return cache;
-  }
-
-  private static double redisCpuSeconds(RedisServer server) {
-    double seconds = 0;
-    for (String line : ((String) server.call("INFO", "cpu")).split("\r\n")) {
-      if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
-        seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1).strip());
-      }
-    }
-    return seconds;
   }
 }

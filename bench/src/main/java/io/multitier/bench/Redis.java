@@ -30,6 +30,22 @@ public final class Redis {
     return URI.create(address()).getPort();
   }
 
+  /** Returns the run's redis-server's CPU time, user and system, in seconds. */
+  static double cpuSeconds() {
+    return cpuSeconds((String) call("INFO", "cpu"));
+  }
+
+  /** Returns the CPU time, user and system, in seconds, that an {@code INFO cpu} reply states. */
+  static double cpuSeconds(String info) {
+    double seconds = 0;
+    for (String line : info.split("\r\n")) {
+      if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+        seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1).strip());
+      }
+    }
+    return seconds;
+  }
+
   /** Returns the median round trip of 1,000 PINGs on one connection to {@code address}, in µs. */
   static long pingMicros(String address) throws java.io.IOException {
     URI uri = URI.create(address);

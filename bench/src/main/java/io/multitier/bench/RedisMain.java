@@ -15,13 +15,17 @@ public final class RedisMain {
 
   private RedisMain() {}
 
+  /** Writes the address to the file in one step, so that a reader never sees half of it. */
+  static void announce(Path file, String address) throws java.io.IOException {
+    Path partial = file.resolveSibling(file.getFileName() + ".partial");
+    Files.writeString(partial, address, StandardCharsets.UTF_8);
+    Files.move(partial, file);
+  }
+
   public static void main(String[] args) throws Exception {
     RedisServer server = RedisServer.start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "redis-server-stop"));
-    Path file = Path.of(args[0]);
-    Path partial = file.resolveSibling(file.getFileName() + ".partial");
-    Files.writeString(partial, server.address(), StandardCharsets.UTF_8);
-    Files.move(partial, file);
+    announce(Path.of(args[0]), server.address());
     Thread.currentThread().join();
   }
 }

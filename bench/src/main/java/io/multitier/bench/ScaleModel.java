@@ -102,7 +102,7 @@ public final class ScaleModel {
     }
     Thread.sleep(idle);
     Redis.call("CONFIG", "RESETSTAT");
-    double redisCpu0 = redisCpuSeconds();
+    double redisCpu0 = Redis.cpuSeconds();
     for (Node node : nodes) {
       node.await("written ", 60 + write / 1000 * 4);
     }
@@ -114,7 +114,7 @@ public final class ScaleModel {
     for (Node node : nodes) {
       results.add(node.await("result ", 30));
     }
-    double redisCpu = redisCpuSeconds() - redisCpu0;
+    double redisCpu = Redis.cpuSeconds() - redisCpu0;
     Map<String, Redis.CommandStat> stats = Redis.commandStatsWithTime();
     Redis.CommandStat evalsha = stats.getOrDefault("evalsha", new Redis.CommandStat(0, 0));
     Redis.CommandStat publish = stats.getOrDefault("publish", new Redis.CommandStat(0, 0));
@@ -171,16 +171,6 @@ public final class ScaleModel {
   /** The channel every node subscribes to: ours under {@code publish}, Redis's under {@code tracking}. */
   private static String channel() {
     return System.getProperty("bench.invalidation", "publish").equals("tracking") ? "__redis__:invalidate" : CHANNEL;
-  }
-
-  private static double redisCpuSeconds() {
-    double seconds = 0;
-    for (String line : ((String) Redis.call("INFO", "cpu")).split("\r\n")) {
-      if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
-        seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1).strip());
-      }
-    }
-    return seconds;
   }
 
   /** A ScaleNode process: its {@code @} lines queued, its stderr kept for a failure message. */
