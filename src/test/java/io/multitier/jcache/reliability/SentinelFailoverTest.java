@@ -44,8 +44,8 @@ final class SentinelFailoverTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> String.valueOf(replica.call("INFO", "replication"))
         .contains("master_link_status:up"));
     sentinel = RedisSentinel.watching(master.port());
-    await().atMost(Duration.ofSeconds(15)).until(() -> !((List<?>) RedisServer.callAt(
-        java.net.URI.create(sentinel.address()).getPort(), "SENTINEL", "replicas", RedisSentinel.MASTER_NAME)).isEmpty());
+    await().atMost(Duration.ofSeconds(15))
+        .until(() -> !((List<?>) sentinel.call("SENTINEL", "replicas", RedisSentinel.MASTER_NAME)).isEmpty());
     managers = new ManagerFiles();
   }
 

@@ -65,10 +65,15 @@ public final class RedisSentinel implements AutoCloseable {
     return "redis://127.0.0.1:" + port;
   }
 
+  /** Sends one command to the sentinel and returns its reply. */
+  public Object call(String... command) {
+    return RedisServer.callAt(port, command);
+  }
+
   /** Returns the port of the master the sentinel names now. */
   @SuppressWarnings("unchecked")
   public int masterPort() {
-    List<Object> reply = (List<Object>) RedisServer.callAt(port, "SENTINEL", "get-master-addr-by-name", MASTER_NAME);
+    List<Object> reply = (List<Object>) call("SENTINEL", "get-master-addr-by-name", MASTER_NAME);
     return Integer.parseInt(String.valueOf(reply.get(1)));
   }
 
@@ -85,7 +90,7 @@ public final class RedisSentinel implements AutoCloseable {
     long deadline = System.nanoTime() + STARTUP.toNanos();
     while (System.nanoTime() < deadline) {
       try {
-        if ("PONG".equals(RedisServer.callAt(port, "PING"))) {
+        if ("PONG".equals(call("PING"))) {
           return;
         }
       } catch (RuntimeException notYet) {
