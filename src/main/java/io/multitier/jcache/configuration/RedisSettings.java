@@ -52,7 +52,7 @@ public record RedisSettings(
     @JsonProperty("invalidation") @Nullable String invalidation) {
 
   /** How other JVMs hear of a change when {@code invalidation} is not set. */
-  public static final String DEFAULT_INVALIDATION = "publish";
+  public static final String DEFAULT_INVALIDATION = "tracking";
 
   /** How often caches are reconciled when {@code reconcileInterval} is not set. */
   public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofSeconds(5);

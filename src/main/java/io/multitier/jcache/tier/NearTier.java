@@ -170,6 +170,20 @@ final class NearTier<K, V> {
     l1.remove(key);
   }
 
+  /**
+   * Drops the key's copy because the authoritative tier's entry changed. A copy already past its
+   * deadline is kept instead: it is never served, and the change is most likely that entry's expiry,
+   * whose event, if it comes after this, reports the copy's value as the one that expired.
+   */
+  void invalidate(K key) {
+    epochs.incrementAndGet(Stripes.of(key));
+    Copy<V> copy = l1.get(key);
+    if (copy != null && copy.deadline != NEVER && ticker.read() >= copy.deadline) {
+      return;
+    }
+    l1.remove(key);
+  }
+
   /** Drops every copy. */
   void dropAll() {
     statistics.l1Flushes.increment();

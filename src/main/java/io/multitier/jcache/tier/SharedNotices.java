@@ -48,7 +48,7 @@ final class SharedNotices<K, V> {
       near.dropAll();
       return;
     }
-    near.drop(key);
+    near.invalidate(key);
   }
 
   /**

@@ -135,7 +135,7 @@ final class ClusterTest {
       caches.append("  events-").append(i).append(":\n    keyType: java.lang.String\n")
           .append("    valueType: java.lang.String\n    events: cluster\n");
     }
-    String settings = "  reconcileInterval: 1s\n";
+    String settings = "  reconcileInterval: 1s\n  invalidation: publish\n";
     CacheManager reader = managers.open(managers.redis("events:", cluster.redissonYaml("timeout: 3000\n")) + settings + caches);
     CacheManager writer = managers.open(managers.redis("events:", cluster.redissonYaml("timeout: 3000\n")) + settings + caches);
     Set<Integer> ports = new HashSet<>();

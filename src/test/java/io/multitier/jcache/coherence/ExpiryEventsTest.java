@@ -52,7 +52,7 @@ final class ExpiryEventsTest {
   static void start() {
     redis.server().call("FLUSHALL");
     redis.server().call("CONFIG", "SET", "notify-keyspace-events", "");
-    nodes = Nodes.start(1, ManagerFiles.sharedClient(redis.server(), "expiry:") + CACHES);
+    nodes = Nodes.start(1, ManagerFiles.publishing(ManagerFiles.sharedClient(redis.server(), "expiry:")) + CACHES);
     child = nodes.child();
     sessions = nodes.manager(0).getCache("sessions", String.class, String.class);
     timed = nodes.manager(0).getCache("timed", String.class, String.class);

@@ -34,9 +34,9 @@ final class SteadyWritesTest {
   void noCopyIsDroppedWhenNoNoticeIsLost() {
     try (ManagerFiles managers = new ManagerFiles()) {
       String settings = "  reconcileInterval: 1s\n";
-      Cache<String, String> reader = managers.open(managers.separateClient(redis.server(), "steady:", "reader", "")
+      Cache<String, String> reader = managers.open(ManagerFiles.publishing(managers.separateClient(redis.server(), "steady:", "reader", ""))
           .replace("redis:\n", "redis:\n" + settings) + CACHES).getCache("users", String.class, String.class);
-      Cache<String, String> writer = managers.open(managers.separateClient(redis.server(), "steady:", "writer", "")
+      Cache<String, String> writer = managers.open(ManagerFiles.publishing(managers.separateClient(redis.server(), "steady:", "writer", ""))
           + CACHES).getCache("users", String.class, String.class);
       for (int i = 0; i < KEYS; i++) {
         writer.put("k" + i, "v");

@@ -8,13 +8,16 @@ import io.multitier.jcache.TieredCache;
 import io.multitier.jcache.configuration.MultiTierConfiguration;
 import io.multitier.jcache.tier.TierStatistics;
 import io.multitier.jcache.testing.ManagerFiles;
+import io.multitier.jcache.testing.RecordingListener;
 import io.multitier.jcache.testing.RedisServer;
 import io.multitier.jcache.testing.RedisServerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheException;
+import javax.cache.expiry.CreatedExpiryPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -148,6 +151,44 @@ final class TrackingTest {
     awaitTracking(2);
     writer.put("r", "later");
     await().atMost(BOUND).until(() -> "later".equals(reader.get("r")));
+  }
+
+  /**
+   * Redis's expiry of an entry is also a change it tells the holders of: each holder's EXPIRED
+   * still carries the value that expired, whichever of the two messages (the tracking invalidation,
+   * the expiry notification) reaches it first.
+   */
+  @Test
+  void anEntryThatExpiresInRedisIsReportedWithItsValueByEveryHolder() {
+    List<Cache<String, String>> nodes = new ArrayList<>();
+    List<RecordingListener<String, String>> heard = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      MultiTierConfiguration<String, String> config = new MultiTierConfiguration<>();
+      config.setTypes(String.class, String.class);
+      config.setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(
+          new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, 300)));
+      RecordingListener<String, String> listener = new RecordingListener<>();
+      config.addCacheEntryListenerConfiguration(listener.configuration(true));
+      nodes.add(managers.open(managers.separateClient(server, PREFIX, "e" + i, "") + SETTINGS)
+          .createCache("expiring", config));
+      heard.add(listener);
+    }
+    awaitTracking(3);
+    for (int round = 0; round < 5; round++) {
+      String key = "k" + round;
+      nodes.get(0).put(key, "v" + round);
+      assertThat(nodes.get(1).get(key)).isEqualTo("v" + round);
+      String expired = "EXPIRED " + key + "=v" + round + " (was v" + round + ")";
+      for (int i = 0; i < 3; i++) {
+        RecordingListener<String, String> listener = heard.get(i);
+        await().atMost(Duration.ofSeconds(5)).until(() -> listener.briefs().stream()
+            .anyMatch(brief -> brief.startsWith("EXPIRED " + key + "=")));
+      }
+      assertThat(heard.get(0).briefs()).as("the writer held a copy").contains(expired);
+      assertThat(heard.get(1).briefs()).as("the reader held a copy").contains(expired);
+      assertThat(heard.get(2).briefs()).as("a node without a copy knows no value")
+          .contains("EXPIRED " + key + "=null");
+    }
   }
 
   /** Under tracking a plain put and an L2 hit are still one round trip each, and nothing is published. */

@@ -42,7 +42,7 @@ final class AtomicStepRoundTripTest {
   void open() {
     server.call("FLUSHALL");
     managers = new ManagerFiles();
-    var manager = managers.open(managers.separateClient(server, "rt:", "a", "pingConnectionInterval: 0\n"));
+    var manager = managers.open(ManagerFiles.publishing(managers.separateClient(server, "rt:", "a", "pingConnectionInterval: 0\n")));
     MultiTierConfiguration<String, String> config = new MultiTierConfiguration<>();
     config.setTypes(String.class, String.class);
     config.setCodec(Codec.JAVA); // a test plants a value in Java serialization's form
@@ -90,7 +90,7 @@ final class AtomicStepRoundTripTest {
 
   @Test
   void anInvokeWithoutAWriterOnAnEntryThisJvmDoesNotHoldReadsThenCommits() {
-    var other = managers.open(managers.separateClient(server, "rt:", "b", "pingConnectionInterval: 0\n"));
+    var other = managers.open(ManagerFiles.publishing(managers.separateClient(server, "rt:", "b", "pingConnectionInterval: 0\n")));
     MultiTierConfiguration<String, String> config = new MultiTierConfiguration<>();
     config.setTypes(String.class, String.class);
     config.setCodec(Codec.JAVA); // as the other JVM's

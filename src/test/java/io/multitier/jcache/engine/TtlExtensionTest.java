@@ -94,6 +94,45 @@ final class TtlExtensionTest {
     assertThat(statsA.l2Errors() + statsB.l2Errors()).as("L2 errors").isZero();
   }
 
+  /**
+   * Under {@code invalidation: tracking} the lengthened life is a change Redis tells the other
+   * holders of: B's copy is dropped once, B reads the entry again with its longer life, and that
+   * read, lengthening nothing, drops no copy of A's.
+   */
+  @Test
+  void underTrackingALengthenedLifeDropsTheOtherCopyOnceAndItIsReadAgainWithIt() {
+    Factory<ExpiryPolicy> accessed = AccessedExpiryPolicy.factoryOf(
+        new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, ACCESS.toMillis()));
+    Cache<String, String> a = open("a", tickerA, accessed, "tracked", "  invalidation: tracking\n");
+    Cache<String, String> b = open("b", tickerB, accessed, "tracked", "  invalidation: tracking\n");
+    a.put("k", "v");
+    var statsA = a.unwrap(TieredCache.class).tierStatistics();
+    var statsB = b.unwrap(TieredCache.class).tierStatistics();
+    assertThat(b.get("k")).as("B reads k with all its minute left: no extension").isEqualTo("v");
+    long heardA = statsA.invalidationsReceived();
+    long heardB = statsB.invalidationsReceived();
+
+    tickerA.advance(Duration.ofSeconds(40));
+    assertThat(a.get("k")).as("A reads k 40 s (on its ticker) after it wrote it").isEqualTo("v");
+
+    await().atMost(BOUND).until(() -> statsA.ttlExtensions() == 1);
+    await().atMost(BOUND).until(() -> statsB.invalidationsReceived() == heardB + 1);
+    long l2HitsB = statsB.l2Hits();
+    assertThat(b.get("k")).isEqualTo("v");
+    assertThat(statsB.l2Hits() - l2HitsB).as("B read k again from Redis").isEqualTo(1);
+    assertThat(b.get("k")).isEqualTo("v");
+    assertThat(statsB.l2Hits() - l2HitsB).as("and holds it again").isEqualTo(1);
+    // a fence: once A hears B's write of a key A holds, A has heard everything Redis told it before
+    a.put("fence", "f1");
+    assertThat(a.get("fence")).isEqualTo("f1");
+    b.put("fence", "f2");
+    await().atMost(BOUND).until(() -> "f2".equals(a.get("fence")));
+    assertThat(statsA.invalidationsReceived() - heardA).as("A heard only the fence: B's read lengthened nothing")
+        .isEqualTo(1);
+    assertThat(statsB.ttlExtensions()).as("B's extensions").isZero();
+    assertThat(statsA.l2Errors() + statsB.l2Errors()).as("L2 errors").isZero();
+  }
+
   @Test
   void anAccessThatShortensTheL2LifeReachesRedisAndDropsTheOtherCopy() {
     Factory<ExpiryPolicy> shortens = new FactoryBuilder.SingletonFactory<>(new HourThenMinuteOnAccess());
@@ -138,11 +177,16 @@ final class TtlExtensionTest {
 
   private Cache<String, String> open(String tag, FakeTicker ticker, Factory<? extends ExpiryPolicy> policy,
       String name) {
+    return open(tag, ticker, policy, name, "  invalidation: publish\n");
+  }
+
+  private Cache<String, String> open(String tag, FakeTicker ticker, Factory<? extends ExpiryPolicy> policy,
+      String name, String settings) {
     MultiTierConfiguration<String, String> config = new MultiTierConfiguration<>();
     config.setTypes(String.class, String.class);
     config.setExpiryPolicyFactory(policy);
     config.setTicker(ticker);
-    return managers.open(managers.separateClient(server, PREFIX, tag, "")).createCache(name, config);
+    return managers.open(managers.separateClient(server, PREFIX, tag, "") + settings).createCache(name, config);
   }
 
   /** Returns the one Redis key of the cache's entries (found with SCAN, whatever the key encoding). */

@@ -71,9 +71,9 @@ final class AclTest {
 
   @Test
   void everyOperationWorksWithinThePrefix() {
-    Cache<String, String> a = managers.open(managers.single(redis.server().address(), "acl:", LOGIN) + CACHES)
+    Cache<String, String> a = managers.open(ManagerFiles.publishing(managers.single(redis.server().address(), "acl:", LOGIN)) + CACHES)
         .getCache("users", String.class, String.class);
-    Cache<String, String> b = managers.open(managers.single(redis.server().address(), "acl:", LOGIN) + CACHES)
+    Cache<String, String> b = managers.open(ManagerFiles.publishing(managers.single(redis.server().address(), "acl:", LOGIN)) + CACHES)
         .getCache("users", String.class, String.class);
 
     Workload.run(a, b);
@@ -86,7 +86,7 @@ final class AclTest {
   @Test
   void theSameUserUnderAnotherPrefixIsRefused() {
     assertThatThrownBy(() -> {
-      Cache<String, String> outside = managers.open(managers.single(redis.server().address(), "other:", LOGIN) + CACHES)
+      Cache<String, String> outside = managers.open(ManagerFiles.publishing(managers.single(redis.server().address(), "other:", LOGIN)) + CACHES)
           .getCache("users", String.class, String.class);
       outside.put("k", "v");
     }).isInstanceOf(CacheException.class).hasMessageContaining("L2 redis");
@@ -99,7 +99,7 @@ final class AclTest {
     redis.server().call("CONFIG", "SET", "notify-keyspace-events", "");
     redis.server().call("ACL", "SETUSER", "app", "&__keyevent@*__:expired");
     try (CapturedStderr log = CapturedStderr.start()) {
-      Cache<String, String> a = managers.open(managers.single(redis.server().address(), "acl:", LOGIN) + CACHES)
+      Cache<String, String> a = managers.open(ManagerFiles.publishing(managers.single(redis.server().address(), "acl:", LOGIN)) + CACHES)
           .getCache("users", String.class, String.class);
       RecordingListener<String, String> heard = new RecordingListener<>();
       a.registerCacheEntryListener(heard.configuration(false));

@@ -27,21 +27,35 @@ final class CommandsTest {
 
   @Test
   void neverKeysNorFlush() {
+    Map<String, Long> calls = commandsOfAWorkload("  invalidation: publish\n");
+    assertThat(calls).containsKeys("evalsha", "scan", "publish", "subscribe");
+    assertThat(calls).doesNotContainKeys("keys", "flushdb", "flushall");
+  }
+
+  @Test
+  void neverKeysNorFlushUnderTracking() {
+    Map<String, Long> calls = commandsOfAWorkload("  invalidation: tracking\n");
+    assertThat(calls).containsKeys("evalsha", "scan", "client|tracking", "subscribe").doesNotContainKey("publish");
+    assertThat(calls).doesNotContainKeys("keys", "flushdb", "flushall");
+  }
+
+  /** Runs the workload on two CacheManagers with these {@code redis:} settings and returns the commands Redis counted. */
+  private static Map<String, Long> commandsOfAWorkload(String settings) {
     redis.server().call("FLUSHALL");
     redis.server().resetStats();
     try (ManagerFiles managers = new ManagerFiles()) {
-      CacheManager managerA = managers.open(managers.single(redis.server().address(), "cmd:", "timeout: 3000\n") + CACHES);
-      CacheManager managerB = managers.open(managers.single(redis.server().address(), "cmd:", "timeout: 3000\n") + CACHES);
+      CacheManager managerA = managers.open(managers.single(redis.server().address(), "cmd:", "timeout: 3000\n")
+          + settings + CACHES);
+      CacheManager managerB = managers.open(managers.single(redis.server().address(), "cmd:", "timeout: 3000\n")
+          + settings + CACHES);
       Cache<String, String> a = managerA.getCache("users", String.class, String.class);
       Cache<String, String> b = managerB.getCache("users", String.class, String.class);
       Workload.run(a, b);
       a.put("left", "behind");
       managerA.destroyCache("users");
     }
-
     Map<String, Long> calls = redis.server().commandStats();
-    System.out.println("CommandsTest: commands the provider sent: " + calls);
-    assertThat(calls).containsKeys("evalsha", "scan", "publish", "subscribe");
-    assertThat(calls).doesNotContainKeys("keys", "flushdb", "flushall");
+    System.out.println("CommandsTest: commands the provider sent (" + settings.trim() + "): " + calls);
+    return calls;
   }
 }

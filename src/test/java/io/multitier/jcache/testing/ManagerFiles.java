@@ -55,6 +55,14 @@ public final class ManagerFiles implements AutoCloseable {
         + "  keyPrefix: \"" + keyPrefix + "\"\n";
   }
 
+  /**
+   * Returns this {@code redis:} section with {@code invalidation: publish}: for tests of the published
+   * notices themselves (their counts, lost-notice repair, notices to JVMs that hold no copy).
+   */
+  public static String publishing(String redisSection) {
+    return redisSection + "  invalidation: publish\n";
+  }
+
   /** Returns the {@code redis:} section of a CacheManager that shares the server's default client. */
   public static String sharedClient(RedisServer server, String keyPrefix) {
     return "redis:\n"

@@ -186,7 +186,7 @@ final class AsyncReadTest {
 
   private Store<String, String> store(String cache, FakeTicker ticker, DegradationPolicy degradation) {
     RedisConnection connection = RedisConnection.open(new RedisSettings(server.address(), null, PREFIX, null, null,
-        null, null, "1h"), cache, URI.create("test:async"), "test:async", getClass().getClassLoader());
+        null, null, "1h", "publish"), cache, URI.create("test:async"), "test:async", getClass().getClassLoader());
     opened.add(connection);
     MultiTierConfiguration<String, String> config = new MultiTierConfiguration<String, String>()
         .setTicker(ticker).setDegradation(degradation);

@@ -51,11 +51,11 @@ final class CoherenceTest {
     String redisA;
     String redisB;
     if (clients.equals("shared")) {
-      redisA = ManagerFiles.sharedClient(redis.server(), "coherence:");
+      redisA = ManagerFiles.publishing(ManagerFiles.sharedClient(redis.server(), "coherence:"));
       redisB = redisA;
     } else {
-      redisA = ManagerFiles.sharedClient(redis.server(), "coherence:");
-      redisB = managers.separateClient(redis.server(), "coherence:", "b", "timeout: 3000\n");
+      redisA = ManagerFiles.publishing(ManagerFiles.sharedClient(redis.server(), "coherence:"));
+      redisB = ManagerFiles.publishing(managers.separateClient(redis.server(), "coherence:", "b", "timeout: 3000\n"));
     }
     CacheManager managerA = managers.open(redisA + CACHES);
     CacheManager managerB = managers.open(redisB + CACHES);

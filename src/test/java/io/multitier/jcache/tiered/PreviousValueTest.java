@@ -45,7 +45,7 @@ final class PreviousValueTest {
   void open() {
     server.call("FLUSHALL");
     managers = new ManagerFiles();
-    manager = managers.open(managers.separateClient(server, "pv:", "a", "pingConnectionInterval: 0\n"));
+    manager = managers.open(ManagerFiles.publishing(managers.separateClient(server, "pv:", "a", "pingConnectionInterval: 0\n")));
     MultiTierConfiguration<String, String> config = new MultiTierConfiguration<>();
     config.setTypes(String.class, String.class);
     cache = manager.createCache("pv", config);

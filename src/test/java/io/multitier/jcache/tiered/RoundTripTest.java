@@ -45,7 +45,7 @@ final class RoundTripTest {
   void warmUp() {
     server.call("FLUSHALL");
     managers = new ManagerFiles();
-    String redisSection = managers.separateClient(server, "rt:", "shared", REDISSON);
+    String redisSection = ManagerFiles.publishing(managers.separateClient(server, "rt:", "shared", REDISSON));
     warm = managers.open(redisSection + CACHES).getCache("rt", String.class, String.class);
     for (int i = 0; i < 200; i++) {
       warm.put("k" + i, "v" + i);

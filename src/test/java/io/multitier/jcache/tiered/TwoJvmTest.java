@@ -51,7 +51,7 @@ final class TwoJvmTest {
   static void start() {
     redis.server().call("FLUSHALL");
     managers = new ManagerFiles();
-    String yaml = ManagerFiles.sharedClient(redis.server(), PREFIX) + CACHES;
+    String yaml = ManagerFiles.publishing(ManagerFiles.sharedClient(redis.server(), PREFIX)) + CACHES;
     try {
       CacheManager manager = managers.open(yaml);
       shared = manager.getCache("shared", String.class, String.class);
