@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.multitier.jcache.backend.redis.Scripts.Script;
 import io.multitier.jcache.spi.BackendException;
+import io.netty.util.Timeout;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -11,18 +12,23 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.redisson.api.RScript;
 import org.redisson.api.RScript.Mode;
 import org.redisson.api.RScript.ReturnType;
+import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.redisnode.BaseRedisNodes;
 import org.redisson.api.redisnode.RedisNodes;
+import org.redisson.client.RedisClient;
 import org.redisson.client.RedisConnection;
 import org.redisson.client.RedisException;
 import org.redisson.client.RedisNoScriptException;
+import org.redisson.client.RedisResponseTimeoutException;
+import org.redisson.client.RedisTimeoutException;
 import org.redisson.client.WriteRedisConnectionException;
 import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.client.protocol.CommandData;
 import org.redisson.client.protocol.RedisCommand;
 import org.redisson.config.Config;
 
@@ -121,12 +127,36 @@ final class CacheLink {
       List<Object> keys, Object[] args) {
     RedisCommand<R> eval = castCommand(type.getCommand());
     RedisCommand<R> evalSha = new RedisCommand<>(eval, "EVALSHA");
-    return connection.<R, R>async(ByteArrayCodec.INSTANCE, evalSha, evalParams(source.sha(), keys, args))
-        .toCompletableFuture()
+    return send(connection, evalSha, evalParams(source.sha(), keys, args))
         .exceptionallyCompose(failure -> (Retries.unwrapped(failure) instanceof RedisNoScriptException)
-            ? connection.<R, R>async(ByteArrayCodec.INSTANCE, eval, evalParams(source.source(), keys, args))
-                .toCompletableFuture()
+            ? send(connection, eval, evalParams(source.source(), keys, args))
             : CompletableFuture.<R>failedFuture(unsent(failure)));
+  }
+
+  /**
+   * Sends one command on a tracked connection; it fails if it is not written within the client's
+   * command timeout, or not answered within that timeout once written, as a command from
+   * Redisson's pool does ({@code RedisConnection.async} would count the answer's time from before
+   * the write, so a large script on a busy machine could time out while it is still being sent).
+   */
+  private static <R> CompletableFuture<R> send(RedisConnection connection, RedisCommand<R> command, Object[] params) {
+    CompletableFuture<R> answer = new CompletableFuture<>();
+    RedisClient server = connection.getRedisClient();
+    long timeout = server.getCommandTimeout();
+    Timeout unwritten = server.getTimer().newTimeout(timer -> answer.completeExceptionally(new RedisTimeoutException(
+        "Command not written within " + timeout + " ms to " + server.getAddr())), timeout, TimeUnit.MILLISECONDS);
+    connection.send(new CommandData<>(answer, ByteArrayCodec.INSTANCE, command, params)).addListener(written -> {
+      unwritten.cancel();
+      if (!written.isSuccess()) {
+        answer.completeExceptionally(written.cause());
+        return;
+      }
+      Timeout unanswered = server.getTimer().newTimeout(timer -> answer.completeExceptionally(
+          new RedisResponseTimeoutException("No answer within " + timeout + " ms from " + server.getAddr())),
+          timeout, TimeUnit.MILLISECONDS);
+      answer.whenComplete((value, failure) -> unanswered.cancel());
+    });
+    return answer;
   }
 
   /**
