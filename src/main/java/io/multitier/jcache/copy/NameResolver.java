@@ -39,6 +39,8 @@ final class NameResolver extends DefaultClassResolver {
       return KryoSerializer.isJdk(name) ? name : name + '#' + Integer.toHexString(fingerprints.get(type));
     }
   };
+  /** The classes read by reference, each checked once: a reference stands for one entry whatever the dictionary says later. */
+  private final com.esotericsoftware.kryo.util.IntMap<Class<?>> referenced = new com.esotericsoftware.kryo.util.IntMap<>();
   private final ClassValue<Integer> references = new ClassValue<>() {
     @Override
     protected Integer computeValue(Class<?> type) {
@@ -58,11 +60,12 @@ final class NameResolver extends DefaultClassResolver {
     this.dictionary = dictionary;
   }
 
-  /** Forgets the classes read by name, after the class loader changed. */
+  /** Forgets the classes read by name or reference, after the class loader changed. */
   void forgetNames() {
     if (nameToClass != null) {
       nameToClass.clear();
     }
+    referenced.clear();
   }
 
   @Override
@@ -114,25 +117,36 @@ final class NameResolver extends DefaultClassResolver {
       return super.readClass(input);
     }
     int reference = input.readInt();
-    String entry = (dictionary == null) ? null : dictionary.entry(reference);
-    if (entry == null) {
-      throw new SerializationException("Cannot deserialize a value that names its class by reference "
-          + String.format("%08x", reference) + ": the class dictionary of the cache" + (cacheName == null ? "" : " '" + cacheName + "'")
-          + " does not hold it");
+    Class<?> type = referenced.get(reference);
+    if (type == null) {
+      type = resolve(reference);
+      referenced.put(reference, type);
     }
-    int hash = entry.lastIndexOf('#');
-    String className = (hash < 0) ? entry : entry.substring(0, hash);
-    Class type = load(className);
     Registration registration = kryo.getRegistration(type);
-    if (references.get(type) != reference) {
-      throw new SerializationException("Cannot deserialize a value of " + className
-          + ": it was written by a JVM whose " + className + " has other fields than this one's");
-    }
     if (nameIdToClass == null) {
       nameIdToClass = new com.esotericsoftware.kryo.util.IntMap<>();
     }
     nameIdToClass.put(nameIdToClass.size, type);
     return registration;
+  }
+
+  /** Returns the class of a reference: its entry's name allowed, loaded, and with that reference here. */
+  private Class<?> resolve(int reference) {
+    String entry = (dictionary == null) ? null : dictionary.entry(reference);
+    if (entry == null) {
+      throw new SerializationException("Cannot deserialize a value that names its class by reference "
+          + String.format("%08x", reference) + ": the class dictionary of the cache"
+          + ((cacheName == null) ? "" : " '" + cacheName + "'") + " does not hold it");
+    }
+    int hash = entry.lastIndexOf('#');
+    String className = (hash < 0) ? entry : entry.substring(0, hash);
+    Class<?> type = load(className);
+    kryo.getRegistration(type);
+    if (references.get(type) != reference) {
+      throw new SerializationException("Cannot deserialize a value of " + className
+          + ": it was written by a JVM whose " + className + " has other fields than this one's");
+    }
+    return type;
   }
 
   @Override

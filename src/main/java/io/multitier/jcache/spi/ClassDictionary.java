@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A shared tier's dictionary of the classes its values name: a value refers to a class by a
- * four-byte reference, the hash of the class's entry (its name and the fingerprint of its fields),
+ * four-byte reference, a hash of the class's entry (its name and the fingerprint of its fields),
  * instead of spelling the entry out, and the tier keeps the entry of every reference its values
  * use. The reference depends on the entry alone, so every JVM gives a class the same one and a
  * lost dictionary is filled again by the next writes; a reader checks that the class it loads has
@@ -31,13 +31,22 @@ public interface ClassDictionary {
    */
   boolean refer(int reference, String entry);
 
-  /** Returns the reference of an entry: the first four bytes of the SHA-256 of its UTF-8 form. */
+  /**
+   * Returns the reference of an entry: the first four bytes of the SHA-1 of its UTF-8 form (a hash
+   * Redis's scripts can compute too: {@code redis.sha1hex}). Nothing relies on it being hard to
+   * invert: what a value may hold is the allow-list's to say.
+   */
   static int referenceOf(String entry) {
     requireNonNull(entry, "entry");
     try {
-      return ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(entry.getBytes(UTF_8))).getInt();
+      return ByteBuffer.wrap(MessageDigest.getInstance("SHA-1").digest(entry.getBytes(UTF_8))).getInt();
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+      throw new IllegalStateException("SHA-1 is missing from this JVM", e);
     }
+  }
+
+  /** Returns a reference as the dictionary in Redis names it: eight lowercase hexadecimal digits. */
+  static String hex(int reference) {
+    return String.format("%08x", reference);
   }
 }

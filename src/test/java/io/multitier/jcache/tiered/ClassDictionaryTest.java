@@ -117,14 +117,14 @@ final class ClassDictionaryTest {
   void aPlantedEntryOutsideTheAllowListIsRefusedUnloaded() {
     String entry = Planted.class.getName() + "#0";
     int reference = ClassDictionary.referenceOf(entry);
-    redis.server().call("HSET", CLASSES, Integer.toHexString(reference), entry);
+    redis.server().call("HSET", CLASSES, ClassDictionary.hex(reference), entry);
     byte[] value = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).put((byte) 'K').put((byte) 12).putInt(reference).put((byte) 1).put((byte) 0)
         .array();
     redis.server().callBytes("SET".getBytes(UTF_8), (PREFIX + "{people}:s:planted").getBytes(UTF_8), value);
     // a reference whose entry names a class allowed but not its own: refused by its reference
     String lying = Person.class.getName() + "#0";
     int other = ClassDictionary.referenceOf(Planted.class.getName() + "#1");
-    redis.server().call("HSET", CLASSES, Integer.toHexString(other), lying);
+    redis.server().call("HSET", CLASSES, ClassDictionary.hex(other), lying);
     byte[] second = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).put((byte) 'K').put((byte) 12).putInt(other).put((byte) 1).put((byte) 0)
         .array();
     redis.server().callBytes("SET".getBytes(UTF_8), (PREFIX + "{people}:s:lying").getBytes(UTF_8), second);
@@ -137,6 +137,30 @@ final class ClassDictionaryTest {
     assertThat(tiers.refusedClasses()).isEqualTo(1);
     writer.put("p1", Person.sample(1));
     assertThat(reader.get("p1")).as("the cache keeps working").isEqualTo(Person.sample(1));
+  }
+
+  @Test
+  void anEntryPlantedUnderAClassesReferenceIsReplacedByItsFirstWrite() {
+    String entry = writtenEntry();
+    redis.server().call("FLUSHALL");
+    String reference = ClassDictionary.hex(ClassDictionary.referenceOf(entry));
+    redis.server().call("HSET", CLASSES, reference, Planted.class.getName() + "#0");
+
+    Cache<String, Object> fresh = managers.open(managers.separateClient(redis.server(), PREFIX, "fresh", "") + CACHES)
+        .getCache("people");
+    fresh.put("p1", Person.sample(1));
+
+    assertThat(redis.server().call("HGET", CLASSES, reference)).isEqualTo(entry);
+    assertThat(reader.get("p1")).isEqualTo(Person.sample(1));
+  }
+
+  /** Returns the entry the cache's writes put in the dictionary for a {@link Person}. */
+  private String writtenEntry() {
+    writer.put("p0", Person.sample(0));
+    @SuppressWarnings("unchecked")
+    List<String> fields = (List<String>) redis.server().call("HGETALL", CLASSES);
+    assertThat(fields).hasSize(2);
+    return fields.get(1);
   }
 
   private static TierStatistics tiers(Cache<?, ?> cache) {

@@ -20,11 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One cache's class dictionary in Redis: the hash {@link KeyNamespace#classesKey()} from each
- * reference (hexadecimal) to its entry. Entries reach Redis inside the write scripts: an entry this
+ * reference (eight hexadecimal digits) to its entry. Entries reach Redis inside the write scripts: an entry this
  * JVM refers to and has not seen in Redis lately is a claim sent with the next write
- * ({@link #claimed}), which the script adds to the hash before it writes anything, or refuses the
- * write if the reference holds another entry (two classes whose references collide: this JVM then
- * writes that class by name). A claim is sent again once {@code reclaimAfter} has passed since its
+ * ({@link #claimed}), which the script adds to the hash before it writes anything (over an entry
+ * that does not hash to its reference), or refuses the write if the reference holds another entry
+ * that does (two classes whose references collide: this JVM then writes that class by name). A claim is sent again once {@code reclaimAfter} has passed since its
  * entry was last seen in Redis, so that a dictionary an operator deleted, or Redis evicted, is
  * filled again by the next writes. An unknown reference is looked up with one {@code HGETALL}, at
  * most once per reference in {@code retryAfter}; on Redisson's event loop that read is started,
@@ -127,7 +127,7 @@ final class ClassNames implements ClassDictionary {
     out.write('|');
     for (Claim claim : sent) {
       byte[] entry = claim.entry().getBytes(UTF_8);
-      out.writeBytes((Integer.toHexString(claim.reference()) + ":" + entry.length + ":").getBytes(UTF_8));
+      out.writeBytes((ClassDictionary.hex(claim.reference()) + ":" + entry.length + ":").getBytes(UTF_8));
       out.writeBytes(entry);
     }
     return out.toByteArray();
@@ -150,7 +150,7 @@ final class ClassNames implements ClassDictionary {
       if (at >= 0) {
         String reference = message.substring(at + CLASH.length() + 1).split("[^0-9a-fA-F]", 2)[0];
         for (Claim claim : sent) {
-          if (Integer.toHexString(claim.reference()).equals(reference)) {
+          if (ClassDictionary.hex(claim.reference()).equals(reference)) {
             clashing.add(claim.reference());
             claims.remove(claim.reference());
             logger.warn("The class {} has the same reference in the class dictionary {} as another class; values of"
@@ -201,7 +201,7 @@ final class ClassNames implements ClassDictionary {
 
   private static @Nullable Integer parse(String field) {
     try {
-      return (field.length() > 8) ? null : Integer.parseUnsignedInt(field, 16);
+      return (field.length() != 8) ? null : Integer.parseUnsignedInt(field, 16);
     } catch (NumberFormatException e) {
       return null;
     }

@@ -15,8 +15,8 @@ import java.util.HexFormat;
  * cache keeps an event stream, and by the claims of the cache's class dictionary while there are
  * any ({@link ClassNames}): {@code |<reference>:<length>:<entry>} each, added to the hash
  * {@code <prefix>{<cache>}#classes} before anything else is done ({@code HGET}, then {@code HSET}
- * if the reference is free), or the write refused with the error {@code CLASSCLASH <reference>}
- * if the reference holds another entry. They publish one message per written key in the same script (a
+ * if the reference is free or holds an entry whose SHA-1 does not start with it), or the write
+ * refused with the error {@code CLASSCLASH <reference>} if it holds another entry of that reference. They publish one message per written key in the same script (a
  * bulk write one message naming all its keys), numbered: each notice advances the cache's
  * sequence number {@code <prefix>{<cache>}#seq} (in the cache's Cluster slot) and carries it, so
  * that a receiver can tell that it missed one; {@code putAll} and {@code removeAll} announce all
@@ -47,17 +47,19 @@ final class Scripts {
       end
       if claimed ~= '' then
         -- a class entry is in the dictionary before any value that refers to it; a reference that
-        -- holds another entry (two classes whose references collide) refuses the write, unchanged
+        -- holds another entry of that reference (two classes that collide) refuses the write, unchanged
         local dictionary = tagOf(KEYS[1]) .. '#classes'
         local at = 1
         while at <= #claimed do
           local reference, length, from = string.match(claimed, '^(%x+):(%d+):()', at)
           local entry = string.sub(claimed, from, from + tonumber(length) - 1)
           local held = redis.call('hget', dictionary, reference)
-          if not held then
+          if held ~= entry then
+            if held and string.sub(redis.sha1hex(held), 1, 8) == reference then
+              return redis.error_reply('CLASSCLASH ' .. reference)
+            end
+            -- free, or holding what no reader takes (an entry not of this reference)
             redis.call('hset', dictionary, reference, entry)
-          elseif held ~= entry then
-            return redis.error_reply('CLASSCLASH ' .. reference)
           end
           at = from + tonumber(length)
         end
