@@ -3,6 +3,7 @@ package io.multitier.jcache.tiered;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.multitier.jcache.AsyncCache;
 import io.multitier.jcache.TieredCache;
 import io.multitier.jcache.copy.Codec;
 import io.multitier.jcache.copy.Compression;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -93,6 +95,23 @@ final class ClassDictionaryTest {
 
     assertThat(new String(byName, UTF_8)).contains(Person.class.getName());
     assertThat(reader.get("p7")).isEqualTo(Person.sample(7));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void anAsynchronousReadThatMeetsAnUnknownReferenceDoesNotWaitAndTheNextReadsIt() throws Exception {
+    writer.put("p1", Person.sample(1));
+    AsyncCache<String, Object> async = reader.unwrap(AsyncCache.class);
+
+    Object first = async.getAsync("p1").toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(first).as("read where it was decoded, or a miss while the dictionary is read").isIn(null, Person.sample(1));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    Object later = first;
+    while (later == null && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      later = async.getAsync("p1").toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    assertThat(later).isEqualTo(Person.sample(1));
   }
 
   @Test

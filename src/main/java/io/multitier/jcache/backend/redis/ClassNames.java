@@ -39,6 +39,8 @@ final class ClassNames implements ClassDictionary {
   static final String CLASH = "CLASSCLASH";
 
   private static final int MAX_ASKED = 1_024;
+  /** How many entries read from Redis are kept at most: a dictionary is a few entries, a planted one may be any size. */
+  private static final int MAX_KNOWN = 65_536;
 
   private final CacheLink link;
   private final String key;
@@ -184,6 +186,9 @@ final class ClassNames implements ClassDictionary {
         return; // not an entry of that reference: ignored
       }
       present.add(reference);
+      if (known.size() >= MAX_KNOWN && !known.containsKey(reference)) {
+        return;
+      }
       String mine = known.putIfAbsent(reference, entry);
       if (mine != null && !mine.equals(entry)) {
         clashing.add(reference);
