@@ -135,7 +135,7 @@ final class NameResolver extends DefaultClassResolver {
     String entry = (dictionary == null) ? null : dictionary.entry(reference);
     if (entry == null) {
       throw new SerializationException("Cannot deserialize a value that names its class by reference "
-          + String.format("%08x", reference) + ": the class dictionary of the cache"
+          + ClassDictionary.hex(reference) + ": the class dictionary of the cache"
           + ((cacheName == null) ? "" : " '" + cacheName + "'") + " does not hold it");
     }
     int hash = entry.lastIndexOf('#');

@@ -61,7 +61,9 @@ import org.redisson.client.codec.ByteArrayCodec;
  * read the key); {@link Invalidations} hears them, and {@link SharedEvents} Redis's expiries and the
  * change stream. Each instance has its own sender id ({@link CacheLink}) and ignores its own messages.
  *
- * <p>{@link #keys()} and {@link #clear()} walk this cache's keys with {@code SCAN} ({@link KeyScan}).
+ * <p>Values refer to their classes through the cache's class dictionary ({@link ClassNames}), whose
+ * new entries ride along with the write scripts. {@link #keys()} and {@link #clear()} walk this
+ * cache's keys with {@code SCAN} ({@link KeyScan}).
  * Failures are thrown as {@link BackendException}.
  */
 final class RedisBackend implements L2CacheBackend<String, byte[]> {
