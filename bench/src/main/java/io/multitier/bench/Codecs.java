@@ -3,6 +3,7 @@ package io.multitier.bench;
 import io.multitier.jcache.copy.Codec;
 import io.multitier.jcache.copy.Compression;
 import io.multitier.jcache.copy.Serializer;
+import io.multitier.jcache.spi.ClassDictionary;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -14,6 +15,8 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,8 +32,11 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * The value codecs of the shared tier, without Redis: encoding one ten-field POJO (a list and a
  * nested object inside), decoding one, and decoding the 100 values of a {@code getAll(100)}, in
- * codec {@code java}, codec {@code kryo} (both reading through the allow-list) and Redisson's
- * default {@code Kryo5Codec}. {@link #main} prints the encoded sizes.
+ * codec {@code java}, codec {@code kryo} with class names spelled out, {@code kryo-dictionary}
+ * with classes referred to through a class dictionary this JVM already knows (what a tiered cache
+ * writes by default, the dictionary's one read from Redis per class and JVM left out; all reading
+ * through the allow-list) and Redisson's default {@code Kryo5Codec}. {@link #main} prints the
+ * encoded sizes.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -39,7 +45,7 @@ public class Codecs {
 
   private static final List<String> ALLOWED = List.of(Codecs.class.getName() + "$*");
 
-  @Param({"java", "kryo", "redisson"})
+  @Param({"java", "kryo", "kryo-dictionary", "redisson"})
   public String codec;
 
   private Format format;
@@ -78,13 +84,29 @@ public class Codecs {
 
   /** Prints the encoded size of the POJO in each codec. */
   public static void main(String[] args) {
-    for (String name : List.of("java", "kryo", "redisson")) {
+    for (String name : List.of("java", "kryo", "kryo-dictionary", "redisson")) {
       Format format = Format.of(name);
       long total = 0;
       for (int i = 0; i < 10_000; i++) {
         total += format.encode(Person.sample(i)).length;
       }
-      System.out.printf(Locale.ROOT, "%-9s %6.1f bytes per value%n", name, total / 10_000.0);
+      System.out.printf(Locale.ROOT, "%-15s %6.1f bytes per value%n", name, total / 10_000.0);
+    }
+  }
+
+  /** A class dictionary that knows every class this JVM referred to, as a tiered cache's does once it has met them. */
+  static final class KnownClasses implements ClassDictionary {
+    private final Map<Integer, String> entries = new ConcurrentHashMap<>();
+
+    @Override
+    public String entry(int reference) {
+      return entries.get(reference);
+    }
+
+    @Override
+    public boolean refer(int reference, String entry) {
+      entries.putIfAbsent(reference, entry);
+      return true;
     }
   }
 
@@ -122,8 +144,9 @@ public class Codecs {
           }
         };
       }
-      Serializer serializer = Codec.valueOf(name.toUpperCase(Locale.ROOT)).forSharedTier("bench", ALLOWED,
-          Compression.NONE, 0);
+      boolean referenced = name.equals("kryo-dictionary");
+      Serializer serializer = (referenced ? Codec.KRYO : Codec.valueOf(name.toUpperCase(Locale.ROOT)))
+          .forSharedTier("bench", ALLOWED, Compression.NONE, 0, Integer.MAX_VALUE, referenced ? new KnownClasses() : null);
       ClassLoader loader = Codecs.class.getClassLoader();
       return new Format() {
         @Override

@@ -2,6 +2,7 @@ package io.multitier.jcache.copy;
 
 import static java.util.Objects.requireNonNull;
 
+import io.multitier.jcache.spi.ClassDictionary;
 import java.util.List;
 import java.util.Locale;
 import javax.cache.CacheException;
@@ -62,8 +63,19 @@ public enum Codec {
    */
   public Serializer forSharedTier(@Nullable String cacheName, List<String> allowedClasses, Compression compression,
       int compressAbove, int maxInflated) {
+    return forSharedTier(cacheName, allowedClasses, compression, compressAbove, maxInflated, null);
+  }
+
+  /**
+   * As {@link #forSharedTier(String, List, Compression, int, int)}; {@code kryo} names classes
+   * through the tier's dictionary if one is given (for values: keys must keep one form, so that
+   * an equal key is always the same Redis key), and reads both forms either way.
+   */
+  public Serializer forSharedTier(@Nullable String cacheName, List<String> allowedClasses, Compression compression,
+      int compressAbove, int maxInflated, @Nullable ClassDictionary dictionary) {
     AllowList allowList = AllowList.of(allowedClasses);
-    Serializer serializer = (this == JAVA) ? JavaSerializer.allowing(cacheName, allowList) : kryoAllowing(cacheName, allowList);
+    Serializer serializer = (this == JAVA) ? JavaSerializer.allowing(cacheName, allowList)
+        : kryoAllowing(cacheName, allowList, dictionary);
     return new Framing(this, serializer, cacheName, requireNonNull(compression, "compression"), compressAbove,
         maxInflated);
   }
@@ -86,9 +98,10 @@ public enum Codec {
   }
 
   /** Returns the Kryo serializer of the allow-list; Kryo's classes are first loaded here or in {@link #forCopies()}. */
-  private static Serializer kryoAllowing(@Nullable String cacheName, AllowList allowList) {
+  private static Serializer kryoAllowing(@Nullable String cacheName, AllowList allowList,
+      @Nullable ClassDictionary dictionary) {
     try {
-      return KryoSerializer.allowing(cacheName, allowList);
+      return KryoSerializer.allowing(cacheName, allowList, dictionary);
     } catch (NoClassDefFoundError e) {
       throw kryoMissing(e);
     }

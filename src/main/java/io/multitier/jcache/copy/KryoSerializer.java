@@ -6,6 +6,7 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.Pool;
+import io.multitier.jcache.spi.ClassDictionary;
 import java.io.Externalizable;
 import java.io.Serializable;
 import java.math.BigDecimal;
@@ -45,7 +46,8 @@ import org.jspecify.annotations.Nullable;
  * {@link #FIXED_IDS}; reading refuses a name the allow-list does not match before the class is
  * even loaded, and a loaded class whose superclasses it does not match before any of its code runs.
  * A class of the application is followed by a fingerprint of its fields, so a JVM with another
- * version of the class refuses the bytes rather than misreading them. Classes that serialize
+ * version of the class refuses the bytes rather than misreading them. With a {@link ClassDictionary}
+ * a class is written by the four-byte reference of its name and fingerprint instead. Classes that serialize
  * themselves ({@code readResolve}, {@code writeObject}, {@code Externalizable}) and JDK classes
  * Kryo cannot take apart go through the filtered {@link JavaSerializer} inside the Kryo stream.
  */
@@ -77,6 +79,7 @@ final class KryoSerializer implements Serializer {
   /** What may be read back; {@code null} for the trusting serializer of this JVM's own bytes. */
   private final @Nullable AllowList allowList;
   private final @Nullable String cacheName;
+  private final @Nullable ClassDictionary dictionary;
   private final Serializer java;
   private final Pool<Kryo> writers;
   private final Pool<Kryo> readers;
@@ -87,9 +90,11 @@ final class KryoSerializer implements Serializer {
     }
   };
 
-  private KryoSerializer(@Nullable AllowList allowList, @Nullable String cacheName, Serializer java) {
+  private KryoSerializer(@Nullable AllowList allowList, @Nullable String cacheName, Serializer java,
+      @Nullable ClassDictionary dictionary) {
     this.allowList = allowList;
     this.cacheName = cacheName;
+    this.dictionary = dictionary;
     this.java = java;
     this.writers = pool(null);
     this.readers = (allowList == null) ? writers : pool(allowList);
@@ -97,8 +102,13 @@ final class KryoSerializer implements Serializer {
 
   /** Returns a serializer that reads back only what the allow-list matches, for the cache named in its refusals. */
   static KryoSerializer allowing(@Nullable String cacheName, AllowList allowList) {
+    return allowing(cacheName, allowList, null);
+  }
+
+  /** As {@link #allowing(String, AllowList)}, naming classes through the dictionary if one is given. */
+  static KryoSerializer allowing(@Nullable String cacheName, AllowList allowList, @Nullable ClassDictionary dictionary) {
     requireNonNull(allowList, "allowList");
-    return new KryoSerializer(allowList, cacheName, JavaSerializer.allowing(cacheName, allowList));
+    return new KryoSerializer(allowList, cacheName, JavaSerializer.allowing(cacheName, allowList), dictionary);
   }
 
   /** Returns the serializer that reads back any class, one for the JVM: only for bytes this JVM wrote itself. */
@@ -108,14 +118,14 @@ final class KryoSerializer implements Serializer {
 
   /** Holds the JVM's trusting serializer, made on first use. */
   private static final class Trusting {
-    static final KryoSerializer INSTANCE = new KryoSerializer(null, null, JavaSerializer.trustingOwnBytes());
+    static final KryoSerializer INSTANCE = new KryoSerializer(null, null, JavaSerializer.trustingOwnBytes(), null);
   }
 
   private Pool<Kryo> pool(@Nullable AllowList checks) {
     return new Pool<>(true, false, 64) {
       @Override
       protected Kryo create() {
-        return new ListedKryo(checks, cacheName, java);
+        return new ListedKryo(checks, cacheName, java, dictionary);
       }
     };
   }

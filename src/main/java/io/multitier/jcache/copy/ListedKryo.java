@@ -14,6 +14,7 @@ import com.esotericsoftware.kryo.serializers.FieldSerializer;
 import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers.JdkImmutableListSerializer;
 import com.esotericsoftware.kryo.serializers.MapSerializer;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
+import io.multitier.jcache.spi.ClassDictionary;
 import java.io.Externalizable;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -25,12 +26,16 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
-/** A Kryo whose registry is the allow-list ({@code null}: any class, for writing and for own copies). */
+/**
+ * A Kryo whose registry is the allow-list ({@code null}: any class, for writing and for own copies)
+ * and which names classes through the dictionary if given one.
+ */
 final class ListedKryo extends Kryo {
   private final Serializer java;
 
-  ListedKryo(@Nullable AllowList allowList, @Nullable String cacheName, Serializer java) {
-    super(new NameResolver(allowList, cacheName), new ValueReferences());
+  ListedKryo(@Nullable AllowList allowList, @Nullable String cacheName, Serializer java,
+      @Nullable ClassDictionary dictionary) {
+    super(new NameResolver(allowList, cacheName, dictionary), new ValueReferences());
     this.java = java;
     setRegistrationRequired(false);
     setReferences(true);
@@ -43,6 +48,9 @@ final class ListedKryo extends Kryo {
     addDefaultSerializer(URI.class, new URISerializer());
     for (int i = 0; i < KryoSerializer.FIXED_IDS.size(); i++) {
       register(KryoSerializer.FIXED_IDS.get(i), KryoSerializer.FIRST_FIXED_ID + i);
+    }
+    if (getRegistration(NameResolver.REFERENCE) != null) {
+      throw new IllegalStateException("Kryo registers a class under the id that marks a class written by reference");
     }
     for (int id = 0; allowList != null && id < getNextRegistrationId(); id++) {
       Registration registration = getRegistration(id);

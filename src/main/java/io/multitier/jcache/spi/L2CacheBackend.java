@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -20,6 +21,14 @@ import org.jspecify.annotations.Nullable;
  * @param <V> the value type
  */
 public interface L2CacheBackend<K, V> extends CacheBackend<K, V> {
+
+  /**
+   * Returns the tier's dictionary of class names, if it keeps one: values written through it name
+   * their classes by a short reference. Without one (the default) values spell their class names out.
+   */
+  default Optional<ClassDictionary> classDictionary() {
+    return Optional.empty();
+  }
 
   /** Returns the value and its remaining time to live, or {@code null} if absent or expired. */
   @Nullable ValueWithTtl<V> getWithTtl(K key);

@@ -20,6 +20,7 @@ import java.util.UUID;
 final class SerializingCodec<K, V> implements EntryCodec<K, V> {
 
   private final Serializer serializer;
+  private final Serializer values;
   private final ClassLoader classLoader;
   private final char keyTag;
 
@@ -30,7 +31,16 @@ final class SerializingCodec<K, V> implements EntryCodec<K, V> {
 
   /** Creates the codec; serialized keys start with {@code keyTag:}, classes are resolved through the class loader. */
   SerializingCodec(Serializer serializer, ClassLoader classLoader, char keyTag) {
-    this.serializer = requireNonNull(serializer, "serializer");
+    this(serializer, serializer, classLoader, keyTag);
+  }
+
+  /**
+   * Creates the codec of keys through {@code keys} and values through {@code values}: a value may
+   * have more than one form (its classes named or referred to), a serialized key only one.
+   */
+  SerializingCodec(Serializer keys, Serializer values, ClassLoader classLoader, char keyTag) {
+    this.serializer = requireNonNull(keys, "keys");
+    this.values = requireNonNull(values, "values");
     this.classLoader = requireNonNull(classLoader, "classLoader");
     this.keyTag = keyTag;
   }
@@ -77,12 +87,12 @@ final class SerializingCodec<K, V> implements EntryCodec<K, V> {
 
   @Override
   public byte[] encodeValue(V value) {
-    return serializer.serialize(value);
+    return values.serialize(value);
   }
 
   @Override
   @SuppressWarnings("unchecked")
   public V decodeValue(byte[] bytes) {
-    return (V) serializer.deserialize(bytes, classLoader);
+    return (V) values.deserialize(bytes, classLoader);
   }
 }

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.multitier.jcache.configuration.MultiTierConfiguration;
 import io.multitier.jcache.copy.Codec;
+import io.multitier.jcache.copy.Serializer;
+import io.multitier.jcache.spi.ClassDictionary;
 import io.multitier.jcache.spi.L2CacheBackend;
 import io.multitier.jcache.spi.NearCacheBackend;
 import java.time.Duration;
@@ -56,9 +58,17 @@ public final class Stores {
     StoreSettings settings = new StoreSettings(config.getDegradation(), config.getMaxKeyBytes(),
         config.getMaxValueBytes(), writesThrough, config.getWriteLease(), config.getStampedeLease());
     requireNonNull(format, "format");
-    EntryCodec<K, V> codec = new SerializingCodec<>(format.forSharedTier(name, config.getAllowedClasses(),
-        config.getCompression(), config.getCompressAbove(), config.getMaxValueBytes()), classLoader, (format == Codec.JAVA) ? 'j' : 'k');
+    ClassDictionary dictionary = l2.classDictionary().orElse(null);
+    EntryCodec<K, V> codec = new SerializingCodec<>(sharedTier(name, config, format, null),
+        sharedTier(name, config, format, dictionary), classLoader, (format == Codec.JAVA) ? 'j' : 'k');
     return new TieredStore<>(near, l2, LowerTiers.of(config.getLowerTiers(), name, classLoader), codec,
         settings, accessTtl, statistics);
+  }
+
+  /** Returns the serializer of the shared tier, naming classes through the dictionary if one is given. */
+  private static Serializer sharedTier(String name, MultiTierConfiguration<?, ?> config, Codec format,
+      @Nullable ClassDictionary dictionary) {
+    return format.forSharedTier(name, config.getAllowedClasses(), config.getCompression(), config.getCompressAbove(),
+        config.getMaxValueBytes(), dictionary);
   }
 }

@@ -193,7 +193,7 @@ final class CacheLink {
    */
   <R> R await(String operation, CompletionStage<R> answer) {
     CompletableFuture<R> future = answer.toCompletableFuture();
-    if (!future.isDone() && Thread.currentThread().getName().startsWith(EVENT_LOOP)) {
+    if (!future.isDone() && onEventLoop()) {
       // as Redisson's own synchronous calls: an event loop that waited for Redis might wait for itself
       throw new IllegalStateException("Sync methods can't be invoked from async/rx/reactive listeners");
     }
@@ -213,6 +213,11 @@ final class CacheLink {
       }
       throw failed(operation, new RedisException(cause));
     }
+  }
+
+  /** Returns whether the calling thread is one of Redisson's event loops, which may not wait for Redis. */
+  static boolean onEventLoop() {
+    return Thread.currentThread().getName().startsWith(EVENT_LOOP);
   }
 
   /** Runs one command against Redis, trying it again only while it was never sent. */

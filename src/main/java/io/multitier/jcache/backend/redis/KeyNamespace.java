@@ -85,6 +85,14 @@ final class KeyNamespace {
     return tag + "#expiring";
   }
 
+  /**
+   * Returns the Redis key of the cache's class dictionary, in the cache's Cluster slot: a hash
+   * from the reference of each class its values refer to (decimal) to the class's entry.
+   */
+  String classesKey() {
+    return tag + "#classes";
+  }
+
   /** Returns the Redis key of one of the cache's streams, in the cache's Cluster slot. */
   String streamKey(String streamName) {
     return tag + "#stream:" + encodeName(streamName);

@@ -19,6 +19,7 @@ import static java.util.Objects.requireNonNull;
 import io.multitier.jcache.backend.redis.Scripts.Script;
 import io.multitier.jcache.spi.BackendException;
 import io.multitier.jcache.spi.Change;
+import io.multitier.jcache.spi.ClassDictionary;
 import io.multitier.jcache.spi.Expected;
 import io.multitier.jcache.spi.Health;
 import io.multitier.jcache.spi.InvalidationListener;
@@ -60,7 +61,9 @@ import org.redisson.client.codec.ByteArrayCodec;
  * read the key); {@link Invalidations} hears them, and {@link SharedEvents} Redis's expiries and the
  * change stream. Each instance has its own sender id ({@link CacheLink}) and ignores its own messages.
  *
- * <p>{@link #keys()} and {@link #clear()} walk this cache's keys with {@code SCAN} ({@link KeyScan}).
+ * <p>Values refer to their classes through the cache's class dictionary ({@link ClassNames}), whose
+ * new entries ride along with the write scripts. {@link #keys()} and {@link #clear()} walk this
+ * cache's keys with {@code SCAN} ({@link KeyScan}).
  * Failures are thrown as {@link BackendException}.
  */
 final class RedisBackend implements L2CacheBackend<String, byte[]> {
@@ -69,6 +72,10 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   public static final String DEFAULT_PREFIX = "mtj:";
 
   private static final String NAME = CacheLink.NAME;
+  /** How long an entry of the class dictionary goes unclaimed after it was last seen in Redis. */
+  private static final Duration RECLAIM_AFTER = Duration.ofSeconds(2);
+  /** How long a reference missing from the class dictionary is not looked up again. */
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
   private final RedissonClient client;
   private final KeyNamespace namespace;
@@ -79,6 +86,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   private final Object[] writeHeader;
   private final Invalidations invalidations;
   private final SharedEvents events;
+  private final ClassNames classNames;
 
   /**
    * Creates the tier for one cache (see {@link BackendFactory}).
@@ -98,6 +106,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     this.sender = link.sender();
     this.streams = new RedisStreams(client, namespace);
     this.keyScan = new KeyScan(link);
+    this.classNames = new ClassNames(link, RECLAIM_AFTER, RETRY_AFTER);
     this.writeHeader = new Object[] {
         link.tracking() ? EMPTY : namespace.channel().getBytes(UTF_8),
         InvalidationMessage.keyHeader(sender, namespace.encodedName()).getBytes(UTF_8),
@@ -108,6 +117,12 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   @Override
   public Optional<StreamingBackend> streams() {
     return Optional.of(streams);
+  }
+
+  /** Returns this cache's class dictionary in Redis ({@link ClassNames}). */
+  @Override
+  public Optional<ClassDictionary> classDictionary() {
+    return Optional.of(classNames);
   }
 
   @Override
@@ -213,7 +228,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
         args[next++] = requireNonNull(entries.get(key), "value");
         args[next++] = ttlToWire(requireNonNull(ttls.get(key), "ttl"));
       }
-      link.eval("setAllWithTtl", Scripts.SET_ALL, ReturnType.INTEGER, redisKeys, args);
+      written("setAllWithTtl", Scripts.SET_ALL, ReturnType.INTEGER, redisKeys, args);
     }
   }
 
@@ -243,7 +258,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     for (List<String> batch : batches(keys)) {
       List<Object> redisKeys = new ArrayList<>(batch.size());
       batch.forEach(key -> redisKeys.add(namespace.key(key)));
-      Long count = link.eval("removeAll", Scripts.REMOVE_ALL, ReturnType.INTEGER, redisKeys, writeArgs(0));
+      Long count = written("removeAll", Scripts.REMOVE_ALL, ReturnType.INTEGER, redisKeys, writeArgs(0));
       removed += count.intValue();
     }
     return removed;
@@ -284,7 +299,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     args[next++] = change.isRemove() ? EMPTY : change.value();
     args[next++] = change.isRemove() ? TTL_REMOVE : ttlToWire(change.ttl());
     args[next] = lease.isNone() ? EMPTY : lease.owner().getBytes(UTF_8);
-    return link.eval("commit", Scripts.COMMIT, ReturnType.BOOLEAN,
+    return written("commit", Scripts.COMMIT, ReturnType.BOOLEAN,
         List.<Object>of(namespace.key(key), namespace.leaseKey(key)), args);
   }
 
@@ -438,14 +453,34 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
         redisKeys.add(namespace.key(key));
         args[next++] = requireNonNull(entries.get(key), "value");
       }
-      replies.accept(batch, link.eval(operation, source, ReturnType.MULTI, redisKeys, args));
+      replies.accept(batch, written(operation, source, ReturnType.MULTI, redisKeys, args));
     }
   }
 
   private <R> R write(String operation, Script source, ReturnType type, String key, Object... args) {
     Object[] all = writeArgs(args.length);
     System.arraycopy(args, 0, all, writeHeader.length, args.length);
-    return link.eval(operation, source, type, List.<Object>of(namespace.key(key)), all);
+    return written(operation, source, type, List.<Object>of(namespace.key(key)), all);
+  }
+
+  /**
+   * Runs a write script, with the claims of the class dictionary appended to its third argument
+   * while there are any, so that Redis holds every class entry before a value that refers to it.
+   */
+  private <R> R written(String operation, Script source, ReturnType type, List<Object> keys, Object[] args) {
+    List<ClassNames.Claim> claims = classNames.claimed();
+    if (claims.isEmpty()) {
+      return link.eval(operation, source, type, keys, args);
+    }
+    args[2] = ClassNames.withClaims((byte[]) writeHeader[2], claims);
+    try {
+      R reply = link.eval(operation, source, type, keys, args);
+      classNames.written(claims);
+      return reply;
+    } catch (RuntimeException e) {
+      classNames.failed(claims, e);
+      throw e;
+    }
   }
 
   /**

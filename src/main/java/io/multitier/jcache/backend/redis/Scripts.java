@@ -12,7 +12,11 @@ import java.util.HexFormat;
  * <p>Scripts that change entries ({@link #publishing}) take {@code ARGV[1]} the invalidation
  * channel, {@code ARGV[2]} the message header naming the sender ({@code K:<sender>:<cache>:}) and
  * {@code ARGV[3]} the byte length of the key prefix, followed by {@code :<maxLength>} when the
- * cache keeps an event stream. They publish one message per written key in the same script (a
+ * cache keeps an event stream, and by the claims of the cache's class dictionary while there are
+ * any ({@link ClassNames}): {@code |<reference>:<length>:<entry>} each, added to the hash
+ * {@code <prefix>{<cache>}#classes} before anything else is done ({@code HGET}, then {@code HSET}
+ * if the reference is free or holds an entry whose SHA-1 does not start with it), or the write
+ * refused with the error {@code CLASSCLASH <reference>} if it holds another entry of that reference. They publish one message per written key in the same script (a
  * bulk write one message naming all its keys), numbered: each notice advances the cache's
  * sequence number {@code <prefix>{<cache>}#seq} (in the cache's Cluster slot) and carries it, so
  * that a receiver can tell that it missed one; {@code putAll} and {@code removeAll} announce all
@@ -33,12 +37,32 @@ import java.util.HexFormat;
 final class Scripts {
 
   private static final String WRITE_HELPERS = """
-      local prefixBytes, eventsMax = string.match(ARGV[3], '^(%d+):?(%d*)$')
+      local header, claimed = string.match(ARGV[3], '^([^|]*)|?(.*)$')
+      local prefixBytes, eventsMax = string.match(header, '^(%d+):?(%d*)$')
       prefixBytes = tonumber(prefixBytes)
       local events = eventsMax ~= ''
       local marked = false
       local function tagOf(key)
         return string.sub(key, 1, prefixBytes - 1)
+      end
+      if claimed ~= '' then
+        -- a class entry is in the dictionary before any value that refers to it; a reference that
+        -- holds another entry of that reference (two classes that collide) refuses the write, unchanged
+        local dictionary = tagOf(KEYS[1]) .. '#classes'
+        local at = 1
+        while at <= #claimed do
+          local reference, length, from = string.match(claimed, '^(%x+):(%d+):()', at)
+          local entry = string.sub(claimed, from, from + tonumber(length) - 1)
+          local held = redis.call('hget', dictionary, reference)
+          if held ~= entry then
+            if held and string.sub(redis.sha1hex(held), 1, 8) == reference then
+              return redis.error_reply('CLASSCLASH ' .. reference)
+            end
+            -- free, or holding what no reader takes (an entry not of this reference)
+            redis.call('hset', dictionary, reference, entry)
+          end
+          at = from + tonumber(length)
+        end
       end
       local function before(key)
         return events and redis.call('get', key)
