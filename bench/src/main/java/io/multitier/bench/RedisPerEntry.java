@@ -26,7 +26,9 @@ import org.redisson.jcache.configuration.RedissonConfiguration;
  * the allow-list its values need to be read back and, for {@code mtj-java} or {@code mtj-kryo},
  * the codec. Also prints what the keys and values themselves take, so that the rest is Redis's own
  * cost of the layout (one key per entry, or one hash per cache). With {@code -Dbench.expiring=true}
- * every entry is created to expire in an hour, so that the cost of keeping its expiry shows too.
+ * every entry is created to expire in an hour, so that the cost of keeping its expiry shows too;
+ * {@code -Dbench.invalidation=publish} or {@code tracking} sets ours (the default is tracking,
+ * whose table in Redis holds every key a CacheManager read or wrote since its last change).
  *
  * <p>Usage: {@code RedisPerEntry <mtj|mtj-java|mtj-kryo|redisson-jcache>...}, with
  * {@code -Dbench.redis=redis://127.0.0.1:PORT} (a server of its own: it is flushed).
@@ -65,6 +67,8 @@ public final class RedisPerEntry {
             + " key names %.1f, values %.1f, MEMORY USAGE %.1f%n", contender, (after - before) / (double) ENTRIES,
             payload.get("keys"), payload.get("keyBytes") / (double) ENTRIES, payload.get("valueBytes") / (double) ENTRIES,
             payload.get("usage") / (double) ENTRIES);
+        System.out.printf(Locale.ROOT, "%-16s Redis's client-side tracking table: %s keys%n", contender,
+            trackedKeys());
       }
     }
   }
@@ -77,7 +81,9 @@ public final class RedisPerEntry {
     String codec = contender.startsWith("mtj-") ? "  codec: " + contender.substring(4) + "\n" : "";
     Path yaml = Files.createTempFile("bench-per-entry-", ".yaml");
     yaml.toFile().deleteOnExit();
+    String invalidation = System.getProperty("bench.invalidation", "");
     Files.writeString(yaml, "redis:\n  address: " + Redis.address() + "\n"
+        + (invalidation.isEmpty() ? "" : "  invalidation: " + invalidation + "\n")
         + "defaults:\n  allowedClasses: [\"" + Codecs.class.getName() + "$*\"]\n" + codec, UTF_8);
     return Caching.getCachingProvider(Contenders.MTJ)
         .getCacheManager(yaml.toUri(), RedisPerEntry.class.getClassLoader());
@@ -106,6 +112,16 @@ public final class RedisPerEntry {
     payload.put("valueBytes", sums.get(2));
     payload.put("usage", sums.get(3));
     return payload;
+  }
+
+  /** Returns how many keys Redis's tracking table holds ({@code tracking_total_keys}). */
+  private static String trackedKeys() {
+    for (String line : ((String) Redis.call("INFO", "stats")).split("\r\n")) {
+      if (line.startsWith("tracking_total_keys:")) {
+        return line.substring("tracking_total_keys:".length());
+      }
+    }
+    return "?";
   }
 
   private static long usedMemory() {
