@@ -52,7 +52,8 @@ final class ListedKryo extends Kryo {
     if (getRegistration(NameResolver.REFERENCE) != null) {
       throw new IllegalStateException("Kryo registers a class under the id that marks a class written by reference");
     }
-    for (int id = 0; allowList != null && id < getNextRegistrationId(); id++) {
+    // every id up to the last fixed one: getNextRegistrationId() is the first free id, below the fixed ones
+    for (int id = 0; allowList != null && id < KryoSerializer.FIRST_FIXED_ID + KryoSerializer.FIXED_IDS.size(); id++) {
       Registration registration = getRegistration(id);
       if (registration != null && !allowList.allows(registration.getType())) {
         throw new IllegalStateException(registration.getType() + " has a fixed id but is not among the JDK's value types");
