@@ -20,23 +20,28 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The scale model (issue 13, item 5): 2, 4 and 8 {@link ScaleNode} JVMs on loopback ({@code -Xmx64m}),
- * one redis-server and one cache shared by all, every node's L1 holding every key. Per number of
- * nodes, after a warm-up round (node 0 writes 1,000/s for {@code -Dscale.warmupMillis}, default
- * 10 s, so that the notice path is compiled), two rounds of an idle window then a write window:
+ * The scale model (issue 13, item 5; issue 19, item 4): 2, 4 and 8 {@link ScaleNode} JVMs on loopback
+ * ({@code -Xmx64m}, {@code -Dscale.nodeHeap}), each with {@code -Dscale.managers} CacheManagers
+ * (default 1; each a simulated node with its own Redisson client), one redis-server and one cache
+ * shared by all. Per transport ({@code -Dscale.invalidations=publish,tracking}, else
+ * {@code -Dbench.invalidation}, else publish), per workload ({@code -Dscale.reads=all,own}: every node
+ * reads every key, or node i the keys whose index is i modulo the number of nodes; with
+ * {@code -Dscale.sweepMillis} above 0 every node reads its keys again all the time, each once per
+ * that many ms) and per number of JVMs, after a warm-up round (node 0 writes
+ * {@code -Dscale.warmupRate}, default 1,000/s, for {@code -Dscale.warmupMillis}, default 10 s, so
+ * that the notice path is compiled), the rounds of {@code -Dscale.variants}, each an idle window
+ * then a write window:
  *
  * <ul>
  *   <li>{@code one-writer}: node 0 writes {@code -Dscale.rate} writes/s (default 500), the others only listen;
  *   <li>{@code all-write}: every node writes {@code -Dscale.nodeRate} writes/s (default 200).
  * </ul>
  *
- * For each round: each node's writes, notices received and process CPU time in both windows, and
- * Redis's side over the write window: {@code INFO commandstats} (calls and usec_per_call of evalsha
- * and publish) and {@code INFO cpu}. Usage: {@code ScaleModel <scale.json>} with
- * {@code -Dbench.redis=redis://127.0.0.1:PORT}; {@code -Dscale.nodes=2,4,8},
- * {@code -Dscale.idleMillis=4000}, {@code -Dscale.writeMillis=8000}; {@code -Dscale.reads=own} makes
- * each node read only its own share of the keys (else every node reads every key), and
- * {@code -Dbench.invalidation=tracking} gives every CacheManager Redis's client-side tracking.
+ * For each round: each JVM's writes, notices received, reads from Redis and process CPU time in both
+ * windows, and Redis's side: {@code INFO commandstats} (calls and usec_per_call of evalsha and
+ * publish) over the write window and {@code INFO cpu} over both. Usage: {@code ScaleModel <scale.json>}
+ * with {@code -Dbench.redis=redis://127.0.0.1:PORT}; {@code -Dscale.nodes=2,4,8},
+ * {@code -Dscale.idleMillis=4000}, {@code -Dscale.writeMillis=8000}, {@code -Dscale.keys=10000}.
  */
 public final class ScaleModel {
 
@@ -180,10 +185,11 @@ public final class ScaleModel {
       notices += r.get("notices").asLong();
       reads += r.get("l2Reads").asLong();
       nodes.append(String.format(Locale.ROOT, " [%d: %d writes, %d notices, %d reads, %d re-read gets/s, %.0f ms CPU,"
-              + " %.0f ms writer thread, %.0f ms other threads]",
+              + " %.0f ms writer thread, %.0f ms other threads, %d failed calls]",
           r.get("node").asInt(), r.get("writes").asLong(), r.get("notices").asLong(), r.get("l2Reads").asLong(),
           r.get("rereads").asLong() * 1000 / Math.max(1, r.get("writeMillis").asLong() + r.get("settleMillis").asLong()),
-          extraCpuNanos(r) / 1e6, r.get("writerThreadCpuNanos").asDouble() / 1e6, receiverCpuNanos(r) / 1e6));
+          extraCpuNanos(r) / 1e6, r.get("writerThreadCpuNanos").asDouble() / 1e6, receiverCpuNanos(r) / 1e6,
+          r.path("failures").asLong()));
     }
     return String.format(Locale.ROOT, "%s, reads %s, %d JVMs x %d, %s: %d writes; per write %.3f notices, %.3f reads"
             + " from Redis; Redis CPU per write %.1f us, %.1f us beyond idle;%s",

@@ -41,6 +41,9 @@ public final class ScaleNode {
 
   /** Gets made by the reader thread (L1 hits and reads from Redis). */
   private static final LongAdder rereads = new LongAdder();
+  /** Calls to Redis that failed (timed out) and were made again. */
+  private static final LongAdder failures = new LongAdder();
+  private static volatile boolean closing;
 
   private ScaleNode() {}
 
@@ -67,8 +70,25 @@ public final class ScaleNode {
     /** Reads every key of the share; throws if one is missing. */
     void readShare() {
       for (String key : share) {
-        if (cache.get(key) == null) {
+        if (patiently(() -> cache.get(key)) == null) {
           throw new IllegalStateException("a node found no " + key);
+        }
+      }
+    }
+  }
+
+  /**
+   * Calls Redis, up to five times while it times out: eight JVMs starting at once on two shared
+   * cores can keep a node's event loop from sending a command in time. Counts the failures.
+   */
+  private static <T> T patiently(java.util.function.Supplier<T> call) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return call.get();
+      } catch (javax.cache.CacheException e) {
+        failures.increment();
+        if (attempt == 5) {
+          throw e;
         }
       }
     }
@@ -162,7 +182,12 @@ public final class ScaleNode {
             if (wait > 0) {
               LockSupport.parkNanos(wait);
             }
-            members.get((int) (writes % writers)).cache().put(keys[random.nextInt(keys.length)], value);
+            Contenders.JCacheContender writer = members.get((int) (writes % writers)).cache();
+            String key = keys[random.nextInt(keys.length)];
+            patiently(() -> {
+              writer.put(key, value);
+              return null;
+            });
             writes++;
           }
         } else {
@@ -184,13 +209,15 @@ public final class ScaleNode {
             "@result {\"node\": %d, \"managers\": %d, \"idleMillis\": %d, \"idleCpuNanos\": %d,"
                 + " \"idleOtherJavaThreadsCpuNanos\": %d, \"idleNotices\": %d, \"idleL2Reads\": %d, \"idleRereads\": %d,"
                 + " \"writeMillis\": %d, \"settleMillis\": %d, \"writes\": %d, \"writeCpuNanos\": %d, \"notices\": %d, \"l2Reads\": %d, \"rereads\": %d,"
-                + " \"writerThreadCpuNanos\": %d, \"otherJavaThreadsCpuNanos\": %d, \"gcMillis\": %d, \"l1Flushes\": %d}",
+                + " \"writerThreadCpuNanos\": %d, \"otherJavaThreadsCpuNanos\": %d, \"gcMillis\": %d, \"l1Flushes\": %d,"
+                + " \"failures\": %d}",
             index, managers, idleMillis, cpu1 - cpu0, idleOthers, notices1 - notices0, reads1 - reads0,
             rereads1 - rereads0, elapsed, settle, writes, cpu2 - cpu1, notices2 - notices1, reads2 - reads1,
             rereads2 - rereads1, main, others, gcMillis() - gc1,
-            sum(members, TierStatistics::l1Flushes)));
+            sum(members, TierStatistics::l1Flushes), failures.sum()));
       }
     } finally {
+      closing = true;
       for (Member member : members) {
         member.cache().close();
       }
@@ -205,24 +232,27 @@ public final class ScaleNode {
     }
     long interval = sweepMillis * 1_000_000 / Math.max(1, total);
     long next = System.nanoTime();
-    try {
-      while (true) {
-        for (Member member : members) {
-          for (String key : member.share()) {
-            long now = System.nanoTime();
-            // behind by more than a sweep (a loaded machine): go on from now rather than catch up at once
-            next = Math.max(next + interval, now - sweepMillis * 1_000_000);
-            long wait = next - now;
-            if (wait > 100_000) {
-              LockSupport.parkNanos(wait);
-            }
-            member.cache().get(key);
-            rereads.increment();
+    while (!closing) {
+      for (Member member : members) {
+        for (String key : member.share()) {
+          long now = System.nanoTime();
+          // behind by more than a sweep (a loaded machine): go on from now rather than catch up at once
+          next = Math.max(next + interval, now - sweepMillis * 1_000_000);
+          long wait = next - now;
+          if (wait > 100_000) {
+            LockSupport.parkNanos(wait);
           }
+          try {
+            member.cache().get(key);
+          } catch (RuntimeException e) {
+            if (closing) {
+              return;
+            }
+            failures.increment();
+          }
+          rereads.increment();
         }
       }
-    } catch (RuntimeException closing) {
-      // the CacheManagers are closing
     }
   }
 }

@@ -61,7 +61,7 @@ final class ScaleReport {
     return new Round(round.path("invalidation").asText("publish"), round.path("reads").asText("all"),
         round.get("nodes").asInt(), round.path("managers").asInt(1), round.get("variant").asText(), writes,
         writes / seconds, notices * perWrite, reads * perWrite, minNotices, maxNotices, receiver / Math.max(1, notices),
-        ScaleModel.redisCpuBeyondIdle(round) * 1e6 * perWrite, flushes);
+        round.get("redisCpuSeconds").asDouble() * 1e6 * perWrite, flushes);
   }
 
   static void write(StringBuilder md, JsonNode scale, @Nullable JsonNode notice) {
@@ -75,7 +75,7 @@ final class ScaleReport {
         + "writes; `all-write`: every node writes. Notices and reads from Redis per write: summed over every node "
         + "(tier statistics: counts, which do not jitter). Receiver CPU per notice: a node's Java threads other than "
         + "the writing one, beyond their idle rate, per notice (with re-reading nodes it includes the reads again). "
-        + "Redis CPU per write: `INFO cpu` over the write window beyond Redis's rate in the idle window before.\n\n");
+        + "Redis CPU per write: `INFO cpu` over the write window (the writes, the notices, the reads again) per write.\n\n");
     md.append("| invalidation, reads | nodes | variant | writes/s | notices / write | reads from Redis / write "
         + "| notices per node (min–max) | receiver CPU / notice (µs) | Redis CPU / write (µs) | L1 flushes |\n");
     md.append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
@@ -103,26 +103,21 @@ final class ScaleReport {
       md.append('\n');
     }
 
-    Map<String, double[]> fits = new LinkedHashMap<>();
-    for (String invalidation : List.of("publish", "tracking")) {
-      List<Round> of = rounds.stream().filter(r -> r.invalidation().equals(invalidation)).toList();
-      if (of.size() >= 4) {
-        fits.put(invalidation, fit(of));
-      }
-    }
-    if (fits.isEmpty()) {
+    if (rounds.size() < 4) {
       return;
     }
-    md.append("Law: Redis CPU per write = a + b × notices per write + g × reads from Redis per write (least squares "
-        + "over each transport's rounds above): ");
-    List<String> laws = new ArrayList<>();
-    fits.forEach((invalidation, f) -> laws.add(String.format(Locale.ROOT, "`%s` %.1f + %.1f d + %.1f r µs",
-        invalidation, f[0], f[1], f[2])));
-    md.append(String.join("; ", laws)).append(String.format(Locale.ROOT, ". A node pays c ≈ %.0f µs per notice it "
-        + "receives. Extrapolated: under `publish` d = n − 1 whatever the reads; under `tracking` d is the number of "
-        + "other nodes that read the key since its last change (n − 1 when every node reads every key, a constant "
-        + "when each reads its own share); reads from Redis scale the same way (the ratio to n − 1, or the value, "
-        + "measured at the largest n).\n\n", c));
+    // one script cost per transport, one cost per delivery and one per read from Redis for both
+    double[] f = fit(rounds);
+    md.append(String.format(Locale.ROOT, "Law: Redis CPU per write = a + b × d + g × r, d the notices per write and r "
+        + "the reads from Redis per write (least squares over the rounds above, both transports: a = %.1f µs under "
+        + "`publish`, %.1f µs under `tracking`, b = %.1f µs per notice delivered, g = %.1f µs per read)", f[0], f[1],
+        f[2], f[3]));
+    md.append(String.format(Locale.ROOT, ". A node pays c ≈ %.0f µs per notice it "
+        + "receives. Extrapolated in steady state (every node reads its keys again before they change again): under "
+        + "`publish` d = n − 1 whatever the reads; under `tracking` d is the number of other nodes that read the key "
+        + "since its last change: n − 1 when every node reads every key, and, when each reads its own share, the value "
+        + "measured at the largest n, which does not grow with n; r = n − 1 when every node reads every key, else "
+        + "as measured. A node receives d / n of the cluster's writes.\n\n", c));
     md.append("| invalidation, reads | variant | measured at n | d | r | one Redis core, writes/s at n = "
         + String.join(" / ", NODE_COUNTS.stream().map(String::valueOf).toList())
         + " | one node core, cluster writes/s at n = " + String.join(" / ", NODE_COUNTS.stream().map(String::valueOf).toList())
@@ -132,16 +127,18 @@ final class ScaleReport {
       largest.merge(r.setup() + "|" + r.variant(), r, (a, b) -> (b.nodes() >= a.nodes()) ? b : a);
     }
     for (Round r : largest.values()) {
-      double[] f = fits.get(r.invalidation());
-      if (f == null || r.nodes() < 2) {
+      if (r.nodes() < 2) {
         continue;
       }
+      double a = r.invalidation().equals("tracking") ? f[1] : f[0];
       List<String> redis = new ArrayList<>();
       List<String> node = new ArrayList<>();
       for (int n : NODE_COUNTS) {
-        double d = scaled(r, r.noticesPerWrite(), n, r.invalidation().equals("publish") || r.reads().equals("all"));
-        double reads = scaled(r, r.readsPerWrite(), n, r.reads().equals("all"));
-        redis.add(String.format(Locale.ROOT, "%.0f", 1e6 / Math.max(1, f[0] + f[1] * d + f[2] * reads)));
+        // every other node holds the key (all), or its owner and whoever wrote it last (own, tracking)
+        boolean all = r.reads().equals("all");
+        double d = (all || r.invalidation().equals("publish")) ? n - 1 : r.noticesPerWrite();
+        double reads = all ? n - 1 : r.readsPerWrite();
+        redis.add(String.format(Locale.ROOT, "%.0f", 1e6 / Math.max(1, a + f[2] * d + f[3] * reads)));
         // a node receives d / n of the cluster's writes
         node.add(String.format(Locale.ROOT, "%.0f", n * 1e6 / (c * Math.max(d, 1e-9))));
       }
@@ -149,11 +146,6 @@ final class ScaleReport {
           r.nodes(), r.noticesPerWrite(), r.readsPerWrite(), String.join(" / ", redis), String.join(" / ", node)));
     }
     md.append('\n');
-  }
-
-  /** A count per write measured at r's node count, at n nodes: grown with n − 1, or kept. */
-  private static double scaled(Round r, double measured, int n, boolean grows) {
-    return grows ? measured / (r.nodes() - 1) * (n - 1) : measured;
   }
 
   /** CPU per notice on a receiving node: NoticeCpu's median, else the receivers of the largest round. */
@@ -173,22 +165,27 @@ final class ScaleReport {
     return (min == max) ? Long.toString(min) : min + "–" + max;
   }
 
-  /** Least squares of Redis CPU per write on notices and reads per write: {a, b, g}. */
+  /**
+   * Least squares of Redis CPU per write on the transport, the notices and the reads per write:
+   * {a under publish, a under tracking, b, g}.
+   */
   static double[] fit(List<Round> rounds) {
-    double[][] m = new double[3][4];
+    int k = 4;
+    double[][] m = new double[k][k + 1];
     for (Round r : rounds) {
-      double[] x = {1, r.noticesPerWrite(), r.readsPerWrite()};
-      for (int i = 0; i < 3; i++) {
-        for (int j = 0; j < 3; j++) {
+      boolean tracking = r.invalidation().equals("tracking");
+      double[] x = {tracking ? 0 : 1, tracking ? 1 : 0, r.noticesPerWrite(), r.readsPerWrite()};
+      for (int i = 0; i < k; i++) {
+        for (int j = 0; j < k; j++) {
           m[i][j] += x[i] * x[j];
         }
-        m[i][3] += x[i] * r.redisUsPerWrite();
+        m[i][k] += x[i] * r.redisUsPerWrite();
       }
     }
-    // Gaussian elimination with partial pivoting on the normal equations
-    for (int col = 0; col < 3; col++) {
+    // Gauss-Jordan elimination with partial pivoting on the normal equations
+    for (int col = 0; col < k; col++) {
       int pivot = col;
-      for (int row = col + 1; row < 3; row++) {
+      for (int row = col + 1; row < k; row++) {
         if (Math.abs(m[row][col]) > Math.abs(m[pivot][col])) {
           pivot = row;
         }
@@ -196,18 +193,18 @@ final class ScaleReport {
       double[] swap = m[col];
       m[col] = m[pivot];
       m[pivot] = swap;
-      for (int row = 0; row < 3; row++) {
+      for (int row = 0; row < k; row++) {
         if (row != col && m[col][col] != 0) {
           double factor = m[row][col] / m[col][col];
-          for (int k = col; k < 4; k++) {
-            m[row][k] -= factor * m[col][k];
+          for (int c = col; c <= k; c++) {
+            m[row][c] -= factor * m[col][c];
           }
         }
       }
     }
-    double[] fit = new double[3];
-    for (int i = 0; i < 3; i++) {
-      fit[i] = (m[i][i] == 0) ? 0 : m[i][3] / m[i][i];
+    double[] fit = new double[k];
+    for (int i = 0; i < k; i++) {
+      fit[i] = (m[i][i] == 0) ? 0 : m[i][k] / m[i][i];
     }
     return fit;
   }
