@@ -13,9 +13,10 @@
 #
 # quick: 1 fork, 2 x 1 s warm-up, 3 x 1 s measurement, a selected subset of parameters (about 20 minutes).
 # full:  2 forks, 2 x 1 s warm-up, 4 x 1 s measurement (Remote: 1 fork, 5 x 1 s), the selection below,
-#        then the scale model: 135 trials, about 42 minutes on 2 cores (BENCHMARKS.md, "The command").
+#        then the scale model: 135 trials, about 55 minutes on 2 cores (BENCHMARKS.md, "The command").
 # smoke: quick's selection with tiny runs (development only).
-# scale: the scale model alone (2, 4 and 8 JVMs sharing one redis-server), about 5 minutes.
+# scale: the scale model alone (2, 4 and 8 JVMs sharing one redis-server; publish and tracking; every node
+#        reading every key or its own share, again and again) and NoticeCpu, about 17 minutes.
 #
 # Benchmark names after the mode (JMH classes: GetHit, TieredGetHit, Put, ZipfMix, GetAll,
 # ReadThrough, Remote, Codecs) run only those workloads of the mode's selection, without the round-trip and
