@@ -6,16 +6,17 @@
 #   2. starts its own redis-server on a free loopback port through the provider's test harness
 #      (io.multitier.jcache.testing.RedisServer, run by io.multitier.bench.RedisMain) and stops it at the end;
 #   3. runs JMH (one fork per trial), then the round-trip counts, the heap-per-entry measurements and
-#      (full, scale) the scale model;
+#      (full, scale) the scale model and the CPU a notice costs a node;
 #   4. writes everything to bench/results/<mode>/ (JMH JSON, roundtrips.json, heap.jsonl, scale.json,
-#      report.md) and draws bench/throughput.png (full) or bench/throughput-<mode>.png with java.awt;
+#      notice.json, report.md) and draws bench/throughput.png (full) or bench/throughput-<mode>.png with java.awt;
 #      full also writes the report into BENCHMARKS.md, between its report:begin and report:end markers.
 #
 # quick: 1 fork, 2 x 1 s warm-up, 3 x 1 s measurement, a selected subset of parameters (about 20 minutes).
 # full:  2 forks, 2 x 1 s warm-up, 4 x 1 s measurement (Remote: 1 fork, 5 x 1 s), the selection below,
-#        then the scale model: 135 trials, about 42 minutes on 2 cores (BENCHMARKS.md, "The command").
+#        then the scale model: 135 trials, about 55 minutes on 2 cores (BENCHMARKS.md, "The command").
 # smoke: quick's selection with tiny runs (development only).
-# scale: the scale model alone (2, 4 and 8 JVMs sharing one redis-server), about 5 minutes.
+# scale: the scale model alone (2, 4 and 8 JVMs sharing one redis-server; publish and tracking; every node
+#        reading every key or its own share, again and again) and NoticeCpu, about 17 minutes.
 #
 # Benchmark names after the mode (JMH classes: GetHit, TieredGetHit, Put, ZipfMix, GetAll,
 # ReadThrough, Remote, Codecs) run only those workloads of the mode's selection, without the round-trip and
@@ -187,8 +188,13 @@ if [ ${#selected[@]} -eq 0 ] && [ "$mode" != scale ]; then
 fi
 
 if [ ${#selected[@]} -eq 0 ] && { [ "$mode" = full ] || [ "$mode" = scale ]; }; then
-  echo "== scale model: 2, 4 and 8 JVMs on one redis-server"
-  java -Dbench.redis="$address" -cp "$jar" io.multitier.bench.ScaleModel "$results/scale.json"
+  echo "== scale model: 2, 4 and 8 JVMs on one redis-server, invalidation publish and tracking, every node reading"
+  echo "   every key or its own share, again and again"
+  java -Dbench.redis="$address" -Dscale.invalidations=publish,tracking -Dscale.reads=all,own -Dscale.sweepMillis=1000 \
+    -Dscale.nodeRate=100 -Dscale.idleMillis=3000 -Dscale.writeMillis=6000 -Dscale.warmupMillis=3000 \
+    -cp "$jar" io.multitier.bench.ScaleModel "$results/scale.json"
+  echo "== CPU per notice on a receiving node (publish, tracking)"
+  java -Dbench.redis="$address" -cp "$jar" io.multitier.bench.NoticeCpu "$results/notice.json"
 fi
 
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$results/environment.txt"

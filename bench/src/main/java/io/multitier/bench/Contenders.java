@@ -136,23 +136,48 @@ public final class Contenders {
    */
   static JCacheContender mtj(String name, boolean tiered, boolean byValue, long maxSize, boolean readThrough,
       Factory<? extends ExpiryPolicy> expiry, String keyPrefix) {
-    URI uri;
-    if (tiered) {
-      try {
-        Path yaml = Files.createTempFile("bench-tiered-", ".yaml");
-        yaml.toFile().deleteOnExit();
-        String invalidation = System.getProperty("bench.invalidation", "");
-        String redis = "redis:\n  address: " + Redis.address() + "\n"
-            + (keyPrefix == null ? "" : "  keyPrefix: \"" + keyPrefix + "\"\n")
-            + (invalidation.isEmpty() ? "" : "  invalidation: " + invalidation + "\n");
-        Files.writeString(yaml, redis, StandardCharsets.UTF_8);
-        uri = URI.create("file:" + yaml.toAbsolutePath());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    } else {
-      uri = URI.create("bench:l1-only");
+    URI uri = tiered ? managerFile("  address: " + Redis.address() + "\n", keyPrefix) : URI.create("bench:l1-only");
+    return mtjAt(uri, tiered, name, byValue, maxSize, readThrough, expiry);
+  }
+
+  /**
+   * Our tiered cache (by value, no loader, eternal) in a CacheManager with a Redisson client of its
+   * own, as a CacheManager of another JVM has: the provider shares one client between CacheManagers
+   * of equal settings, so each gets its own Redisson file (2 idle connections, 2 event-loop threads).
+   */
+  static JCacheContender mtjOwnClient(String name, long maxSize, String keyPrefix) {
+    try {
+      Path redisson = Files.createTempFile("bench-redisson-", ".yaml");
+      redisson.toFile().deleteOnExit();
+      Files.writeString(redisson, "singleServerConfig:\n  address: \"" + Redis.address() + "\"\n"
+          + "  connectionMinimumIdleSize: 2\n  subscriptionConnectionMinimumIdleSize: 1\n"
+          + "threads: 2\nnettyThreads: 2\n", StandardCharsets.UTF_8);
+      URI uri = managerFile("  redissonConfig: \"" + redisson.toUri() + "\"\n", keyPrefix);
+      return mtjAt(uri, true, name, true, maxSize, false, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+  }
+
+  /** Writes a CacheManager file naming Redis by {@code client} (YAML lines under {@code redis:}). */
+  private static URI managerFile(String client, String keyPrefix) {
+    try {
+      Path yaml = Files.createTempFile("bench-tiered-", ".yaml");
+      yaml.toFile().deleteOnExit();
+      String invalidation = System.getProperty("bench.invalidation", "");
+      String redis = "redis:\n" + client
+          + (keyPrefix == null ? "" : "  keyPrefix: \"" + keyPrefix + "\"\n")
+          + (invalidation.isEmpty() ? "" : "  invalidation: " + invalidation + "\n");
+      Files.writeString(yaml, redis, StandardCharsets.UTF_8);
+      return URI.create("file:" + yaml.toAbsolutePath());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Our cache in the CacheManager of {@code uri}. */
+  private static JCacheContender mtjAt(URI uri, boolean tiered, String name, boolean byValue, long maxSize,
+      boolean readThrough, Factory<? extends ExpiryPolicy> expiry) {
     MultiTierConfiguration<String, byte[]> config = new MultiTierConfiguration<>();
     config.setTypes(String.class, byte[].class);
     config.setStoreByValue(byValue);

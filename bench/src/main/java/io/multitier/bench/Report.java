@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Turns one run's results folder (JMH JSON, roundtrips.json, heap.jsonl, scale.json) into Markdown tables and the
+ * Turns one run's results folder (JMH JSON, roundtrips.json, heap.jsonl, scale.json, notice.json) into Markdown tables and the
  * verdict on each target: {@code Report <folder> [BENCHMARKS.md]} writes {@code <folder>/report.md} and, given a
  * Markdown file, puts the same text between its {@link #BEGIN} and {@link #END} markers.
  */
@@ -111,7 +111,9 @@ public final class Report {
     }
     Path scaleFile = folder.resolve("scale.json");
     if (Files.exists(scaleFile)) {
-      ScaleReport.write(md, mapper.readTree(scaleFile.toFile()));
+      Path noticeFile = folder.resolve("notice.json");
+      ScaleReport.write(md, mapper.readTree(scaleFile.toFile()),
+          Files.exists(noticeFile) ? mapper.readTree(noticeFile.toFile()) : null);
     }
     Map<String, Double> heap = new LinkedHashMap<>();
     Path heapFile = folder.resolve("heap.jsonl");

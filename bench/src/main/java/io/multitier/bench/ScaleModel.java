@@ -20,27 +20,32 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The scale model (issue 13, item 5): 2, 4 and 8 {@link ScaleNode} JVMs on loopback ({@code -Xmx64m}),
- * one redis-server and one cache shared by all, every node's L1 holding every key. Per number of
- * nodes, after a warm-up round (node 0 writes 1,000/s for {@code -Dscale.warmupMillis}, default
- * 10 s, so that the notice path is compiled), two rounds of an idle window then a write window:
+ * The scale model (issue 13, item 5; issue 19, item 4): 2, 4 and 8 {@link ScaleNode} JVMs on loopback
+ * ({@code -Xmx64m}, {@code -Dscale.nodeHeap}), each with {@code -Dscale.managers} CacheManagers
+ * (default 1; each a simulated node with its own Redisson client), one redis-server and one cache
+ * shared by all. Per transport ({@code -Dscale.invalidations=publish,tracking}, else
+ * {@code -Dbench.invalidation}, else publish), per workload ({@code -Dscale.reads=all,own}: every node
+ * reads every key, or node i the keys whose index is i modulo the number of nodes; with
+ * {@code -Dscale.sweepMillis} above 0 every node reads its keys again all the time, each once per
+ * that many ms) and per number of JVMs, after a warm-up round (node 0 writes
+ * {@code -Dscale.warmupRate}, default 1,000/s, for {@code -Dscale.warmupMillis}, default 10 s, so
+ * that the notice path is compiled), the rounds of {@code -Dscale.variants}, each an idle window
+ * then a write window:
  *
  * <ul>
  *   <li>{@code one-writer}: node 0 writes {@code -Dscale.rate} writes/s (default 500), the others only listen;
  *   <li>{@code all-write}: every node writes {@code -Dscale.nodeRate} writes/s (default 200).
  * </ul>
  *
- * For each round: each node's writes, notices received and process CPU time in both windows, and
- * Redis's side over the write window: {@code INFO commandstats} (calls and usec_per_call of evalsha
- * and publish) and {@code INFO cpu}. Usage: {@code ScaleModel <scale.json>} with
- * {@code -Dbench.redis=redis://127.0.0.1:PORT}; {@code -Dscale.nodes=2,4,8},
- * {@code -Dscale.idleMillis=4000}, {@code -Dscale.writeMillis=8000}; {@code -Dscale.reads=own} makes
- * each node read only its own share of the keys (else every node reads every key), and
- * {@code -Dbench.invalidation=tracking} gives every CacheManager Redis's client-side tracking.
+ * For each round: each JVM's writes, notices received, reads from Redis and process CPU time in both
+ * windows, and Redis's side: {@code INFO commandstats} (calls and usec_per_call of evalsha and
+ * publish) over the write window and {@code INFO cpu} over both. Usage: {@code ScaleModel <scale.json>}
+ * with {@code -Dbench.redis=redis://127.0.0.1:PORT}; {@code -Dscale.nodes=2,4,8},
+ * {@code -Dscale.idleMillis=4000}, {@code -Dscale.writeMillis=8000}, {@code -Dscale.keys=10000}.
  */
 public final class ScaleModel {
 
-  static final int KEYS = 10_000;
+  static final int KEYS = Integer.getInteger("scale.keys", 10_000);
   static final String CACHE = "scale";
   static final String PREFIX = "scale:";
   static final String CHANNEL = PREFIX + "#invalidations";
@@ -54,6 +59,11 @@ public final class ScaleModel {
     return Contenders.mtj(CACHE, true, true, 2 * KEYS, false, null, PREFIX);
   }
 
+  /** The same cache in a CacheManager with a Redisson client of its own (several simulated nodes in one JVM). */
+  static Contenders.JCacheContender cacheWithOwnClient() {
+    return Contenders.mtjOwnClient(CACHE, 2 * KEYS, PREFIX);
+  }
+
   public static void main(String[] args) throws Exception {
     Path output = Path.of(args[0]);
     List<Integer> counts = new ArrayList<>();
@@ -64,45 +74,74 @@ public final class ScaleModel {
     long write = Long.getLong("scale.writeMillis", 8_000);
     double rate = Double.parseDouble(System.getProperty("scale.rate", "500"));
     double nodeRate = Double.parseDouble(System.getProperty("scale.nodeRate", "200"));
-    boolean ownShare = System.getProperty("scale.reads", "all").equals("own");
+    double warmupRate = Double.parseDouble(System.getProperty("scale.warmupRate", "1000"));
+    List<String> variants = List.of(System.getProperty("scale.variants", "one-writer,all-write").split(","));
+    int managers = Integer.getInteger("scale.managers", 1);
+    long sweepMillis = Long.getLong("scale.sweepMillis", 0);
 
     Redis.call("FLUSHALL");
     try (Contender filler = cache()) {
       filler.fill(Data.entries(Data.keys(KEYS)));
     }
     List<String> rounds = new ArrayList<>();
-    for (int n : counts) {
-      List<Node> nodes = new ArrayList<>();
-      try {
-        for (int i = 0; i < n; i++) {
-          nodes.add(Node.start(i, ownShare ? n : 1));
+    for (String invalidation : invalidations()) {
+      for (String reads : System.getProperty("scale.reads", "all").split(",")) {
+        Setup setup = new Setup(invalidation, reads, managers, sweepMillis);
+        for (int n : counts) {
+          List<Node> nodes = new ArrayList<>();
+          try {
+            for (int i = 0; i < n; i++) {
+              nodes.add(Node.start(i, reads.equals("own") ? n : 0, invalidation));
+            }
+            for (Node node : nodes) {
+              node.await("ready", 120 + 30L * managers);
+            }
+            awaitSubscribers(n * managers, invalidation);
+            round(setup, nodes, "warm-up", 1_000, Long.getLong("scale.warmupMillis", 10_000),
+                i -> i == 0 ? warmupRate : 0, i -> 1);
+            if (variants.contains("one-writer")) {
+              rounds.add(round(setup, nodes, "one-writer", idle, write, i -> i == 0 ? rate : 0, i -> 1));
+            }
+            if (variants.contains("all-write")) {
+              rounds.add(round(setup, nodes, "all-write", idle, write, i -> nodeRate, i -> managers));
+            }
+          } finally {
+            nodes.forEach(Node::close);
+          }
         }
-        for (Node node : nodes) {
-          node.await("ready", 120);
-        }
-        long subscribers = subscribers();
-        if (subscribers != n) {
-          throw new IllegalStateException(n + " nodes but " + subscribers + " subscribers of " + channel());
-        }
-        round(nodes, "warm-up", 1_000, Long.getLong("scale.warmupMillis", 10_000), i -> i == 0 ? 1_000 : 0);
-        rounds.add(round(nodes, "one-writer", idle, write, i -> i == 0 ? rate : 0));
-        rounds.add(round(nodes, "all-write", idle, write, i -> nodeRate));
-      } finally {
-        nodes.forEach(Node::close);
       }
     }
     Files.createDirectories(output.toAbsolutePath().getParent());
     Files.writeString(output, "[\n" + String.join(",\n", rounds) + "\n]\n", UTF_8);
   }
 
-  private static String round(List<Node> nodes, String variant, long idle, long write,
-      java.util.function.IntToDoubleFunction rates) throws Exception {
+  /** The transports to run: {@code -Dscale.invalidations}, else {@code -Dbench.invalidation}, else publish. */
+  private static List<String> invalidations() {
+    String named = System.getProperty("scale.invalidations", System.getProperty("bench.invalidation", ""));
+    return List.of((named.isEmpty() ? "publish" : named).split(","));
+  }
+
+  /** What the rounds of one run of node JVMs share. */
+  record Setup(String invalidation, String reads, int managers, long sweepMillis) {}
+
+  /**
+   * Runs one round: in JVM i, the first {@code writers(i)} CacheManagers write {@code rates(i)}
+   * writes/s each.
+   */
+  private static String round(Setup setup, List<Node> nodes, String variant, long idle, long write,
+      java.util.function.IntToDoubleFunction rates, java.util.function.IntUnaryOperator writers) throws Exception {
+    double redisIdle0 = Redis.cpuSeconds();
+    long idleStart = System.nanoTime();
     for (int i = 0; i < nodes.size(); i++) {
-      nodes.get(i).send(String.format(Locale.ROOT, "go %d %d %.3f", idle, write, rates.applyAsDouble(i)));
+      nodes.get(i).send(String.format(Locale.ROOT, "go %d %d %.3f %d", idle, write, rates.applyAsDouble(i),
+          writers.applyAsInt(i)));
     }
     Thread.sleep(idle);
     Redis.call("CONFIG", "RESETSTAT");
     double redisCpu0 = Redis.cpuSeconds();
+    double redisIdleCpu = redisCpu0 - redisIdle0;
+    double redisIdleMillis = (System.nanoTime() - idleStart) / 1e6;
+    long writeStart = System.nanoTime();
     for (Node node : nodes) {
       node.await("written ", 60 + write / 1000 * 4);
     }
@@ -115,35 +154,58 @@ public final class ScaleModel {
       results.add(node.await("result ", 30));
     }
     double redisCpu = Redis.cpuSeconds() - redisCpu0;
+    double redisWriteMillis = (System.nanoTime() - writeStart) / 1e6;
     Map<String, Redis.CommandStat> stats = Redis.commandStatsWithTime();
     Redis.CommandStat evalsha = stats.getOrDefault("evalsha", new Redis.CommandStat(0, 0));
     Redis.CommandStat publish = stats.getOrDefault("publish", new Redis.CommandStat(0, 0));
     String line = String.format(Locale.ROOT,
-        "  {\"nodes\": %d, \"variant\": \"%s\", \"redisCpuSeconds\": %.4f, \"evalshaCalls\": %d, \"evalshaUsecPerCall\": %.3f,"
+        "  {\"nodes\": %d, \"variant\": \"%s\", \"invalidation\": \"%s\", \"reads\": \"%s\", \"managers\": %d,"
+            + " \"sweepMillis\": %d, \"redisIdleCpuSeconds\": %.4f, \"redisIdleMillis\": %.0f,"
+            + " \"redisWriteMillis\": %.0f, \"redisCpuSeconds\": %.4f, \"evalshaCalls\": %d, \"evalshaUsecPerCall\": %.3f,"
             + " \"publishCalls\": %d, \"publishUsecPerCall\": %.3f, \"results\": [%s]}",
-        nodes.size(), variant, redisCpu, evalsha.calls(), evalsha.usecPerCall(), publish.calls(), publish.usecPerCall(),
-        String.join(", ", results));
+        nodes.size(), variant, setup.invalidation(), setup.reads(), setup.managers(), setup.sweepMillis(), redisIdleCpu,
+        redisIdleMillis, redisWriteMillis, redisCpu, evalsha.calls(), evalsha.usecPerCall(), publish.calls(),
+        publish.usecPerCall(), String.join(", ", results));
     System.out.println(summary(line));
     return line;
   }
 
-  /** One line per round for the console: writes, notices per node, CPU per notice. */
+  /**
+   * One line per round for the console: writes, notices and reads from Redis per write (all nodes),
+   * Redis's CPU per write, and per JVM its notices and CPU beyond idle.
+   */
   private static String summary(String line) throws IOException {
     JsonNode round = new ObjectMapper().readTree(line);
     long writes = 0;
+    long notices = 0;
+    long reads = 0;
     StringBuilder nodes = new StringBuilder();
     for (JsonNode r : round.get("results")) {
       writes += r.get("writes").asLong();
+      notices += r.get("notices").asLong();
+      reads += r.get("l2Reads").asLong();
+      nodes.append(String.format(Locale.ROOT, " [%d: %d writes, %d notices, %d reads, %d re-read gets/s, %.0f ms CPU,"
+              + " %.0f ms writer thread, %.0f ms other threads, %d failed calls]",
+          r.get("node").asInt(), r.get("writes").asLong(), r.get("notices").asLong(), r.get("l2Reads").asLong(),
+          r.get("rereads").asLong() * 1000 / Math.max(1, r.get("writeMillis").asLong() + r.get("settleMillis").asLong()),
+          extraCpuNanos(r) / 1e6, r.get("writerThreadCpuNanos").asDouble() / 1e6, receiverCpuNanos(r) / 1e6,
+          r.path("failures").asLong()));
     }
-    for (JsonNode r : round.get("results")) {
-      nodes.append(String.format(Locale.ROOT, " [node %d: %d writes, %d notices, %.0f ms process CPU, %.0f ms"
-              + " writer thread, %.0f ms other Java threads beyond idle]",
-          r.get("node").asInt(), r.get("writes").asLong(), r.get("notices").asLong(), extraCpuNanos(r) / 1e6,
-          r.get("writerThreadCpuNanos").asDouble() / 1e6, receiverCpuNanos(r) / 1e6));
+    return String.format(Locale.ROOT, "%s, reads %s, %d JVMs x %d, %s: %d writes; per write %.3f notices, %.3f reads"
+            + " from Redis; Redis CPU per write %.1f us, %.1f us beyond idle;%s",
+        round.get("invalidation").asText(), round.get("reads").asText(), round.get("nodes").asInt(),
+        round.get("managers").asInt(), round.get("variant").asText(), writes, (double) notices / Math.max(1, writes),
+        (double) reads / Math.max(1, writes), round.get("redisCpuSeconds").asDouble() * 1e6 / Math.max(1, writes),
+        redisCpuBeyondIdle(round) * 1e6 / Math.max(1, writes), nodes);
+  }
+
+  /** Redis's CPU time over a round's write window beyond its rate in the idle window, in seconds. */
+  static double redisCpuBeyondIdle(JsonNode round) {
+    if (!round.has("redisIdleCpuSeconds")) {
+      return round.get("redisCpuSeconds").asDouble();
     }
-    return String.format(Locale.ROOT, "%d nodes, %s: %d writes; Redis %.3f s CPU, publish %.2f us/call;%s",
-        round.get("nodes").asInt(), round.get("variant").asText(), writes, round.get("redisCpuSeconds").asDouble(),
-        round.get("publishUsecPerCall").asDouble(), nodes);
+    double idleRate = round.get("redisIdleCpuSeconds").asDouble() / round.get("redisIdleMillis").asDouble();
+    return round.get("redisCpuSeconds").asDouble() - idleRate * round.get("redisWriteMillis").asDouble();
   }
 
   /** A node's CPU time in the write window beyond its idle rate over the same time. */
@@ -163,14 +225,19 @@ public final class ScaleModel {
     return r.get("otherJavaThreadsCpuNanos").asDouble() - idleRate * millis;
   }
 
-  private static long subscribers() {
-    List<?> reply = (List<?>) Redis.call("PUBSUB", "NUMSUB", channel());
-    return (Long) reply.get(1);
-  }
-
-  /** The channel every node subscribes to: ours under {@code publish}, Redis's under {@code tracking}. */
-  private static String channel() {
-    return System.getProperty("bench.invalidation", "publish").equals("tracking") ? "__redis__:invalidate" : CHANNEL;
+  /** Waits up to 10 s for the channel to have exactly {@code expected} subscribers (the last run's may be leaving). */
+  private static void awaitSubscribers(long expected, String invalidation) throws InterruptedException {
+    String channel = invalidation.equals("tracking") ? "__redis__:invalidate" : CHANNEL;
+    long subscribers = -1;
+    for (int i = 0; i < 100 && subscribers != expected; i++) {
+      if (i > 0) {
+        Thread.sleep(100);
+      }
+      subscribers = (Long) ((List<?>) Redis.call("PUBSUB", "NUMSUB", channel)).get(1);
+    }
+    if (subscribers != expected) {
+      throw new IllegalStateException(expected + " nodes but " + subscribers + " subscribers of " + channel);
+    }
   }
 
   /** A ScaleNode process: its {@code @} lines queued, its stderr kept for a failure message. */
@@ -207,12 +274,15 @@ public final class ScaleModel {
       });
     }
 
-    static Node start(int index, int shares) {
+    /** Starts JVM {@code index}; with a JVM count above 0 its nodes read only their own shares. */
+    static Node start(int index, int jvms, String invalidation) {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      ProcessBuilder builder = new ProcessBuilder(java, "-Xmx64m", "-XX:+UseSerialGC",
-          "-Dbench.invalidation=" + System.getProperty("bench.invalidation", ""),
+      ProcessBuilder builder = new ProcessBuilder(java, "-Xmx" + System.getProperty("scale.nodeHeap", "64m"),
+          "-XX:+UseSerialGC", "-Dbench.invalidation=" + invalidation, "-Dscale.keys=" + KEYS,
+          "-Dscale.managers=" + Integer.getInteger("scale.managers", 1),
+          "-Dscale.sweepMillis=" + Long.getLong("scale.sweepMillis", 0),
           "-cp", System.getProperty("java.class.path"), ScaleNode.class.getName(), Redis.address(),
-          Integer.toString(index), Integer.toString(shares));
+          Integer.toString(index), Integer.toString(jvms));
       try {
         return new Node(builder.start());
       } catch (IOException e) {
