@@ -192,6 +192,37 @@ final class TrackingTest {
     }
   }
 
+  /**
+   * A writer is told of later changes only to keys it keeps a copy of: not of a key it removed, nor
+   * of one it updated without knowing the entry's time to live (the default policy keeps an
+   * updated entry's expiry as it was, so the writer keeps no copy).
+   */
+  @Test
+  void aWriterIsToldOnlyOfKeysItKeepsACopyOf() {
+    List<Cache<String, String>> nodes = open(2, "items");
+    Cache<String, String> writer = nodes.get(0);
+    Cache<String, String> other = nodes.get(1);
+    writer.put("created", "v1");
+    writer.put("updated", "v1");
+    writer.put("updated", "v2");
+    writer.put("removed", "v1");
+    writer.remove("removed");
+    writer.put("fence", "f1");
+    long heard = stats(writer).invalidationsReceived();
+
+    other.put("created", "w");
+    other.put("updated", "w");
+    other.put("removed", "w");
+    other.put("fence", "f2");
+    // the writer holds the fence: once it hears of the fence it has heard of every earlier change
+    await().atMost(BOUND).until(() -> "f2".equals(writer.get("fence")));
+    assertThat(stats(writer).invalidationsReceived() - heard)
+        .as("the writer heard of the key it created and of the fence, which it holds").isEqualTo(2);
+    assertThat(writer.get("created")).isEqualTo("w");
+    assertThat(writer.get("updated")).isEqualTo("w");
+    assertThat(writer.get("removed")).isEqualTo("w");
+  }
+
   /** Under tracking a plain put and an L2 hit are still one round trip each, and nothing is published. */
   @Test
   void aPutAndAnL2HitAreOneRoundTripEach() {

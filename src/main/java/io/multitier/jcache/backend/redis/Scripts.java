@@ -22,8 +22,9 @@ import java.util.HexFormat;
  * that a receiver can tell that it missed one; {@code putAll} and {@code removeAll} announce all
  * their keys in one notice. With an empty channel ({@code invalidation: tracking}) they publish
  * nothing, Redis's client-side tracking tells the readers of each key ({@link Tracking}), and they
- * read each written key back so that the connection that wrote it goes on being told of its
- * changes. A script that gives an entry a time to live also sets the cache's expiry mark
+ * read back each written key the writer keeps a copy of (a value with a known time to live, not a
+ * removal nor a value whose expiry was kept as it was) so that the connection that wrote it goes
+ * on being told of its changes, and the writer of a key it holds no copy of is told nothing. A script that gives an entry a time to live also sets the cache's expiry mark
  * {@code <prefix>{<cache>}#expiring} (never removed), so that a cache whose entries never expire
  * is read without asking each entry's {@code PTTL} ({@link #GET_ALL_WITH_TTL}). A cache with an
  * event stream also appends each
@@ -92,21 +93,33 @@ final class Scripts {
           redis.call(unpack(entry))
         end
       end
-      local function changed(key, old, new, ttl)
+      local function held(new, ttl)
+        -- the writer keeps a copy of a value whose time to live it knows, not of a removed entry nor
+        -- of one whose expiry it left as it was
+        return new and ttl ~= '0' and ttl ~= '-2'
+      end
+      local function announce(key, kept)
         if ARGV[1] == '' then
-          -- tracked: reading the key back keeps the writing connection tracking it, which the write
-          -- itself ended (Redis forgets who read a key once it changes)
-          redis.call('exists', key)
+          -- tracked: reading a key the writer keeps a copy of back keeps the writing connection
+          -- tracking it, which the write itself ended (Redis forgets who read a key once it changes)
+          if kept then
+            redis.call('exists', key)
+          end
         else
           local seq = redis.call('incr', tagOf(key) .. '#seq')
           redis.call('publish', ARGV[1], ARGV[2] .. seq .. ':' .. string.sub(key, prefixBytes + 1))
         end
+      end
+      local function changed(key, old, new, ttl)
+        announce(key, held(new, ttl))
         recorded(key, old, new, ttl)
       end
-      local function announced(keys)
+      local function announced(keys, kept)
         if ARGV[1] == '' then
-          for _, key in ipairs(keys) do
-            redis.call('exists', key)
+          for i, key in ipairs(keys) do
+            if kept[i] then
+              redis.call('exists', key)
+            end
           end
           return
         end
@@ -119,7 +132,9 @@ final class Scripts {
         redis.call('publish', ARGV[1], table.concat(notice))
       end
       local function notify(key)
-        changed(key, false, false, nil)
+        -- a new time to live for a present entry: the writer keeps its copy, with the new deadline
+        announce(key, true)
+        recorded(key, false, false, nil)
       end
       local function expiring(key)
         if not marked then
@@ -226,12 +241,14 @@ final class Scripts {
 
   /** KEYS; ARGV[2i+2] value and ARGV[2i+3] ttl of KEYS[i]; one notice names every key. */
   static final Script SET_ALL = publishing("setAllWithTtl", """
+      local kept = {}
       for i, key in ipairs(KEYS) do
         local old = before(key)
         store(key, ARGV[2 * i + 2], ARGV[2 * i + 3])
         recorded(key, old, ARGV[2 * i + 2], ARGV[2 * i + 3])
+        kept[i] = held(ARGV[2 * i + 2], ARGV[2 * i + 3])
       end
-      announced(KEYS)
+      announced(KEYS, kept)
       return #KEYS
       """);
 
@@ -451,14 +468,16 @@ final class Scripts {
    * times allow ({@code SET … GET}, {@code SET … NX}), and one notice names every key.
    */
   static final Script PUT_ALL = publishing("putAll", """
-      local present = {}
+      local present, kept = {}, {}
       for i, key in ipairs(KEYS) do
         local old = before(key)
         local was = put(key, ARGV[5 + i], ARGV[4], ARGV[5])
+        local ttl = was and ARGV[5] or ARGV[4]
         present[i] = was and 1 or 0
-        recorded(key, old, ARGV[5 + i], was and ARGV[5] or ARGV[4])
+        recorded(key, old, ARGV[5 + i], ttl)
+        kept[i] = held(ARGV[5 + i], ttl)
       end
-      announced(KEYS)
+      announced(KEYS, kept)
       return present
       """);
 
@@ -474,7 +493,7 @@ final class Scripts {
       else
         removed = redis.call('del', unpack(KEYS))
       end
-      announced(KEYS)
+      announced(KEYS, {})
       return removed
       """);
 
