@@ -22,9 +22,9 @@ import java.util.HexFormat;
  * that a receiver can tell that it missed one; {@code putAll} and {@code removeAll} announce all
  * their keys in one notice. With an empty channel ({@code invalidation: tracking}) they publish
  * nothing, Redis's client-side tracking tells the readers of each key ({@link Tracking}), and they
- * read back each written key the writer keeps a copy of (a value with a known time to live, not a
- * removal nor a value whose expiry was kept as it was) so that the connection that wrote it goes
- * on being told of its changes, and the writer of a key it holds no copy of is told nothing. A script that gives an entry a time to live also sets the cache's expiry mark
+ * read back each key they wrote a value to, so that the connection that wrote it goes on being told
+ * of its changes; a removed key is not read back, so its remover is not told of later changes to a
+ * key it holds no copy of. A script that gives an entry a time to live also sets the cache's expiry mark
  * {@code <prefix>{<cache>}#expiring} (never removed), so that a cache whose entries never expire
  * is read without asking each entry's {@code PTTL} ({@link #GET_ALL_WITH_TTL}). A cache with an
  * event stream also appends each
@@ -94,9 +94,9 @@ final class Scripts {
         end
       end
       local function held(new, ttl)
-        -- the writer keeps a copy of a value whose time to live it knows, not of a removed entry nor
-        -- of one whose expiry it left as it was
-        return new and ttl ~= '0' and ttl ~= '-2'
+        -- the writer may keep a copy of a value it wrote (an atomic step knows the time left even
+        -- when the expiry was left as it was), never of a removed entry
+        return new and ttl ~= '0'
       end
       local function announce(key, kept)
         if ARGV[1] == '' then
