@@ -13,7 +13,9 @@ import io.multitier.jcache.testing.RedisServer;
 import io.multitier.jcache.testing.RedisServerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheException;
@@ -217,6 +219,29 @@ final class TrackingTest {
     assertThat(writer.get("created")).isEqualTo("w");
     assertThat(writer.get("updated")).isEqualTo("w");
     assertThat(writer.get("removed")).isEqualTo("w");
+  }
+
+  /** The writer of a putAll keeps its copies and is told of later changes to each of their keys. */
+  @Test
+  void aPutAllWriterIsToldOfLaterChangesToEachKey() {
+    List<Cache<String, String>> nodes = open(2, "items");
+    Cache<String, String> writer = nodes.get(0);
+    Cache<String, String> other = nodes.get(1);
+    Map<String, String> entries = new LinkedHashMap<>();
+    for (int i = 0; i < 50; i++) {
+      entries.put("p" + i, "v");
+    }
+    writer.putAll(entries);
+    long hits = stats(writer).l1Hits();
+    assertThat(writer.getAll(entries.keySet())).isEqualTo(entries);
+    assertThat(stats(writer).l1Hits() - hits).as("the writer holds what it wrote").isEqualTo(50);
+    for (int i = 0; i < 50; i += 7) {
+      other.put("p" + i, "w");
+    }
+    for (int i = 0; i < 50; i += 7) {
+      String key = "p" + i;
+      await().atMost(BOUND).until(() -> "w".equals(writer.get(key)));
+    }
   }
 
   /** Under tracking a plain put and an L2 hit are still one round trip each, and nothing is published. */

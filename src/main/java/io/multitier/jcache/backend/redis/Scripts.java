@@ -116,10 +116,15 @@ final class Scripts {
       end
       local function announced(keys, kept)
         if ARGV[1] == '' then
+          -- one EXISTS of many keys tracks them all, for a fraction of a call per key
+          local read = {}
           for i, key in ipairs(keys) do
             if kept[i] then
-              redis.call('exists', key)
+              read[#read + 1] = key
             end
+          end
+          for from = 1, #read, 1000 do
+            redis.call('exists', unpack(read, from, math.min(from + 999, #read)))
           end
           return
         end
