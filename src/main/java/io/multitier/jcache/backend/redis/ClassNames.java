@@ -7,6 +7,7 @@ import io.multitier.jcache.spi.ClassDictionary;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -179,7 +180,7 @@ final class ClassNames implements ClassDictionary {
   /** Takes in the entries Redis holds that hash to their reference, and claims again those of this JVM that it lost. */
   private void merge(Map<String, String> held) {
     long now = System.nanoTime();
-    Set<Integer> present = ConcurrentHashMap.newKeySet();
+    Set<Integer> present = new HashSet<>();
     held.forEach((field, entry) -> {
       Integer reference = parse(field);
       if (reference == null || entry == null || ClassDictionary.referenceOf(entry) != reference) {

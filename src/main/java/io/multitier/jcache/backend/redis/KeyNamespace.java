@@ -87,7 +87,7 @@ final class KeyNamespace {
 
   /**
    * Returns the Redis key of the cache's class dictionary, in the cache's Cluster slot: a hash
-   * from the reference of each class its values refer to (decimal) to the class's entry.
+   * from the reference of each class its values refer to (eight hexadecimal digits) to the class's entry.
    */
   String classesKey() {
     return tag + "#classes";
