@@ -33,7 +33,8 @@ public final class MultiTierCachingProvider implements CachingProvider {
    * {@code org.redisson.api.RedissonClient} ({@code properties.put(REDISSON_CLIENT, client)}), which
    * the CacheManager's tiered caches then use instead of a client of their own: its connections,
    * threads and topology. The configuration file's cache settings still apply, and of its
-   * {@code redis:} section only {@code keyPrefix} and {@code reconcileInterval}; a Redis that the file
+   * {@code redis:} section only {@code keyPrefix}, {@code reconcileInterval}, {@code invalidation} and
+   * {@code writerKeepsCopy}; a Redis that the file
    * names is not used. The application keeps the client and shuts it down: closing the CacheManager
    * releases only what the provider made on it (its subscriptions, listeners and reconciliation),
    * and the provider never shuts down a client it did not build. A value of another type makes

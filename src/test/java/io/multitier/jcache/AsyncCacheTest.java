@@ -61,7 +61,8 @@ final class AsyncCacheTest {
   void open() {
     server.call("FLUSHALL");
     managers = new ManagerFiles();
-    writerSide = managers.open(managers.separateClient(server, "async:", "w", ManagerFiles.SHORT_TIMEOUTS));
+    writerSide = managers.open(ManagerFiles.keepingWrites(
+        managers.separateClient(server, "async:", "w", ManagerFiles.SHORT_TIMEOUTS)));
     readerSide = managers.open(managers.separateClient(server, "async:", "r", ManagerFiles.SHORT_TIMEOUTS));
   }
 

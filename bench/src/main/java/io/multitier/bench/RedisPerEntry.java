@@ -28,7 +28,10 @@ import org.redisson.jcache.configuration.RedissonConfiguration;
  * cost of the layout (one key per entry, or one hash per cache). With {@code -Dbench.expiring=true}
  * every entry is created to expire in an hour, so that the cost of keeping its expiry shows too;
  * {@code -Dbench.invalidation=publish} or {@code tracking} sets ours (the default is tracking,
- * whose table in Redis holds every key a CacheManager read or wrote since its last change).
+ * whose table in Redis holds every key a CacheManager read since its last change, and wrote with
+ * {@code -Dbench.writerKeepsCopy=true}). With {@code -Dbench.readAll=true} a second CacheManager of
+ * the same provider then reads every entry once before the memory is measured, as a node that
+ * holds them all would (for Redisson's JCache, which keeps no near copies, that changes nothing).
  *
  * <p>Usage: {@code RedisPerEntry <mtj|mtj-java|mtj-kryo|redisson-jcache>...}, with
  * {@code -Dbench.redis=redis://127.0.0.1:PORT} (a server of its own: it is flushed).
@@ -37,6 +40,7 @@ public final class RedisPerEntry {
 
   private static final int ENTRIES = 10_000;
   private static final String CACHE = "people";
+  private static final List<CacheManager> READERS = new java.util.ArrayList<>();
 
   private RedisPerEntry() {}
 
@@ -60,6 +64,9 @@ public final class RedisPerEntry {
         if (read == null || read.id != Person.sample(42).id) {
           throw new IllegalStateException(contender + " lost an entry");
         }
+        if (Boolean.getBoolean("bench.readAll")) {
+          readAll(contender, config);
+        }
         Thread.sleep(2000); // lets Redis finish rehashing the tables the entries grew
         long after = usedMemory();
         Map<String, Long> payload = payload();
@@ -69,8 +76,26 @@ public final class RedisPerEntry {
             payload.get("usage") / (double) ENTRIES);
         System.out.printf(Locale.ROOT, "%-16s Redis's client-side tracking table: %s keys%n", contender,
             trackedKeys());
+      } finally {
+        for (CacheManager reader : READERS) {
+          reader.close();
+        }
+        READERS.clear();
       }
     }
+  }
+
+  /** Reads every entry once through a second CacheManager, which it leaves open (its copies stay tracked). */
+  private static void readAll(String contender, MutableConfiguration<String, Person> config) throws Exception {
+    CacheManager reader = manager(contender);
+    Cache<String, Person> cache = reader.createCache(CACHE, contender.equals("redisson-jcache")
+        ? RedissonConfiguration.fromConfig(redisson(), config) : config);
+    for (int i = 0; i < ENTRIES; i++) {
+      if (cache.get(key(i)) == null) {
+        throw new IllegalStateException(contender + " lost entry " + i);
+      }
+    }
+    READERS.add(reader);
   }
 
   private static CacheManager manager(String contender) throws Exception {
@@ -84,6 +109,8 @@ public final class RedisPerEntry {
     String invalidation = System.getProperty("bench.invalidation", "");
     Files.writeString(yaml, "redis:\n  address: " + Redis.address() + "\n"
         + (invalidation.isEmpty() ? "" : "  invalidation: " + invalidation + "\n")
+        + (System.getProperty("bench.writerKeepsCopy") == null ? ""
+            : "  writerKeepsCopy: " + System.getProperty("bench.writerKeepsCopy") + "\n")
         + "defaults:\n  allowedClasses: [\"" + Codecs.class.getName() + "$*\"]\n" + codec, UTF_8);
     return Caching.getCachingProvider(Contenders.MTJ)
         .getCacheManager(yaml.toUri(), RedisPerEntry.class.getClassLoader());

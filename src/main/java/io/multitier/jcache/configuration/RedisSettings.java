@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * Redisson configuration file in Redisson's own format (standalone, Sentinel or Cluster, with AUTH
  * and TLS), and what the keys of this CacheManager start with. Neither is given when the application
  * hands the CacheManager its own client ({@code MultiTierCachingProvider.REDISSON_CLIENT}); a handed
- * client is used in place of either, and only {@code keyPrefix} and {@code reconcileInterval} apply.
+ * client is used in place of either, and only {@code keyPrefix}, {@code reconcileInterval},
+ * {@code invalidation} and {@code writerKeepsCopy} apply.
  *
  * <p>With an address, {@code timeout}, {@code retryAttempts} and {@code retryDelay} bound how long a
  * Redis command may take before it fails: at most about {@code (retryAttempts + 1) × timeout +
@@ -39,6 +40,11 @@ import org.jspecify.annotations.Nullable;
  *     JVM of the key prefix) or {@code tracking} (Redis's client-side tracking: only the JVMs that
  *     read the key since its last change, and changes made by any client); {@code null} for
  *     {@link #DEFAULT_INVALIDATION}
+ * @param writerKeepsCopy whether a JVM keeps an L1 copy of what it writes (and goes on being told of
+ *     the key's changes); {@code null} for yes under {@code publish}, where it costs Redis nothing,
+ *     and no under {@code tracking}, where Redis would remember the writer of every key (about 100
+ *     bytes each) and tell it of every later change: the writer reads the key from Redis when it
+ *     next wants it. A loaded value is kept either way
  */
 public record RedisSettings(
     @JsonProperty("address") @Nullable String address,
@@ -49,7 +55,8 @@ public record RedisSettings(
     @JsonProperty("retryDelay") @Nullable String retryDelay,
     @JsonProperty("connectTimeout") @Nullable String connectTimeout,
     @JsonProperty("reconcileInterval") @Nullable String reconcileInterval,
-    @JsonProperty("invalidation") @Nullable String invalidation) {
+    @JsonProperty("invalidation") @Nullable String invalidation,
+    @JsonProperty("writerKeepsCopy") @Nullable Boolean writerKeepsCopy) {
 
   /** How other JVMs hear of a change when {@code invalidation} is not set. */
   public static final String DEFAULT_INVALIDATION = "tracking";
@@ -108,12 +115,25 @@ public record RedisSettings(
       @Nullable String timeout, @Nullable Integer retryAttempts, @Nullable String retryDelay,
       @Nullable String connectTimeout, @Nullable String reconcileInterval) {
     this(address, redissonConfig, keyPrefix, timeout, retryAttempts, retryDelay, connectTimeout, reconcileInterval,
-        null);
+        null, null);
+  }
+
+  /** Creates the settings with the given way of telling other JVMs of a change and its default for writers' copies. */
+  public RedisSettings(@Nullable String address, @Nullable String redissonConfig, @Nullable String keyPrefix,
+      @Nullable String timeout, @Nullable Integer retryAttempts, @Nullable String retryDelay,
+      @Nullable String connectTimeout, @Nullable String reconcileInterval, @Nullable String invalidation) {
+    this(address, redissonConfig, keyPrefix, timeout, retryAttempts, retryDelay, connectTimeout, reconcileInterval,
+        invalidation, null);
   }
 
   /** Returns whether other JVMs hear of changes through Redis's client-side tracking rather than published notices. */
   public boolean tracking() {
     return "tracking".equals((invalidation == null) ? DEFAULT_INVALIDATION : invalidation);
+  }
+
+  /** Returns whether a JVM keeps a copy of what it writes: as set, else only under {@code publish}. */
+  public boolean writersKeepCopies() {
+    return (writerKeepsCopy != null) ? writerKeepsCopy : !tracking();
   }
 
   /** Returns whether these settings say where Redis is: an address or a Redisson file. */

@@ -30,6 +30,16 @@ public interface L2CacheBackend<K, V> extends CacheBackend<K, V> {
     return Optional.empty();
   }
 
+  /**
+   * Returns whether this client goes on being told of changes to a key it wrote, so that a faster
+   * tier may keep a copy of what it writes (the default). A tier that answers {@code false} tells
+   * of later changes only to keys this client read or put if absent: writes other than
+   * {@link #putIfAbsent} then leave no copy in the faster tiers.
+   */
+  default boolean tellsWriters() {
+    return true;
+  }
+
   /** Returns the value and its remaining time to live, or {@code null} if absent or expired. */
   @Nullable ValueWithTtl<V> getWithTtl(K key);
 

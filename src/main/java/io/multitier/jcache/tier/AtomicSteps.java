@@ -232,7 +232,9 @@ final class AtomicSteps<K, V> {
     } else {
       lower.written(encoded, bytes, ttl);
       // an unchanged expiry keeps L2's own; the copy gets what remained at the read, counted from it
-      if (Ttl.isUnchanged(ttl)) {
+      if (!l2.tellsWriters()) {
+        near.drop(key);
+      } else if (Ttl.isUnchanged(ttl)) {
         near.fill(key, stored, requireNonNull(current, "only a present entry keeps its expiry").ttl(), asked);
       } else {
         near.fill(key, stored, ttl, since);

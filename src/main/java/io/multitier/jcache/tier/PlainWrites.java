@@ -94,7 +94,7 @@ final class PlainWrites<K, V> {
       shared.written(key);
       Duration ttl = present.test(reply) ? ttlIfPresent : ttlIfAbsent;
       lower.written(encoded, bytes, ttl);
-      near.fill(key, value, ttl, since);
+      kept(key, value, ttl, since);
       A result = answer.apply(reply);
       committed.report(result);
       return result;
@@ -142,7 +142,7 @@ final class PlainWrites<K, V> {
         shared.written(key);
         Duration ttl = present.contains(encodedKey) ? ttlIfPresent : ttlIfAbsent;
         lower.written(encodedKey, requireNonNull(encoded.get(encodedKey), "encoded with its key"), ttl);
-        near.fill(key, requireNonNull(entries.get(key), "one of the entries"), ttl, since);
+        kept(key, requireNonNull(entries.get(key), "one of the entries"), ttl, since);
       });
       return keys;
     } finally {
@@ -191,8 +191,25 @@ final class PlainWrites<K, V> {
   private boolean loaded(K key, V value, String encoded, byte[] bytes, Duration ttl, long since) {
     shared.written(key);
     lower.written(encoded, bytes, ttl);
-    near.fill(key, value, ttl, since);
+    if (settings.writesThrough()) {
+      // committed as a step, which L2 reads back only if it tells writers
+      kept(key, value, ttl, since);
+    } else {
+      near.fill(key, value, ttl, since);
+    }
     return true;
+  }
+
+  /**
+   * Copies what this JVM wrote into the near tier if L2 goes on telling it of the key's changes;
+   * else drops its copy, to be read again from L2 when next wanted.
+   */
+  private void kept(K key, V value, Duration ttl, long since) {
+    if (l2.tellsWriters()) {
+      near.fill(key, value, ttl, since);
+    } else {
+      near.drop(key);
+    }
   }
 
   /** Removes the key and returns its value, or {@code null}. */

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.multitier.jcache.TieredCache;
 import io.multitier.jcache.configuration.MultiTierConfiguration;
 import io.multitier.jcache.tier.TierStatistics;
+import io.multitier.jcache.testing.DelayProxy;
 import io.multitier.jcache.testing.ManagerFiles;
 import io.multitier.jcache.testing.RecordingListener;
 import io.multitier.jcache.testing.RedisServer;
@@ -36,6 +37,8 @@ final class TrackingTest {
   private static final String PREFIX = "trk:";
   private static final Duration BOUND = Duration.ofSeconds(2);
   private static final String SETTINGS = "  invalidation: tracking\n  reconcileInterval: 1s\n";
+  /** {@link #SETTINGS} with writers keeping copies of what they write, for tests of what a writer holds. */
+  private static final String KEEPING = SETTINGS + "  writerKeepsCopy: true\n";
 
   @RegisterExtension
   static final RedisServerExtension redis = new RedisServerExtension();
@@ -74,8 +77,7 @@ final class TrackingTest {
       // every node holds the fence: once each has heard of its change, each has heard of x's before it
       writer.put("fence", "g");
       for (int i = 1; i < nodes.size(); i++) {
-        Cache<String, String> node = nodes.get(i);
-        await().atMost(BOUND).until(() -> "g".equals(node.get("fence")));
+        awaitFence(nodes.get(i), i, holders, before[i]);
       }
       for (int i = 1; i < nodes.size(); i++) {
         long heard = stats(nodes.get(i)).invalidationsReceived() - before[i];
@@ -86,6 +88,59 @@ final class TrackingTest {
           holders, nodes.size() - 1 - holders);
       writer.put("x", "1");
       writer.put("fence", "f");
+    }
+  }
+
+  /**
+   * Waits until the node reads the fence's new value; if it does not within the bound, fails with
+   * what the node heard this round and how Redis sees the tracking connections (flag {@code R}: a
+   * redirect to a connection that is gone), so that a rare failure explains itself.
+   */
+  private void awaitFence(Cache<String, String> node, int index, int holders, long heardBefore) {
+    try {
+      await().atMost(BOUND).until(() -> "g".equals(node.get("fence")));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      String tracking = ((String) server.call("CLIENT", "LIST")).lines()
+          .filter(line -> line.matches(".* flags=\\S*[tR]\\S* .*")).collect(java.util.stream.Collectors.joining("\n"));
+      throw new AssertionError(String.format("node %d (round of %d holders) still read %s %d ms after the fence"
+          + " changed; it heard %d invalidations this round; tracking connections:%n%s", index, holders,
+          node.get("fence"), BOUND.toMillis(), stats(node).invalidationsReceived() - heardBefore, tracking), e);
+    }
+  }
+
+  /**
+   * An invalidation that reaches the node in pieces drops the copy as one that arrives whole does
+   * (Redisson then hands it over as a list of keys rather than the key: on a busy machine a node
+   * ignored such a message and served the old value until its copy's cap).
+   */
+  @Test
+  void anInvalidationReadFromPiecesDropsTheCopy() {
+    int keys = 20;
+    try (DelayProxy proxy = DelayProxy.fragmenting("127.0.0.1", server.port())) {
+      Cache<String, String> writer = cache(managers, "w", SETTINGS, "items");
+      MultiTierConfiguration<String, String> config = new MultiTierConfiguration<>();
+      config.setTypes(String.class, String.class);
+      config.setStatisticsEnabled(true);
+      Cache<String, String> reader = managers.open(managers.single(proxy.address(), PREFIX, "") + SETTINGS)
+          .createCache("items", config);
+      awaitTracking(2);
+      for (int round = 0; round < 6; round++) {
+        for (int i = 0; i < keys; i++) {
+          writer.put("k" + i, "v" + round);
+        }
+        // from the second round on, the reader holds the last round's copies: only an invalidation
+        // makes it read the new values (its copies would live the ten minutes of l1MaxTtl)
+        for (int i = 0; i < keys; i++) {
+          String key = "k" + i;
+          String value = "v" + round;
+          await().atMost(BOUND).until(() -> value.equals(reader.get(key)));
+        }
+        long hits = stats(reader).l1Hits();
+        for (int i = 0; i < keys; i++) {
+          assertThat(reader.get("k" + i)).isEqualTo("v" + round);
+        }
+        assertThat(stats(reader).l1Hits() - hits).as("the reader holds the round's copies").isEqualTo(keys);
+      }
     }
   }
 
@@ -171,7 +226,7 @@ final class TrackingTest {
           new javax.cache.expiry.Duration(TimeUnit.SECONDS, 1)));
       RecordingListener<String, String> listener = new RecordingListener<>();
       config.addCacheEntryListenerConfiguration(listener.configuration(true));
-      nodes.add(managers.open(managers.separateClient(server, PREFIX, "e" + i, "") + SETTINGS)
+      nodes.add(managers.open(managers.separateClient(server, PREFIX, "e" + i, "") + KEEPING)
           .createCache("expiring", config));
       heard.add(listener);
     }
@@ -197,7 +252,7 @@ final class TrackingTest {
   /** A writer is told of later changes to keys it wrote a value to, and not of keys it removed. */
   @Test
   void aRemoverIsNotToldOfLaterChangesToTheKey() {
-    List<Cache<String, String>> nodes = open(2, "items");
+    List<Cache<String, String>> nodes = open(2, "items", KEEPING);
     Cache<String, String> writer = nodes.get(0);
     Cache<String, String> other = nodes.get(1);
     writer.put("created", "v1");
@@ -224,7 +279,7 @@ final class TrackingTest {
   /** The writer of a putAll keeps its copies and is told of later changes to each of their keys. */
   @Test
   void aPutAllWriterIsToldOfLaterChangesToEachKey() {
-    List<Cache<String, String>> nodes = open(2, "items");
+    List<Cache<String, String>> nodes = open(2, "items", KEEPING);
     Cache<String, String> writer = nodes.get(0);
     Cache<String, String> other = nodes.get(1);
     Map<String, String> entries = new LinkedHashMap<>();
@@ -242,6 +297,50 @@ final class TrackingTest {
       String key = "p" + i;
       await().atMost(BOUND).until(() -> "w".equals(writer.get(key)));
     }
+  }
+
+  /**
+   * By default a writer keeps no copy of what it writes, so Redis remembers no reader for it and
+   * tells it of no later change: it reads the key again, once, when it next wants it, and is told
+   * of changes from then on.
+   */
+  @Test
+  void byDefaultAWriterKeepsNoCopyAndRedisTracksNothingForIt() {
+    List<Cache<String, String>> nodes = open(2, "items");
+    Cache<String, String> writer = nodes.get(0);
+    Cache<String, String> other = nodes.get(1);
+    long trackedBefore = trackedKeys();
+    Map<String, String> entries = new LinkedHashMap<>();
+    for (int i = 0; i < 20; i++) {
+      entries.put("b" + i, "v");
+    }
+    writer.putAll(entries);
+    writer.put("single", "v");
+    writer.put("single", "v2");
+    writer.invoke("stepped", (entry, arguments) -> {
+      entry.setValue("s");
+      return null;
+    });
+    assertThat(trackedKeys() - trackedBefore).as("keys Redis tracks for their writer").isZero();
+
+    long heard = stats(writer).invalidationsReceived();
+    for (String key : entries.keySet()) {
+      other.put(key, "w");
+    }
+    other.put("single", "w");
+    other.put("stepped", "w");
+    long l2Hits = stats(writer).l2Hits();
+    assertThat(writer.get("single")).as("read again from Redis").isEqualTo("w");
+    assertThat(writer.get("single")).as("and held from then on").isEqualTo("w");
+    assertThat(stats(writer).l2Hits() - l2Hits).isEqualTo(1);
+    assertThat(writer.get("stepped")).isEqualTo("w");
+    assertThat(writer.getAll(entries.keySet())).allSatisfy((key, value) -> assertThat(value).isEqualTo("w"));
+    assertThat(stats(writer).invalidationsReceived() - heard).as("the writer was told of no change").isZero();
+
+    // a fence: the writer now holds "single" (it read it), so it hears this change; none before it
+    other.put("single", "fence");
+    await().atMost(BOUND).until(() -> "fence".equals(writer.get("single")));
+    assertThat(stats(writer).invalidationsReceived() - heard).as("only the change to a key it read").isEqualTo(1);
   }
 
   /** Under tracking a plain put and an L2 hit are still one round trip each, and nothing is published. */
@@ -293,9 +392,13 @@ final class TrackingTest {
   }
 
   private List<Cache<String, String>> open(int count, String name) {
+    return open(count, name, SETTINGS);
+  }
+
+  private List<Cache<String, String>> open(int count, String name, String settings) {
     List<Cache<String, String>> nodes = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      nodes.add(cache(managers, "n" + i, SETTINGS, name));
+      nodes.add(cache(managers, "n" + i, settings, name));
     }
     awaitTracking(count);
     return nodes;
@@ -309,6 +412,12 @@ final class TrackingTest {
         .createCache(name, config);
     cache.get("warm-up");
     return cache;
+  }
+
+  /** Returns how many keys Redis's tracking table holds. */
+  private long trackedKeys() {
+    return ((String) server.call("INFO", "stats")).lines().filter(line -> line.startsWith("tracking_total_keys:"))
+        .mapToLong(line -> Long.parseLong(line.substring(line.indexOf(':') + 1).trim())).findFirst().orElseThrow();
   }
 
   /** Waits until this many connections are tracked, and a little longer for their nodes' first flush. */

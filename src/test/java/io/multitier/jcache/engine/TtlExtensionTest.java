@@ -103,7 +103,7 @@ final class TtlExtensionTest {
   void underTrackingALengthenedLifeDropsTheOtherCopyOnceAndItIsReadAgainWithIt() {
     Factory<ExpiryPolicy> accessed = AccessedExpiryPolicy.factoryOf(
         new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, ACCESS.toMillis()));
-    Cache<String, String> a = open("a", tickerA, accessed, "tracked", "  invalidation: tracking\n");
+    Cache<String, String> a = open("a", tickerA, accessed, "tracked", "  invalidation: tracking\n  writerKeepsCopy: true\n");
     Cache<String, String> b = open("b", tickerB, accessed, "tracked", "  invalidation: tracking\n");
     a.put("k", "v");
     var statsA = a.unwrap(TieredCache.class).tierStatistics();

@@ -27,12 +27,14 @@ public final class DelayProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final InetSocketAddress target;
   private final long delayNanos;
+  private final boolean fragmenting;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
-  private DelayProxy(InetSocketAddress target, long delayNanos) throws IOException {
+  private DelayProxy(InetSocketAddress target, long delayNanos, boolean fragmenting) throws IOException {
     this.target = target;
     this.delayNanos = delayNanos;
+    this.fragmenting = fragmenting;
     this.listener = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
     daemon("delay-proxy-accept", this::accept).start();
   }
@@ -40,7 +42,20 @@ public final class DelayProxy implements AutoCloseable {
   /** Starts a proxy to {@code host:port} that delays each direction by {@code delayMicros}. */
   public static DelayProxy start(String host, int port, long delayMicros) {
     try {
-      return new DelayProxy(new InetSocketAddress(host, port), TimeUnit.MICROSECONDS.toNanos(delayMicros));
+      return new DelayProxy(new InetSocketAddress(host, port), TimeUnit.MICROSECONDS.toNanos(delayMicros), false);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Starts a proxy to {@code host:port} that adds no delay but passes what the server sends on one
+   * byte at a time, each in a write of its own: a client then decodes every reply from pieces, as
+   * it does now and then on a busy machine.
+   */
+  public static DelayProxy fragmenting(String host, int port) {
+    try {
+      return new DelayProxy(new InetSocketAddress(host, port), 0, true);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -92,8 +107,16 @@ public final class DelayProxy implements AutoCloseable {
           for (long wait; (wait = chunk.due - System.nanoTime()) > 0; ) {
             LockSupport.parkNanos(wait);
           }
-          out.write(chunk.bytes);
-          out.flush();
+          if (fragmenting && direction.equals("down")) {
+            for (byte b : chunk.bytes) {
+              out.write(b);
+              out.flush();
+              LockSupport.parkNanos(20_000);
+            }
+          } else {
+            out.write(chunk.bytes);
+            out.flush();
+          }
         }
       } catch (IOException | InterruptedException e) {
         // the socket closed

@@ -63,6 +63,14 @@ public final class ManagerFiles implements AutoCloseable {
     return redisSection + "  invalidation: publish\n";
   }
 
+  /**
+   * Returns this {@code redis:} section with {@code writerKeepsCopy: true}: for tests of what a JVM
+   * holds after its own write under the default {@code invalidation: tracking}.
+   */
+  public static String keepingWrites(String redisSection) {
+    return redisSection + "  writerKeepsCopy: true\n";
+  }
+
   /** Returns the {@code redis:} section of a CacheManager that shares the server's default client. */
   public static String sharedClient(RedisServer server, String keyPrefix) {
     return "redis:\n"

@@ -50,7 +50,7 @@ final class RedisOutageTest {
   void start() {
     server = RedisServer.start();
     managers = new ManagerFiles();
-    cache = managers.open(managers.separateClient(server, PREFIX, "a", SHORT_TIMEOUTS) + CACHES)
+    cache = managers.open(ManagerFiles.keepingWrites(managers.separateClient(server, PREFIX, "a", SHORT_TIMEOUTS)) + CACHES)
         .getCache("users", String.class, String.class);
     other = managers.open(managers.separateClient(server, PREFIX, "b", SHORT_TIMEOUTS) + CACHES)
         .getCache("users", String.class, String.class);

@@ -19,27 +19,31 @@ final class BackendFactory {
   private final Watcher<InvalidationChannel> reconciliation;
   private final Watcher<SharedEvents> expiries;
   private final @Nullable Tracking tracking;
+  private final boolean writersKeepCopies;
 
   private BackendFactory(RedissonClient client, String keyPrefix, Diagnosis diagnosis,
-      Watcher<InvalidationChannel> reconciliation, Watcher<SharedEvents> expiries, @Nullable Tracking tracking) {
+      Watcher<InvalidationChannel> reconciliation, Watcher<SharedEvents> expiries, @Nullable Tracking tracking,
+      boolean writersKeepCopies) {
     this.client = requireNonNull(client, "client");
     this.keyPrefix = requireNonNull(keyPrefix, "keyPrefix");
     this.diagnosis = diagnosis;
     this.reconciliation = reconciliation;
     this.expiries = expiries;
     this.tracking = tracking;
+    this.writersKeepCopies = writersKeepCopies;
   }
 
   /**
    * Returns the factory of a CacheManager's backends: failures to reach Redis explained by
    * {@code trouble}, notices compared with Redis's count by {@code reconciler}, Redis's expiries
    * heard through {@code expiries}; with {@code tracking}, changes are heard through Redis's
-   * client-side tracking instead of published notices.
+   * client-side tracking instead of published notices; {@code writersKeepCopies} says whether a
+   * writer goes on being told of changes to what it wrote ({@link RedisBackend#tellsWriters()}).
    */
   static BackendFactory of(RedissonClient client, String keyPrefix, ConnectionTrouble trouble, Reconciler reconciler,
-      ExpiryNotifications expiries, @Nullable Tracking tracking) {
+      ExpiryNotifications expiries, @Nullable Tracking tracking, boolean writersKeepCopies) {
     return new BackendFactory(client, keyPrefix, Diagnosis.of(requireNonNull(trouble, "trouble")), requireNonNull(reconciler, "reconciler"),
-        requireNonNull(expiries, "expiries"), tracking);
+        requireNonNull(expiries, "expiries"), tracking, writersKeepCopies);
   }
 
   /**
@@ -47,7 +51,7 @@ final class BackendFactory {
    * of notices, no expiry events.
    */
   static BackendFactory standalone(RedissonClient client, String keyPrefix) {
-    return new BackendFactory(client, keyPrefix, Diagnosis.plain(), Watcher.none(), Watcher.none(), null);
+    return new BackendFactory(client, keyPrefix, Diagnosis.plain(), Watcher.none(), Watcher.none(), null, true);
   }
 
   /**
@@ -61,10 +65,10 @@ final class BackendFactory {
     if (tracked == null) {
       CacheLink link = new CacheLink(client, keyPrefix, cacheName, diagnosis, TrackedConnections.NONE);
       return new RedisBackend(link, eventsMaxLength, new InvalidationChannel(link, reconciliation),
-          new SharedEvents(link, eventsMaxLength, expiries));
+          new SharedEvents(link, eventsMaxLength, expiries), writersKeepCopies);
     }
     CacheLink link = new CacheLink(client, keyPrefix, cacheName, diagnosis, tracked);
     return new RedisBackend(link, eventsMaxLength, new TrackingChannel(link, tracked),
-        new SharedEvents(link, eventsMaxLength, expiries));
+        new SharedEvents(link, eventsMaxLength, expiries), writersKeepCopies);
   }
 }

@@ -76,6 +76,8 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   private static final Duration RECLAIM_AFTER = Duration.ofSeconds(2);
   /** How long a reference missing from the class dictionary is not looked up again. */
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+  /** The first argument of a write script under tracking when writers keep copies ({@link Scripts}). */
+  private static final byte[] TRACKED_WRITERS = {'+'};
 
   private final RedissonClient client;
   private final KeyNamespace namespace;
@@ -87,6 +89,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   private final Invalidations invalidations;
   private final SharedEvents events;
   private final ClassNames classNames;
+  private final boolean tellsWriters;
 
   /**
    * Creates the tier for one cache (see {@link BackendFactory}).
@@ -96,8 +99,11 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
    *     trimmed to about that many entries
    * @param invalidations where the cache hears of other clients' changes
    * @param events where the cache hears of Redis's expiries and of its change stream
+   * @param writersKeepCopies whether this client goes on being told of changes to keys it wrote
+   *     (under tracking, each write then reads its keys back); a loaded value is kept either way
    */
-  RedisBackend(CacheLink link, long eventsMaxLength, Invalidations invalidations, SharedEvents events) {
+  RedisBackend(CacheLink link, long eventsMaxLength, Invalidations invalidations, SharedEvents events,
+      boolean writersKeepCopies) {
     this.link = requireNonNull(link, "link");
     this.invalidations = requireNonNull(invalidations, "invalidations");
     this.events = requireNonNull(events, "events");
@@ -107,8 +113,9 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     this.streams = new RedisStreams(client, namespace);
     this.keyScan = new KeyScan(link);
     this.classNames = new ClassNames(link, RECLAIM_AFTER, RETRY_AFTER);
+    this.tellsWriters = !link.tracking() || writersKeepCopies;
     this.writeHeader = new Object[] {
-        link.tracking() ? EMPTY : namespace.channel().getBytes(UTF_8),
+        !link.tracking() ? namespace.channel().getBytes(UTF_8) : writersKeepCopies ? TRACKED_WRITERS : EMPTY,
         InvalidationMessage.keyHeader(sender, namespace.encodedName()).getBytes(UTF_8),
         ascii(namespace.keyPrefixBytes() + ((eventsMaxLength > 0) ? ":" + eventsMaxLength : ""))};
   }
@@ -128,6 +135,17 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
   @Override
   public String name() {
     return NAME;
+  }
+
+  /**
+   * Returns whether this client is told of later changes to a key it wrote: always under published
+   * notices (it hears every change); under tracking only if writers keep copies, since each write
+   * then reads its keys back. A value put if absent ({@link #putIfAbsent}, a loaded or promoted
+   * value) is read back whatever this answers.
+   */
+  @Override
+  public boolean tellsWriters() {
+    return tellsWriters;
   }
 
   /** Returns the id this instance puts in its invalidation messages. */

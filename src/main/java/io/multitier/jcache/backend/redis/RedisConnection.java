@@ -65,7 +65,8 @@ public final class RedisConnection implements AutoCloseable {
     this.expiries = new ExpiryNotifications(client, keyPrefix, trouble.servers());
     this.tracking = settings.tracking()
         ? new Tracking(client, keyPrefix, settings.reconcileIntervalDuration()) : null;
-    this.backends = BackendFactory.of(client, keyPrefix, trouble, reconciler, expiries, tracking);
+    this.backends = BackendFactory.of(client, keyPrefix, trouble, reconciler, expiries, tracking,
+        settings.writersKeepCopies());
   }
 
   /**

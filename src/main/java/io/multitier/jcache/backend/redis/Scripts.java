@@ -20,11 +20,15 @@ import java.util.HexFormat;
  * bulk write one message naming all its keys), numbered: each notice advances the cache's
  * sequence number {@code <prefix>{<cache>}#seq} (in the cache's Cluster slot) and carries it, so
  * that a receiver can tell that it missed one; {@code putAll} and {@code removeAll} announce all
- * their keys in one notice. With an empty channel ({@code invalidation: tracking}) they publish
- * nothing, Redis's client-side tracking tells the readers of each key ({@link Tracking}), and they
- * read back each key they wrote a value to, so that the connection that wrote it goes on being told
- * of its changes; a removed key is not read back, so its remover is not told of later changes to a
- * key it holds no copy of. A script that gives an entry a time to live also sets the cache's expiry mark
+ * their keys in one notice. Under {@code invalidation: tracking} the channel is empty, or {@code +}
+ * when writers keep copies: they publish nothing, Redis's client-side tracking tells the readers of
+ * each key ({@link Tracking}), and a key is read back, so that the connection that wrote it goes on
+ * being told of its changes, when its writer keeps a copy: a value put if absent (loaded or
+ * promoted, which its writer asked for) always, a value otherwise written only with {@code +}, a
+ * removed key never (its remover holds no copy). What a script only compares (a lease, the value
+ * a conditional write expects, a key that must be absent) it reads with {@code GETEX}, which Redis
+ * does not track: a read-only command would leave the key in the tracking table, about 100 bytes,
+ * until it next changed, for a copy nobody keeps. A script that gives an entry a time to live also sets the cache's expiry mark
  * {@code <prefix>{<cache>}#expiring} (never removed), so that a cache whose entries never expire
  * is read without asking each entry's {@code PTTL} ({@link #GET_ALL_WITH_TTL}). A cache with an
  * event stream also appends each
@@ -66,7 +70,7 @@ final class Scripts {
         end
       end
       local function before(key)
-        return events and redis.call('get', key)
+        return events and redis.call('getex', key)
       end
       local function recorded(key, old, new, ttl)
         if not events then
@@ -93,13 +97,15 @@ final class Scripts {
           redis.call(unpack(entry))
         end
       end
+      local tracked = ARGV[1] == '' or ARGV[1] == '+'
       local function held(new, ttl)
-        -- the writer may keep a copy of a value it wrote (an atomic step knows the time left even
-        -- when the expiry was left as it was), never of a removed entry
-        return new and ttl ~= '0'
+        -- under tracking a writer keeps a copy of a value it wrote only if writers keep copies ('+';
+        -- an atomic step knows the time left even when the expiry was left as it was), never of a
+        -- removed entry
+        return new and ttl ~= '0' and ARGV[1] ~= ''
       end
       local function announce(key, kept)
-        if ARGV[1] == '' then
+        if tracked then
           -- tracked: reading a key the writer keeps a copy of back keeps the writing connection
           -- tracking it, which the write itself ended (Redis forgets who read a key once it changes)
           if kept then
@@ -114,8 +120,13 @@ final class Scripts {
         announce(key, held(new, ttl))
         recorded(key, old, new, ttl)
       end
+      local function loaded(key, value, ttl)
+        -- a value put if absent was read or loaded by its writer, which keeps it under any setting
+        announce(key, ttl ~= '0')
+        recorded(key, false, value, ttl)
+      end
       local function announced(keys, kept)
-        if ARGV[1] == '' then
+        if tracked then
           -- one EXISTS of many keys tracks them all, for a fraction of a call per key
           local read = {}
           for i, key in ipairs(keys) do
@@ -259,19 +270,26 @@ final class Scripts {
 
   /** KEYS[1]; ARGV[4] value, ARGV[5] ttl; returns 1 if the key was absent. */
   static final Script PUT_IF_ABSENT = publishing("putIfAbsent", """
-      if redis.call('exists', KEYS[1]) == 1 then
+      if ARGV[5] == '0' then
+        return redis.call('getex', KEYS[1]) and 0 or 1
+      end
+      local created
+      if ARGV[5] == '-1' or ARGV[5] == '-2' then
+        created = redis.call('set', KEYS[1], ARGV[4], 'nx')
+      else
+        expiring(KEYS[1])
+        created = redis.call('set', KEYS[1], ARGV[4], 'px', ARGV[5], 'nx')
+      end
+      if not created then
         return 0
       end
-      if ARGV[5] ~= '0' then
-        store(KEYS[1], ARGV[4], ARGV[5])
-        changed(KEYS[1], false, ARGV[4], ARGV[5])
-      end
+      loaded(KEYS[1], ARGV[4], ARGV[5])
       return 1
       """);
 
   /** KEYS[1]; ARGV[4] expected, ARGV[5] value, ARGV[6] ttl; returns 1 if replaced. */
   static final Script REPLACE = publishing("replace", """
-      if redis.call('get', KEYS[1]) ~= ARGV[4] then
+      if redis.call('getex', KEYS[1]) ~= ARGV[4] then
         return 0
       end
       store(KEYS[1], ARGV[5], ARGV[6])
@@ -289,7 +307,7 @@ final class Scripts {
 
   /** KEYS[1]; ARGV[4] expected; returns 1 if removed. */
   static final Script REMOVE_IF_EQUAL = publishing("removeIfEqual", """
-      if redis.call('get', KEYS[1]) ~= ARGV[4] then
+      if redis.call('getex', KEYS[1]) ~= ARGV[4] then
         return 0
       end
       redis.call('del', KEYS[1])
@@ -325,7 +343,7 @@ final class Scripts {
       if value and ARGV[3] == '0' then
         return {1, value, redis.call('pttl', KEYS[1])}
       end
-      local holder = redis.call('get', KEYS[2])
+      local holder = redis.call('getex', KEYS[2])
       if holder and holder ~= ARGV[1] then
         return {0}
       end
@@ -345,17 +363,17 @@ final class Scripts {
    */
   static final Script COMMIT = publishing("commit", """
       local function release()
-        if ARGV[9] ~= '' and redis.call('get', KEYS[2]) == ARGV[9] then
+        if ARGV[9] ~= '' and redis.call('getex', KEYS[2]) == ARGV[9] then
           redis.call('del', KEYS[2])
         end
       end
       if ARGV[9] ~= '' then
-        local holder = redis.call('get', KEYS[2])
+        local holder = redis.call('getex', KEYS[2])
         if holder and holder ~= ARGV[9] then
           return 0
         end
       end
-      local current = redis.call('get', KEYS[1])
+      local current = redis.call('getex', KEYS[1])
       local expected
       if ARGV[4] == 'a' then
         expected = not current
@@ -407,12 +425,12 @@ final class Scripts {
       if redis.call('set', KEYS[1], ARGV[1], 'nx', 'px', ARGV[2]) then
         return 1
       end
-      return redis.call('get', KEYS[1]) == ARGV[1] and 1 or 0
+      return redis.call('getex', KEYS[1]) == ARGV[1] and 1 or 0
       """);
 
   /** KEYS[1] the lease; ARGV[1] owner; deletes it only if the owner still holds it. */
   static final Script RELEASE_LEASE = plain("releaseLease", """
-      if redis.call('get', KEYS[1]) == ARGV[1] then
+      if redis.call('getex', KEYS[1]) == ARGV[1] then
         return redis.call('del', KEYS[1])
       end
       return 0

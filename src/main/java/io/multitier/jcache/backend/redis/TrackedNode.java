@@ -2,6 +2,7 @@ package io.multitier.jcache.backend.redis;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -58,7 +59,13 @@ final class TrackedNode {
     this.invalidations = new RedisPubSubListener<>() {
       @Override
       public void onMessage(CharSequence channel, @Nullable Object message) {
-        heard.accept((message == null) ? null : message.toString());
+        // Redis sends the keys as an array; Redisson hands over its one key, or, when the message
+        // was decoded from pieces (a busy machine), the list itself
+        if (message instanceof Collection<?> keys && !keys.isEmpty()) {
+          keys.forEach(key -> heard.accept((key == null) ? null : key.toString()));
+        } else {
+          heard.accept((message == null || message instanceof Collection<?>) ? null : message.toString());
+        }
       }
 
       @Override

@@ -771,14 +771,15 @@ final class RedisBackendTest {
     void everyOtherOperationIsOneCommand() {
       assertCommands(() -> cache.get("k0"), Map.of("get", 1L));
       assertCommands(() -> cache.getAll(List.of("k0", "k1", "k2")), Map.of("mget", 1L));
-      // a write that gives an entry a time to live also sets the cache's expiry mark
+      // a write that gives an entry a time to live also sets the cache's expiry mark; what a script
+      // only compares it reads with GETEX, which client-side tracking does not remember
       assertCommands(() -> cache.putIfAbsent("p", bytes("v"), MINUTE),
-          Map.of("evalsha", 1L, "exists", 1L, "set", 2L, "publish", 1L));
+          Map.of("evalsha", 1L, "set", 2L, "publish", 1L));
       assertCommands(() -> cache.replace("k0", bytes("v"), bytes("w"), MINUTE),
-          Map.of("evalsha", 1L, "get", 1L, "set", 2L, "publish", 1L));
+          Map.of("evalsha", 1L, "getex", 1L, "set", 2L, "publish", 1L));
       assertCommands(() -> cache.remove("k2"), Map.of("evalsha", 1L, "del", 1L, "publish", 1L));
       assertCommands(() -> cache.remove("k4", bytes("v")),
-          Map.of("evalsha", 1L, "get", 1L, "del", 1L, "publish", 1L));
+          Map.of("evalsha", 1L, "getex", 1L, "del", 1L, "publish", 1L));
       assertCommands(() -> cache.getAndPut("k6", bytes("w"), MINUTE, Ttl.UNCHANGED),
           Map.of("evalsha", 1L, "get", 1L, "set", 1L, "publish", 1L));
       assertCommands(() -> cache.getAndRemove("k8"), Map.of("evalsha", 1L, "get", 1L, "del", 1L, "publish", 1L));
