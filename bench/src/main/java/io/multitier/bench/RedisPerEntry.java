@@ -20,8 +20,9 @@ import org.redisson.config.Config;
 import org.redisson.jcache.configuration.RedissonConfiguration;
 
 /**
- * Bytes of Redis memory per entry of a ten-field POJO ({@link Codecs.Person}): {@code used_memory}
- * after a {@code FLUSHALL}, before and after 10,000 {@code put}s through the standard JCache API,
+ * Bytes of Redis memory per entry of a ten-field POJO ({@link Codecs.Person}): Redis's memory less
+ * its clients' buffers and script caches ({@link #usedMemory}) after a {@code FLUSHALL} and the
+ * cache's creation, before and after 10,000 {@code put}s through the standard JCache API,
  * divided by 10,000. Each cache has its provider's default settings; ours names only its Redis,
  * the allow-list its values need to be read back and, for {@code mtj-java} or {@code mtj-kryo},
  * the codec. Also prints what the keys and values themselves take, so that the rest is Redis's own
@@ -47,8 +48,6 @@ public final class RedisPerEntry {
   public static void main(String[] args) throws Exception {
     for (String contender : args) {
       Redis.call("FLUSHALL");
-      Thread.sleep(200);
-      long before = usedMemory();
       try (CacheManager manager = manager(contender)) {
         MutableConfiguration<String, Person> config = new MutableConfiguration<String, Person>()
             .setTypes(String.class, Person.class);
@@ -57,6 +56,10 @@ public final class RedisPerEntry {
         }
         Cache<String, Person> cache = manager.createCache(CACHE, contender.equals("redisson-jcache")
             ? RedissonConfiguration.fromConfig(redisson(), config) : config);
+        Cache<String, Person> reader = Boolean.getBoolean("bench.readAll") ? reader(contender, config) : null;
+        // measured from here: the clients' connections (their buffers count in used_memory) are open
+        Thread.sleep(500);
+        long before = usedMemory();
         for (int i = 0; i < ENTRIES; i++) {
           cache.put(key(i), Person.sample(i));
         }
@@ -64,13 +67,17 @@ public final class RedisPerEntry {
         if (read == null || read.id != Person.sample(42).id) {
           throw new IllegalStateException(contender + " lost an entry");
         }
-        if (Boolean.getBoolean("bench.readAll")) {
-          readAll(contender, config);
+        if (reader != null) {
+          for (int i = 0; i < ENTRIES; i++) {
+            if (reader.get(key(i)) == null) {
+              throw new IllegalStateException(contender + " lost entry " + i);
+            }
+          }
         }
         Thread.sleep(2000); // lets Redis finish rehashing the tables the entries grew
         long after = usedMemory();
         Map<String, Long> payload = payload();
-        System.out.printf(Locale.ROOT, "%-16s %7.1f bytes per entry (used_memory), keys %d, of which per entry:"
+        System.out.printf(Locale.ROOT, "%-16s %7.1f bytes per entry (Redis memory less client buffers), keys %d, of which per entry:"
             + " key names %.1f, values %.1f, MEMORY USAGE %.1f%n", contender, (after - before) / (double) ENTRIES,
             payload.get("keys"), payload.get("keyBytes") / (double) ENTRIES, payload.get("valueBytes") / (double) ENTRIES,
             payload.get("usage") / (double) ENTRIES);
@@ -85,17 +92,13 @@ public final class RedisPerEntry {
     }
   }
 
-  /** Reads every entry once through a second CacheManager, which it leaves open (its copies stay tracked). */
-  private static void readAll(String contender, MutableConfiguration<String, Person> config) throws Exception {
+  /** Returns the cache as a second CacheManager sees it, which stays open until the contender is measured. */
+  private static Cache<String, Person> reader(String contender, MutableConfiguration<String, Person> config)
+      throws Exception {
     CacheManager reader = manager(contender);
-    Cache<String, Person> cache = reader.createCache(CACHE, contender.equals("redisson-jcache")
-        ? RedissonConfiguration.fromConfig(redisson(), config) : config);
-    for (int i = 0; i < ENTRIES; i++) {
-      if (cache.get(key(i)) == null) {
-        throw new IllegalStateException(contender + " lost entry " + i);
-      }
-    }
     READERS.add(reader);
+    return reader.createCache(CACHE, contender.equals("redisson-jcache")
+        ? RedissonConfiguration.fromConfig(redisson(), config) : config);
   }
 
   private static CacheManager manager(String contender) throws Exception {
@@ -151,14 +154,24 @@ public final class RedisPerEntry {
     return "?";
   }
 
+  /**
+   * Returns Redis's memory less what its clients' buffers and its script caches hold
+   * ({@code MEMORY STATS}: {@code total.allocated} − {@code clients.normal} − {@code lua.caches} −
+   * {@code functions.caches}): the buffers of the connections grow and shrink with their traffic,
+   * and would count as entries.
+   */
   private static long usedMemory() {
-    for (String line : ((String) Redis.call("INFO", "memory")).split("\r\n")) {
-      if (line.startsWith("used_memory:")) {
-        return Long.parseLong(line.substring("used_memory:".length()));
+    List<?> stats = (List<?>) Redis.call("MEMORY", "STATS");
+    Map<String, Long> fields = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < stats.size(); i += 2) {
+      if (stats.get(i + 1) instanceof Long value) {
+        fields.put(String.valueOf(stats.get(i)), value);
       }
     }
-    throw new IllegalStateException("no used_memory in INFO memory");
+    return fields.get("total.allocated") - fields.get("clients.normal") - fields.getOrDefault("lua.caches", 0L)
+        - fields.getOrDefault("functions.caches", 0L);
   }
+
 
   private static String key(int i) {
     return String.format(Locale.ROOT, "person-%06d", i);
