@@ -16,7 +16,7 @@ import java.util.function.IntConsumer;
 /**
  * CPU per operation of each remote path, the numbers that do not jitter when JMH's error is as
  * wide as the score (issue 21, item 4): for each contender, after three warm-up passes of every
- * path, each path runs a fixed number of operations at 1 and at 16 calling threads, three times
+ * path, each path runs a fixed number of operations at 1 and at 16 calling threads ({@code -Dcpu.threads}), three times
  * (the median is reported), and what this JVM's
  * process used ({@code getProcessCpuTime}: the caller, the client's threads, GC and JIT) and what
  * redis-server used ({@code INFO cpu}: {@code used_cpu_user + used_cpu_sys}) over them are divided
@@ -30,7 +30,9 @@ public final class CpuPerOp {
 
   private static final int KEYS = 4_096;
   private static final int SETS = 100;
-  private static final List<Integer> THREADS = List.of(1, 16);
+  /** The calling threads, {@code -Dcpu.threads=1,16} by default. */
+  private static final List<Integer> THREADS = java.util.Arrays.stream(System.getProperty("cpu.threads", "1,16")
+      .split(",")).map(String::trim).map(Integer::valueOf).toList();
   private static final int WARM_UP_PASSES = 3;
   private static final int MEASURED_PASSES = 3;
 
