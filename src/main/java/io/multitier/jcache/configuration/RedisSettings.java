@@ -40,11 +40,11 @@ import org.jspecify.annotations.Nullable;
  *     JVM of the key prefix) or {@code tracking} (Redis's client-side tracking: only the JVMs that
  *     read the key since its last change, and changes made by any client); {@code null} for
  *     {@link #DEFAULT_INVALIDATION}
- * @param writerKeepsCopy whether a JVM keeps an L1 copy of what it writes (and goes on being told of
- *     the key's changes); {@code null} for yes under {@code publish}, where it costs Redis nothing,
- *     and no under {@code tracking}, where Redis would remember the writer of every key (about 100
- *     bytes each) and tell it of every later change: the writer reads the key from Redis when it
- *     next wants it. A loaded value is kept either way
+ * @param writerKeepsCopy under {@code invalidation: tracking}, whether a JVM keeps an L1 copy of
+ *     what it writes (and goes on being told of the key's changes); {@code null} for no: Redis would
+ *     remember the writer of every key (about 100 bytes each) and tell it of every later change, so
+ *     the writer reads the key from Redis when it next wants it. A loaded value is kept either way.
+ *     Under {@code publish} a writer always keeps its copy, which costs Redis nothing
  */
 public record RedisSettings(
     @JsonProperty("address") @Nullable String address,
@@ -131,7 +131,7 @@ public record RedisSettings(
     return "tracking".equals((invalidation == null) ? DEFAULT_INVALIDATION : invalidation);
   }
 
-  /** Returns whether a JVM keeps a copy of what it writes: as set, else only under {@code publish}. */
+  /** Returns whether a JVM keeps a copy of what it writes under tracking: as set, else not (under publish it always does). */
   public boolean writersKeepCopies() {
     return (writerKeepsCopy != null) ? writerKeepsCopy : !tracking();
   }
