@@ -131,9 +131,9 @@ public record RedisSettings(
     return "tracking".equals((invalidation == null) ? DEFAULT_INVALIDATION : invalidation);
   }
 
-  /** Returns whether a JVM keeps a copy of what it writes under tracking: as set, else not (under publish it always does). */
+  /** Returns whether a JVM keeps a copy of what it writes: always under publish, under tracking only if set. */
   public boolean writersKeepCopies() {
-    return (writerKeepsCopy != null) ? writerKeepsCopy : !tracking();
+    return !tracking() || Boolean.TRUE.equals(writerKeepsCopy);
   }
 
   /** Returns whether these settings say where Redis is: an address or a Redisson file. */

@@ -100,7 +100,8 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
    * @param invalidations where the cache hears of other clients' changes
    * @param events where the cache hears of Redis's expiries and of its change stream
    * @param writersKeepCopies whether this client goes on being told of changes to keys it wrote
-   *     (under tracking, each write then reads its keys back); a loaded value is kept either way
+   *     (true under published notices; under tracking, each write then reads its keys back); a
+   *     loaded value is kept either way
    */
   RedisBackend(CacheLink link, long eventsMaxLength, Invalidations invalidations, SharedEvents events,
       boolean writersKeepCopies) {
@@ -113,7 +114,7 @@ final class RedisBackend implements L2CacheBackend<String, byte[]> {
     this.streams = new RedisStreams(client, namespace);
     this.keyScan = new KeyScan(link);
     this.classNames = new ClassNames(link, RECLAIM_AFTER, RETRY_AFTER);
-    this.tellsWriters = !link.tracking() || writersKeepCopies;
+    this.tellsWriters = writersKeepCopies;
     this.writeHeader = new Object[] {
         !link.tracking() ? namespace.channel().getBytes(UTF_8) : writersKeepCopies ? TRACKED_WRITERS : EMPTY,
         InvalidationMessage.keyHeader(sender, namespace.encodedName()).getBytes(UTF_8),

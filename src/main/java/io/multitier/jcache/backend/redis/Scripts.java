@@ -181,20 +181,21 @@ final class Scripts {
         expiring(key)
         return redis.call('set', key, value, 'px', ttl, 'get') and true or false
       end
+      local function created(key, value, ttl)
+        -- sets an absent key (ttl neither '0' nor, as KEEPTTL of nothing, '-2' means no expiry)
+        if ttl == '-1' or ttl == '-2' then
+          return redis.call('set', key, value, 'nx')
+        end
+        expiring(key)
+        return redis.call('set', key, value, 'px', ttl, 'nx')
+      end
       local function put(key, value, ifAbsent, ifPresent)
         if ifAbsent == ifPresent or (ifAbsent == '-1' and ifPresent == '-2') then
           -- KEEPTTL leaves an absent key without expiry
           return stored(key, value, ifPresent)
         end
         if ifAbsent ~= '0' and ifAbsent ~= '-2' then
-          local created
-          if ifAbsent == '-1' then
-            created = redis.call('set', key, value, 'nx')
-          else
-            expiring(key)
-            created = redis.call('set', key, value, 'px', ifAbsent, 'nx')
-          end
-          if created then
+          if created(key, value, ifAbsent) then
             return false
           end
           store(key, value, ifPresent)
@@ -273,14 +274,7 @@ final class Scripts {
       if ARGV[5] == '0' then
         return redis.call('getex', KEYS[1]) and 0 or 1
       end
-      local created
-      if ARGV[5] == '-1' or ARGV[5] == '-2' then
-        created = redis.call('set', KEYS[1], ARGV[4], 'nx')
-      else
-        expiring(KEYS[1])
-        created = redis.call('set', KEYS[1], ARGV[4], 'px', ARGV[5], 'nx')
-      end
-      if not created then
+      if not created(KEYS[1], ARGV[4], ARGV[5]) then
         return 0
       end
       loaded(KEYS[1], ARGV[4], ARGV[5])
